@@ -1,0 +1,113 @@
+/**
+ * The gateway's configuration: read from the environment once, validated with every error listed,
+ * frozen, and passed in. Nothing else in src/ reads process.env.
+ */
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  /** postgres:// URL; undefined → embedded PGlite in dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly authDisabled: boolean;
+  readonly bodyLimitBytes: number;
+  readonly maxJsonDepth: number;
+  readonly national: {
+    /** undefined → start the built-in simulator on simPort and relay to it. */
+    readonly fhirUrl: string | undefined;
+    readonly authUrl: string | undefined;
+    readonly clientId: string | undefined;
+    readonly clientSecret: string | undefined;
+    readonly orgId: string | undefined;
+  };
+  readonly simPort: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function intVar(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    return fallback;
+  }
+  return n;
+}
+
+function urlVar(env: Env, name: string, protocols: string[], problems: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const u = new URL(raw);
+    if (!protocols.includes(u.protocol)) problems.push(`${name} must use ${protocols.join(' or ')}, got "${u.protocol}"`);
+  } catch {
+    problems.push(`${name} is not a URL`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const nodeEnvRaw = env.NODE_ENV ?? 'development';
+  const nodeEnv = (['development', 'production', 'test'] as const).find((e) => e === nodeEnvRaw);
+  if (!nodeEnv) problems.push(`NODE_ENV must be development, production or test, got "${nodeEnvRaw}"`);
+
+  const logLevelRaw = env.LOG_LEVEL ?? 'info';
+  const logLevel = LOG_LEVELS.find((l) => l === logLevelRaw);
+  if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
+
+  const authDisabled = env.AUTH_DISABLED === '1';
+  if (env.AUTH_DISABLED !== undefined && !['0', '1', ''].includes(env.AUTH_DISABLED)) {
+    problems.push(`AUTH_DISABLED must be 1 or 0, got "${env.AUTH_DISABLED}"`);
+  }
+  if (authDisabled && nodeEnv === 'production') {
+    problems.push('AUTH_DISABLED=1 is refused when NODE_ENV=production: authentication cannot be turned off in production');
+  }
+
+  const national = {
+    fhirUrl: urlVar(env, 'NATIONAL_FHIR_URL', ['http:', 'https:'], problems),
+    authUrl: urlVar(env, 'NATIONAL_AUTH_URL', ['http:', 'https:'], problems),
+    clientId: env.NATIONAL_CLIENT_ID || undefined,
+    clientSecret: env.NATIONAL_CLIENT_SECRET || undefined,
+    orgId: env.NATIONAL_ORG_ID || undefined,
+  };
+  if (national.fhirUrl && !national.authUrl) problems.push('NATIONAL_AUTH_URL is required when NATIONAL_FHIR_URL is set');
+  if (national.clientId && !national.clientSecret) problems.push('NATIONAL_CLIENT_SECRET is required when NATIONAL_CLIENT_ID is set');
+  if (national.orgId && !/^\d{6,12}$/.test(national.orgId)) problems.push('NATIONAL_ORG_ID must be a SATUSEHAT organization id (digits)');
+
+  const config: Config = {
+    nodeEnv: nodeEnv ?? 'development',
+    port: intVar(env, 'PORT', 8080, 0, 65535, problems),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
+    dataDir: env.DATA_DIR || './data',
+    logLevel: logLevel ?? 'info',
+    authDisabled,
+    bodyLimitBytes: intVar(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, problems),
+    maxJsonDepth: intVar(env, 'MAX_JSON_DEPTH', 32, 4, 256, problems),
+    national,
+    simPort: intVar(env, 'SIM_PORT', 8090, 0, 65535, problems),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,4 @@
+export * from './operation-outcome';
+export * from './error-catalogue';
+export * from './result';
+export * from './logger';
