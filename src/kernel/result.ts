@@ -4,4 +4,4 @@ import type { Issue } from './operation-outcome';
 export type Result<T> = { ok: true; value: T; warnings: Issue[] } | { ok: false; issues: Issue[] };
 
 export const ok = <T>(value: T, warnings: Issue[] = []): Result<T> => ({ ok: true, value, warnings });
-export const fail = <T = never>(issues: Issue[]): Result<T> => ({ ok: false, issues });
+export const err = <T = never>(issues: Issue[]): Result<T> => ({ ok: false, issues });

@@ -1,0 +1,73 @@
+import { Router } from 'express';
+import type { Catalogue } from '../catalog/types';
+import { buildOpenApi } from '../intake/openapi';
+import { fail, operationOutcome } from '../kernel';
+import { IntakeDeps, prepareVisit, submitVisit } from '../pipeline/submit-visit';
+import type { SubmissionRecord, SubmissionStore } from '../store/ports';
+import { requireJson } from './body';
+import type { Metrics } from './metrics';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface IlpRouteDeps {
+  intake: IntakeDeps;
+  submissions: SubmissionStore;
+  metrics: Metrics;
+  version: string;
+}
+
+const location = (id: string): string => `/ilp/v1/submissions/${id}`;
+
+function statusView(s: SubmissionRecord) {
+  return {
+    id: s.id,
+    submissionId: s.submissionId,
+    organizationId: s.organizationId,
+    version: s.version,
+    status: s.status,
+    receivedAt: s.receivedAt,
+    updatedAt: s.updatedAt,
+    resources: s.resources.map((r) => ({ ...r, nationalId: s.nationalIds[`${r.resourceType}/${r.id}`] })),
+    removed: s.removed,
+    warnings: { resourceType: 'OperationOutcome', issue: s.warnings },
+    ...(s.nationalOutcome ? { nationalOutcome: s.nationalOutcome } : {}),
+  };
+}
+
+export function ilpRouter(deps: IlpRouteDeps): Router {
+  const router = Router();
+  const openApi = buildOpenApi(deps.intake.catalogue, deps.version);
+
+  router.post('/encounters', requireJson, async (req, res) => {
+    const { saved, warnings } = await submitVisit(req.body, deps.intake, deps.submissions);
+    deps.metrics.submissions.inc({ result: saved.kind });
+    const s = saved.submission;
+    res.status(202).location(location(s.id)).json({
+      id: s.id, status: s.status, result: saved.kind, version: s.version,
+      submissionId: s.submissionId, organizationId: s.organizationId,
+      links: { self: location(s.id) },
+      outcome: operationOutcome(saved.kind === 'unchanged' ? [] : warnings),
+    });
+  });
+
+  router.post('/encounters/\\$validate', requireJson, (req, res) => {
+    const prepared = prepareVisit(req.body, deps.intake);
+    res.status(200).json({ valid: true, outcome: { resourceType: 'OperationOutcome', issue: operationOutcome(prepared.issues).issue }, bundle: prepared.bundle });
+  });
+
+  router.get('/submissions/:id', async (req, res) => {
+    const id = req.params.id;
+    const s = UUID.test(id) ? await deps.submissions.getSubmission(id) : undefined;
+    if (!s) fail('ILP-SUBMISSION-NOT-FOUND', { id: id.slice(0, 64) });
+    res.json(statusView(s));
+  });
+
+  router.get('/openapi.json', (_req, res) => { res.json(openApi); });
+  router.get('/schema.json', (_req, res) => { res.type('application/schema+json').json(deps.intake.schema.schema); });
+  router.get('/catalogue', (_req, res) => {
+    const c: Catalogue = deps.intake.catalogue;
+    res.json({ version: c.version, screenings: [...c.screenings.values()], items: [...c.items.values()] });
+  });
+  return router;
+}
+

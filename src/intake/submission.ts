@@ -1,0 +1,69 @@
+import type { ClusterNo, Flag, LifeCycle } from '../catalog/types';
+
+/** The ILP submission as a vendor sends it (after JSON Schema validation). */
+export interface IlpSubmission {
+  submissionId: string;
+  source: { system: string; version?: string };
+  organizationId: string;
+  setting: string;
+  locationId?: string;
+  cluster: ClusterNo;
+  lifeCycle: LifeCycle[];
+  visitType: string;
+  visitOrdinal?: string;
+  start: string;
+  end: string;
+  practitioner: { ihsNumber: string; name: string; role: string };
+  patient: {
+    nik: string;
+    ihsNumber?: string;
+    name: string;
+    birthDate: string;
+    gender: 'male' | 'female';
+    phone?: string;
+    address: { line?: string; villageCode: string; rt?: string; rw?: string };
+  };
+  screenings: IlpScreening[];
+  diagnoses?: { icd10: string; status: 'provisional' | 'differential' | 'confirmed'; note?: string }[];
+  carePlan?: { activities: { kind: string; description: string; due?: string }[] };
+  note?: string;
+}
+
+export type ItemValue = number | boolean | string;
+
+export interface IlpScreening {
+  type: string;
+  items: IlpItem[];
+}
+
+export interface IlpItem {
+  code: string;
+  value: ItemValue;
+  /** Vendor's own interpretation (v3 ObservationInterpretation flag). */
+  interpretation?: Flag;
+  /** When measured, if not at the visit start. */
+  time?: string;
+  /** Free-text method/device, e.g. "tensimeter digital". */
+  method?: string;
+}
+
+/** A submission after normalisation: times in UTC, age at the visit, items flattened. */
+export interface NormalisedSubmission {
+  raw: IlpSubmission;
+  startUtc: string;
+  endUtc: string;
+  startMs: number;
+  age: { years: number; months: number };
+  items: NormalisedItem[];
+}
+
+export interface NormalisedItem {
+  screening: string;
+  code: string;
+  value: ItemValue;
+  vendorInterpretation?: Flag;
+  timeUtc: string;
+  method?: string;
+  /** JSON path of the item in the payload, for messages (e.g. `screenings[1].items[0]`). */
+  path: string;
+}

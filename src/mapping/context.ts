@@ -1,0 +1,52 @@
+import { v5 as uuidv5 } from 'uuid';
+import type { Catalogue } from '../catalog/types';
+import type { NormalisedSubmission } from '../intake/submission';
+
+/** Namespace of the gateway's deterministic resource ids (UUID v5). Never change it: ids would move. */
+const ID_NAMESPACE = '3c5b8a0e-6f1d-5b7e-9a43-0f3e1d2c4b5a';
+
+/**
+ * Resource ids derive from (organisation, submissionId, role), so a re-sent visit maps onto the
+ * same resources and a changed payload becomes a new version of them, not a second visit.
+ */
+export function resourceId(orgId: string, submissionId: string, role: string): string {
+  return uuidv5(`${orgId}|${submissionId}|${role}`, ID_NAMESPACE);
+}
+
+export interface MappingContext {
+  sub: NormalisedSubmission;
+  catalogue: Catalogue;
+  orgId: string;
+  id(role: string): string;
+  urn(role: string): string;
+  practitionerRef: { reference: string; display: string };
+  patientRef: { reference: string; display: string };
+  encounterRef: { reference: string };
+}
+
+export function createContext(sub: NormalisedSubmission, catalogue: Catalogue): MappingContext {
+  const { organizationId: orgId, submissionId } = sub.raw;
+  const id = (role: string): string => resourceId(orgId, submissionId, role);
+  const urn = (role: string): string => `urn:uuid:${id(role)}`;
+  return {
+    sub,
+    catalogue,
+    orgId,
+    id,
+    urn,
+    practitionerRef: { reference: `Practitioner/${sub.raw.practitioner.ihsNumber}`, display: sub.raw.practitioner.name },
+    patientRef: { reference: urn('patient'), display: sub.raw.patient.name },
+    encounterRef: { reference: urn('encounter') },
+  };
+}
+
+/** Date part (YYYY-MM-DD) of the visit as the vendor wrote it, i.e. in the facility's local time. */
+export function localVisitDate(ctx: MappingContext): string {
+  return ctx.sub.raw.start.slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,51 @@
+import type { CodeableConcept } from 'fhir/r4';
+import { interpret } from '../catalog/interpret';
+import type { Band, CatalogueItem, Flag } from '../catalog/types';
+import { SYSTEMS } from '../fhir/canonical';
+import { Issue, issue } from '../kernel';
+import type { ItemValue } from '../intake/submission';
+import type { MappingContext } from './context';
+
+const FLAG_DISPLAY: Record<Flag, string> = {
+  N: 'Normal', A: 'Abnormal', AA: 'Critical abnormal', H: 'High', HH: 'Critical high',
+  L: 'Low', LL: 'Critical low', POS: 'Positive', NEG: 'Negative', IND: 'Indeterminate',
+};
+
+const flagConcept = (flag: Flag): CodeableConcept => ({ coding: [{ system: SYSTEMS.v3Interpretation, code: flag, display: FLAG_DISPLAY[flag] }] });
+const bandConcept = (band: Band): CodeableConcept => ({ coding: [band.category], text: band.label });
+
+export interface ItemInterpretation {
+  /** Observation.interpretation: the v3 flag, then the clinical category when the catalogue's result is used. */
+  concepts: CodeableConcept[];
+  /** The band reached, when the catalogue's result is used (drives follow-ups). */
+  band?: Band;
+  warning?: Issue;
+}
+
+/**
+ * The catalogue thresholds decide the interpretation; a vendor's own interpretation wins when it
+ * disagrees (the clinician saw the patient), with a warning so the disagreement is visible.
+ */
+export function interpretItem(ctx: MappingContext, item: CatalogueItem, value: ItemValue, vendorFlag: Flag | undefined, path: string): ItemInterpretation {
+  const computed = interpret(item, value, interpretContext(ctx));
+  if (!vendorFlag) return computed ? { concepts: [flagConcept(computed.flag), bandConcept(computed.band)], band: computed.band } : { concepts: [] };
+  if (!computed) return { concepts: [flagConcept(vendorFlag)] };
+  if (computed.flag === vendorFlag) return { concepts: [flagConcept(vendorFlag), bandConcept(computed.band)], band: computed.band };
+  return {
+    concepts: [flagConcept(vendorFlag)],
+    warning: issue('WARN-INTERPRETATION-DISAGREES', {
+      vendor: vendorFlag, item: item.code, computed: `${computed.flag} ${computed.band.label}`, rule: computed.rule.source,
+    }, `${path}.interpretation`),
+  };
+}
+
+function interpretContext(ctx: MappingContext) {
+  const ga = ctx.sub.items.find((i) => i.code === 'gestational-age-weeks')?.value;
+  return {
+    sex: ctx.sub.raw.patient.gender,
+    ageYears: ctx.sub.age.years,
+    ageMonths: ctx.sub.age.months,
+    lifeCycles: ctx.sub.raw.lifeCycle,
+    ...(typeof ga === 'number' ? { gestationalWeeks: ga } : {}),
+  };
+}

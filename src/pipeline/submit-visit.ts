@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import type { Bundle } from 'fhir/r4';
+import stringify from 'safe-stable-stringify';
+import type { Catalogue } from '../catalog/types';
+import { normaliseSubmission } from '../intake/normalise';
+import type { SubmissionSchemaValidator } from '../intake/schema-validator';
+import type { NormalisedSubmission } from '../intake/submission';
+import { Issue, OperationOutcomeError, hasErrors, issue, toFhirIssue } from '../kernel';
+import { mapSubmission } from '../mapping/map-submission';
+import type { SaveOutcome, SubmissionStore } from '../store/ports';
+
+/** Checks every produced resource before anything is stored (the validator issue replaces the structural check). */
+export type BundleValidator = (bundle: Bundle) => Issue[];
+
+export interface IntakeDeps {
+  catalogue: Catalogue;
+  schema: SubmissionSchemaValidator;
+  validateBundle: BundleValidator;
+  now(): number;
+}
+
+export interface PreparedVisit {
+  sub: NormalisedSubmission;
+  bundle: Bundle;
+  payloadHash: string;
+  /** Warnings and, on failure, errors; in payload order. */
+  issues: Issue[];
+}
+
+/** sha256 of the canonical JSON (sorted keys): equal payloads hash equal whatever their key order. */
+export function payloadHash(payload: unknown): string {
+  return createHash('sha256').update(stringify(payload) ?? '').digest('hex');
+}
+
+/**
+ * The ILP intake pipeline, read top to bottom: JSON Schema (generated from the catalogue) →
+ * normalisation (NIK, area codes, UTC times) → mapping to a FHIR transaction Bundle → validation of
+ * every produced resource. Throws an OperationOutcomeError (422) listing every problem found.
+ */
+export function prepareVisit(body: unknown, deps: IntakeDeps): PreparedVisit {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new OperationOutcomeError(422, [issue('HTTP-BODY-NOT-OBJECT')]);
+  }
+  const parsed = deps.schema.validate(body);
+  if (!parsed.ok) throw new OperationOutcomeError(422, parsed.issues);
+  const normalised = normaliseSubmission(parsed.value, deps.catalogue, deps.now());
+  if (!normalised.ok) throw new OperationOutcomeError(422, normalised.issues);
+  const mapped = mapSubmission(normalised.value, deps.catalogue);
+  const structural = deps.validateBundle(mapped.bundle);
+  const issues = [...normalised.warnings, ...mapped.warnings, ...structural];
+  if (hasErrors(structural)) throw new OperationOutcomeError(422, issues);
+  return { sub: normalised.value, bundle: mapped.bundle, payloadHash: payloadHash(parsed.value), issues };
+}
+
+/** Prepares the visit, then stores it with its outbox row in one transaction (idempotent by submissionId). */
+export async function submitVisit(body: unknown, deps: IntakeDeps, store: SubmissionStore): Promise<{ saved: SaveOutcome; warnings: Issue[] }> {
+  const prepared = prepareVisit(body, deps);
+  const saved = await store.saveSubmission({
+    organizationId: prepared.sub.raw.organizationId,
+    submissionId: prepared.sub.raw.submissionId,
+    payload: prepared.sub.raw,
+    payloadHash: prepared.payloadHash,
+    bundle: prepared.bundle,
+    warnings: prepared.issues.map(toFhirIssue),
+  });
+  return { saved, warnings: prepared.issues };
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Bundle, Resource } from 'fhir/r4';
+import { parseEntryRequest, type EntryRequest } from './entry-request';
+import type { Sql } from './sql';
+import { multipleMatches, unsupportedBundle, unsupportedEntry } from './store-errors';
+
+/** One resource the Bundle writes, with its final id. */
+export interface PlannedWrite {
+  index: number;
+  resourceType: string;
+  id: string;
+  resource: Resource;
+  /** Found by identifier (e.g. the Patient by NIK): other submissions use it too, so it is never deleted on their behalf. */
+  shared: boolean;
+}
+
+export interface BundlePlan {
+  /** In Bundle order. */
+  writes: PlannedWrite[];
+  /** `urn:uuid:<x>` fullUrl → `Type/id`. */
+  references: Map<string, string>;
+}
+
+/**
+ * Decides the id of every entry before anything is written, so that references between entries
+ * can be rewritten. Runs inside the saving transaction: conditional matches take a transaction
+ * lock on the identifier first, so two requests creating the same new Patient wait for each other
+ * and the second one finds (and updates) the Patient the first one created.
+ */
+export async function planBundle(sql: Sql, bundle: Bundle): Promise<BundlePlan> {
+  if (bundle.resourceType !== 'Bundle' || bundle.type !== 'transaction') {
+    unsupportedBundle('Bundle.type', `the store takes a transaction Bundle, not ${bundle.type}`);
+  }
+  const entries = bundle.entry ?? [];
+  const requests = entries.map((entry, index) => parseEntryRequest(entry, index));
+  await lockIdentifiers(sql, requests);
+  const writes: PlannedWrite[] = [];
+  for (const [index, request] of requests.entries()) {
+    const id = request.kind === 'id' ? request.id : await resolveIdentifier(sql, request, index);
+    writes.push({ index, resourceType: request.resourceType, id, resource: request.resource, shared: request.kind === 'identifier' });
+  }
+  checkDistinctTargets(writes, requests);
+  return { writes, references: referenceMap(bundle, writes) };
+}
+
+/** In sorted order, so that two transactions never wait for each other's locks in a cycle. */
+async function lockIdentifiers(sql: Sql, requests: EntryRequest[]): Promise<void> {
+  const keys = new Set<string>();
+  for (const r of requests) if (r.kind === 'identifier') keys.add(`${r.resourceType}|${r.value}`);
+  for (const key of [...keys].sort()) {
+    await sql.rows('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);
+  }
+}
+
+async function resolveIdentifier(sql: Sql, request: Extract<EntryRequest, { kind: 'identifier' }>, index: number): Promise<string> {
+  const matches = await sql.rows<{ id: string }>(
+    `SELECT DISTINCT id FROM resource_identifier
+      WHERE resource_type = $1 AND value = $2 AND ($3::text IS NULL OR system = $3::text)
+      ORDER BY id LIMIT 2`,
+    [request.resourceType, request.value, request.system ?? null],
+  );
+  const [first, second] = matches;
+  if (second) return multipleMatches(index, request.url);
+  return first ? first.id : randomUUID();
+}
+
+/** Two entries for one resource (same id, or the same identifier match) would make two versions of it, or two copies. */
+function checkDistinctTargets(writes: PlannedWrite[], requests: EntryRequest[]): void {
+  const byTarget = new Map<string, number>();
+  for (const w of writes) {
+    const request = requests[w.index];
+    const targets = [`${w.resourceType}/${w.id}`];
+    if (request?.kind === 'identifier') targets.push(`${w.resourceType}?identifier=${JSON.stringify([request.system ?? null, request.value])}`);
+    for (const target of targets) {
+      const earlier = byTarget.get(target);
+      if (earlier !== undefined) unsupportedEntry(w.index, `${target} is already written by entry ${earlier}`);
+      byTarget.set(target, w.index);
+    }
+  }
+}
+
+function referenceMap(bundle: Bundle, writes: PlannedWrite[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const w of writes) {
+    const fullUrl = bundle.entry?.[w.index]?.fullUrl;
+    if (fullUrl === undefined || !fullUrl.startsWith('urn:uuid:')) continue;
+    if (map.has(fullUrl)) unsupportedEntry(w.index, `fullUrl ${fullUrl} is used by two entries`, 'fullUrl');
+    map.set(fullUrl, `${w.resourceType}/${w.id}`);
+  }
+  return map;
+}

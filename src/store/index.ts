@@ -1,0 +1,2 @@
+export * from './ports';
+export { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './open-database';

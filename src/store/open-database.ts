@@ -1,0 +1,152 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { Logger } from '../kernel';
+import { MIGRATIONS } from './migrations';
+import { SqlOutboxStore } from './outbox-store';
+import { loadPGlite, pgliteDriver } from './pglite-pool';
+import type { Database } from './ports';
+import { SqlResourceStore } from './resource-store';
+import { withConnection } from './sql';
+import { SqlSubmissionStore } from './submission-store';
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; without it the embedded PGlite in `dataDir` is used. */
+  url?: string;
+  /** PGlite data directory (created when missing), or `memory://` for a throw-away database. Default ./data. */
+  dataDir?: string;
+  logger?: Logger;
+  /** Apply pending migrations before returning. Default true. */
+  migrate?: boolean;
+}
+
+/** The Database port plus what operations need (`ilp-gateway migrate`). */
+export interface GatewayDatabase extends Database {
+  /** Applies pending migrations; returns their names (none when the schema is current). */
+  migrate(): Promise<string[]>;
+}
+
+interface Backend {
+  kind: Database['kind'];
+  options: Partial<DataSourceOptions>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<GatewayDatabase> {
+  const backend = opts.url ? postgresBackend(opts.url, opts.logger) : await pgliteBackend(opts.dataDir ?? './data', opts.logger);
+  const ds = new DataSource({
+    ...backend.options,
+    type: 'postgres',
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migration',
+    logging: false,
+  } as DataSourceOptions);
+  try {
+    await ds.initialize();
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
+  const db = new SqlDatabase(backend, ds, opts.logger);
+  if (opts.migrate !== false) {
+    try {
+      await db.migrate();
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+  return db;
+}
+
+function postgresBackend(url: string, logger: Logger | undefined): Backend {
+  const { protocol } = new URL(url);
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') throw new Error(`database URL must be postgres://, not ${protocol}`);
+  return {
+    kind: 'postgres',
+    options: {
+      url,
+      applicationName: 'ilp-gateway',
+      connectTimeoutMS: 10_000,
+      poolErrorHandler: (err: unknown) => logger?.warn({ err }, 'idle PostgreSQL connection failed'),
+    },
+    close: async () => undefined,
+  };
+}
+
+async function pgliteBackend(dataDir: string, logger: Logger | undefined): Promise<Backend> {
+  const memory = dataDir.startsWith('memory://');
+  const dir = memory ? dataDir : resolve(dataDir);
+  if (!memory) {
+    const fresh = !existsSync(join(dir, 'PG_VERSION'));
+    mkdirSync(dir, { recursive: true });
+    logger?.info(
+      fresh
+        ? `initialising embedded PostgreSQL (PGlite) in ${dir}; the first start takes ~10 s`
+        : `opening embedded PostgreSQL (PGlite) in ${dir}`,
+    );
+  }
+  const lite = await loadPGlite().create(dir);
+  return { kind: 'pglite', options: { driver: pgliteDriver(lite) }, close: () => lite.close() };
+}
+
+/** Several gateway processes may start at once on one PostgreSQL: only one migrates at a time. */
+const MIGRATION_LOCK = `SELECT pg_advisory_lock(hashtextextended('ilp-gateway:migrations', 0))`;
+const MIGRATION_UNLOCK = `SELECT pg_advisory_unlock(hashtextextended('ilp-gateway:migrations', 0))`;
+
+class SqlDatabase implements GatewayDatabase {
+  readonly kind: Database['kind'];
+  readonly submissions: SqlSubmissionStore;
+  readonly resources: SqlResourceStore;
+  readonly outbox: SqlOutboxStore;
+  private closed = false;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly ds: DataSource,
+    private readonly logger: Logger | undefined,
+  ) {
+    this.kind = backend.kind;
+    this.submissions = new SqlSubmissionStore(ds);
+    this.resources = new SqlResourceStore(ds);
+    this.outbox = new SqlOutboxStore(ds);
+  }
+
+  async migrate(): Promise<string[]> {
+    // PGlite is one session owned by this process: there is nobody to race, and holding the
+    // session for a lock would leave none for the migrations themselves.
+    if (this.kind === 'pglite') return this.runMigrations();
+    const runner = this.ds.createQueryRunner();
+    try {
+      await runner.query(MIGRATION_LOCK);
+      try {
+        return await this.runMigrations();
+      } finally {
+        await runner.query(MIGRATION_UNLOCK);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async runMigrations(): Promise<string[]> {
+    const applied = await this.ds.runMigrations({ transaction: 'all' });
+    const names = applied.map((m) => m.name);
+    if (names.length > 0) this.logger?.info({ migrations: names }, 'database schema migrated');
+    return names;
+  }
+
+  async ping(): Promise<void> {
+    await withConnection(this.ds, (sql) => sql.rows('SELECT 1'));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.ds.isInitialized) await this.ds.destroy();
+    } finally {
+      await this.backend.close();
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import type { Resource } from 'fhir/r4';
+import type { ResourceRef } from './ports';
+import { identifiersOf } from './entry-request';
+import { after, iso, json, type Sql } from './sql';
+
+/**
+ * Versioned writes of single resources inside the caller's transaction. Each write locks the
+ * resource row first (FOR UPDATE), so concurrent writers of one resource take turns and every
+ * version number is used once; `resource` holds the current version, `resource_history` all.
+ */
+
+interface CurrentRow {
+  version_id: number;
+  last_updated: string;
+  deleted: boolean;
+  content: Resource | null;
+}
+
+async function lockCurrent(sql: Sql, resourceType: string, id: string): Promise<CurrentRow | undefined> {
+  const [row] = await sql.rows<CurrentRow>(
+    `SELECT version_id, ${iso('last_updated')} AS last_updated, deleted, content FROM resource
+      WHERE resource_type = $1 AND id = $2 FOR UPDATE`,
+    [resourceType, id],
+  );
+  return row;
+}
+
+/**
+ * Stores `resource` as Type/id. Content equal to the current version (meta.versionId and
+ * meta.lastUpdated aside) makes no new version: re-sending a visit leaves unchanged resources alone.
+ */
+export async function writeResource(sql: Sql, resourceType: string, id: string, resource: Resource, now: string): Promise<ResourceRef> {
+  const current = await lockCurrent(sql, resourceType, id);
+  const candidate: Resource = { ...resource, id };
+  if (current && !current.deleted && current.content && sameContent(current.content, candidate)) {
+    return { resourceType, id, versionId: current.version_id };
+  }
+  const versionId = (current?.version_id ?? 0) + 1;
+  const lastUpdated = after(current?.last_updated, now);
+  const content: Resource = { ...candidate, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } };
+  await storeVersion(sql, { resourceType, id, versionId, lastUpdated, content }, current !== undefined);
+  await replaceIdentifiers(sql, resourceType, id, content);
+  return { resourceType, id, versionId };
+}
+
+/** Marks Type/id deleted with a new version; undefined when it is absent or already deleted. */
+export async function deleteResource(sql: Sql, resourceType: string, id: string, now: string): Promise<ResourceRef | undefined> {
+  const current = await lockCurrent(sql, resourceType, id);
+  if (!current || current.deleted) return undefined;
+  const versionId = current.version_id + 1;
+  await storeVersion(sql, { resourceType, id, versionId, lastUpdated: after(current.last_updated, now), content: null }, true);
+  await replaceIdentifiers(sql, resourceType, id, null);
+  return { resourceType, id, versionId };
+}
+
+interface Version {
+  resourceType: string;
+  id: string;
+  versionId: number;
+  lastUpdated: string;
+  /** null: a deletion. */
+  content: Resource | null;
+}
+
+/** A plain INSERT for a new id: if another transaction inserts it first, the unique violation makes the caller retry. */
+async function storeVersion(sql: Sql, v: Version, exists: boolean): Promise<void> {
+  const write = exists
+    ? `UPDATE resource SET version_id = $3, last_updated = $4::timestamptz, deleted = $5::boolean, content = $6::jsonb
+        WHERE resource_type = $1 AND id = $2 RETURNING *`
+    : `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
+        VALUES ($1, $2, $3, $4::timestamptz, $5::boolean, $6::jsonb) RETURNING *`;
+  await sql.rows(
+    `WITH written AS (${write})
+     INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, content)
+     SELECT resource_type, id, version_id, last_updated, deleted, content FROM written`,
+    [v.resourceType, v.id, v.versionId, v.lastUpdated, v.content === null ? 'true' : 'false', v.content === null ? null : json(v.content)],
+  );
+}
+
+/** The identifier index mirrors the current version; a deleted resource is found by no identifier. */
+async function replaceIdentifiers(sql: Sql, resourceType: string, id: string, content: Resource | null): Promise<void> {
+  await sql.rows('DELETE FROM resource_identifier WHERE resource_type = $1 AND id = $2', [resourceType, id]);
+  const identifiers = content ? identifiersOf(content) : [];
+  if (identifiers.length === 0) return;
+  await sql.rows(
+    `INSERT INTO resource_identifier (resource_type, system, value, id)
+     SELECT $1, x.system, x.value, $2 FROM jsonb_to_recordset($3::jsonb) AS x(system text, value text)`,
+    [resourceType, id, json(identifiers)],
+  );
+}
+
+/** Deep equality of two resources, ignoring the meta elements the store itself sets. */
+export function sameContent(a: Resource, b: Resource): boolean {
+  return canonical(withoutVersionMeta(a)) === canonical(withoutVersionMeta(b));
+}
+
+function withoutVersionMeta(resource: Resource): Resource {
+  if (!resource.meta) return resource;
+  const { versionId: _v, lastUpdated: _l, ...meta } = resource.meta;
+  const { meta: _m, ...rest } = resource;
+  return Object.keys(meta).length > 0 ? { ...rest, meta } : rest;
+}
+
+/** JSON with object keys sorted: jsonb does not keep the key order it was given. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}

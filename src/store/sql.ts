@@ -1,0 +1,101 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+
+/**
+ * The store speaks SQL through TypeORM's QueryRunner: one runner is one connection (on PGlite,
+ * the exclusive use of the single session), so everything a transaction does goes through the
+ * same `Sql` value, which is passed down explicitly.
+ */
+export interface Sql {
+  rows<T>(text: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+function sqlOf(runner: QueryRunner): Sql {
+  return {
+    async rows<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+      const result = await runner.query(text, [...params], true);
+      return result.records as T[];
+    },
+  };
+}
+
+/** Runs `fn` on one connection, outside any explicit transaction. */
+export async function withConnection<T>(ds: DataSource, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const runner = ds.createQueryRunner();
+  try {
+    return await fn(sqlOf(runner));
+  } finally {
+    await runner.release();
+  }
+}
+
+/** Runs `fn` in one READ COMMITTED transaction; rolls back on any error. */
+export async function inTransaction<T>(ds: DataSource, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.startTransaction();
+    try {
+      const result = await fn(sqlOf(runner));
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      // The original error is the one worth reporting; a failed rollback (broken connection) is not.
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+/**
+ * SQLSTATEs that mean "another transaction got there first": a retry sees its committed work.
+ * 23505 unique_violation, 40001 serialization_failure, 40P01 deadlock_detected.
+ */
+const RACE_CODES = new Set(['23505', '40001', '40P01']);
+
+export function isRace(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && RACE_CODES.has(String((err as { code?: unknown }).code));
+}
+
+/** The first row, or an error: for statements that always return exactly one row. */
+export function one<T>(rows: T[]): T {
+  const [row] = rows;
+  if (row === undefined) throw new Error('expected one row, got none');
+  return row;
+}
+
+/** A timestamptz column as an ISO instant with an explicit +00:00 offset (FHIR instant, SATUSEHAT). */
+export function iso(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"+00:00"')`;
+}
+
+/** Millisecond precision, so that meta.lastUpdated inside the content equals the column. */
+export const CLOCK = "date_trunc('milliseconds', clock_timestamp())";
+
+/**
+ * The wall clock now, not the transaction's start (now()): a transaction that waited for a lock
+ * writes after the one it waited for, and its timestamps say so.
+ */
+export async function clockNow(sql: Sql): Promise<string> {
+  const row = one(await sql.rows<{ now: string }>(`SELECT ${iso(CLOCK)} AS now`));
+  return row.now;
+}
+
+/** `now`, or 1 ms after `previous` when the clock has not moved past it: a resource's versions never go back in time. */
+export function after(previous: string | undefined, now: string): string {
+  if (previous === undefined || previous < now) return now;
+  return new Date(Date.parse(previous) + 1).toISOString().replace('Z', '+00:00');
+}
+
+/** jsonb parameters are sent as JSON text: node-postgres would turn a JS array into a PostgreSQL array. */
+export function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** PostgreSQL's jsonb cannot hold U+0000 (SQLSTATE 22P05): callers check first to answer with a 422, not a driver error. */
+export function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, child]) => key.includes('\u0000') || containsNul(child));
+}

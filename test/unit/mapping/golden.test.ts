@@ -1,0 +1,26 @@
+/**
+ * Golden files: vendor payload → expected FHIR Bundle. A change to the mapping shows up as a diff
+ * of the golden file, reviewed like code. Regenerate deliberately with UPDATE_GOLDEN=1.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { prepareVisit } from '../../../src/pipeline/submit-visit';
+import { intakeDeps } from '../../support/intake';
+
+const DIR = join(__dirname, '..', '..', 'fixtures', 'golden');
+const cases = readdirSync(DIR).filter((f) => f.endsWith('.input.json'));
+
+test('there are golden cases', () => {
+  expect(cases.length).toBeGreaterThanOrEqual(2);
+});
+
+test.each(cases)('%s', (file) => {
+  const input = JSON.parse(readFileSync(join(DIR, file), 'utf8'));
+  const { bundle, issues } = prepareVisit(input, intakeDeps());
+  const actual = { bundle, issues };
+  const goldenPath = join(DIR, file.replace('.input.json', '.expected.json'));
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(goldenPath)) {
+    writeFileSync(goldenPath, `${JSON.stringify(actual, null, 2)}\n`);
+  }
+  expect(actual).toEqual(JSON.parse(readFileSync(goldenPath, 'utf8')));
+});
