@@ -1,4 +1,4 @@
-import express, { Express } from 'express';
+import express, { Express, Router } from 'express';
 import type { Logger } from '../kernel';
 import { jsonBody, safeJson } from './body';
 import { errorHandler, notFound } from './error-handler';
@@ -10,6 +10,15 @@ export interface HttpDeps extends IlpRouteDeps, HealthDeps {
   logger: Logger;
   bodyLimitBytes: number;
   maxJsonDepth: number;
+  /** Further routers (FHIR API, admin, …) wired by the composition root, mounted in this order. */
+  mounts?: Mount[];
+}
+
+/** A router mounted under `path`; `json` routers get the JSON body preconditions (limit, depth, keys). */
+export interface Mount {
+  path: string;
+  router: Router;
+  json: boolean;
 }
 
 /** The express application: routers, preconditions and the one error handler. No business logic here. */
@@ -23,7 +32,9 @@ export function createHttpApp(deps: HttpDeps): Express {
     next();
   });
   app.use(healthRouter(deps));
-  app.use('/ilp/v1', jsonBody(deps.bodyLimitBytes), safeJson(deps.maxJsonDepth), ilpRouter(deps));
+  const bodies = [jsonBody(deps.bodyLimitBytes), safeJson(deps.maxJsonDepth)];
+  app.use('/ilp/v1', ...bodies, ilpRouter(deps));
+  for (const m of deps.mounts ?? []) app.use(m.path, ...(m.json ? bodies : []), m.router);
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
