@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run build` (also run by npm's `prepare` on `npm ci`):
 //   1. generated/fhir-r4-schema.js, only when missing or older than its inputs (it takes seconds);
+//   1b. generated/fhir-r4-definitions.json (the profile validator's R4 base), same rule;
 //   2. tsc -p tsconfig.json, skipped when no source changed since the last successful compile, else
 //      incremental (build info in dist/, so deleting dist/ forces a full build; so does --force);
 //   3. remove dist/ files whose source is gone (tsc never deletes, and a stale module still loads);
@@ -48,6 +49,18 @@ async function generateSchemaValidator() {
   const { generate } = await import('./gen-fhir-schema-validator.mjs');
   const { bytes } = generate({ quiet: true });
   return `generated ${relative(ROOT, GENERATED)} (${(bytes / 1e6).toFixed(1)} MB)`;
+}
+
+const VALIDATOR_DEFINITIONS = at('generated', 'fhir-r4-definitions.json');
+
+async function generateValidatorDefinitions() {
+  const { generate, INPUTS } = await import('./gen-validator-definitions.mjs');
+  const out = mtime(VALIDATOR_DEFINITIONS);
+  const inputs = [at('scripts', 'gen-validator-definitions.mjs'), ...INPUTS];
+  const newest = Math.max(...inputs.map((f) => mtime(f) ?? Infinity));
+  if (!FORCE && out !== undefined && out >= newest) return 'up to date';
+  const { bytes } = generate({ quiet: true });
+  return `generated ${relative(ROOT, VALIDATOR_DEFINITIONS)} (${(bytes / 1e6).toFixed(1)} MB)`;
 }
 
 /** What tsc reads, besides node_modules: a change to any of these (or a file added to or removed from src/) recompiles. */
@@ -133,6 +146,7 @@ function markCliExecutable() {
 
 const STEPS = [
   ['FHIR schema validator', generateSchemaValidator],
+  ['validator definitions', generateValidatorDefinitions],
   ['tsc', compileTypeScript],
   ['prune dist', pruneStaleOutput],
   ['assets', copyAssets],

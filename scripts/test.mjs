@@ -23,6 +23,8 @@ const RESULTS = join(ROOT, '.test-results');
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 // Ignores every test path outside test/integration/ (jest matches these against absolute paths).
 const INTEGRATION_ONLY = ['--testPathIgnorePatterns=/node_modules/', '--testPathIgnorePatterns=^(?!.*/test/integration/)'];
+// test/e2e runs gateway processes that share one PostgreSQL database: only on the PostgreSQL pass.
+const NO_E2E = ['--testPathIgnorePatterns=/node_modules/', '--testPathIgnorePatterns=/test/e2e/'];
 
 const userArgs = process.argv.slice(2);
 const url = process.env.TEST_DATABASE_URL || DEFAULT_URL;
@@ -91,8 +93,9 @@ async function planRuns() {
   loud([
     `PostgreSQL is not reachable at ${redacted(url)}: ${problem}`,
     'Running EVERYTHING on PGlite (embedded) instead. CI runs them on PostgreSQL too.',
+    'The process tests (test/e2e: several gateway processes on one database) need PostgreSQL: not run.',
   ]);
-  return [{ name: 'pglite', db: 'pglite', args: userArgs }];
+  return [{ name: 'pglite', db: 'pglite', args: [...userArgs, ...NO_E2E] }];
 }
 
 function jest(args, db, extra = {}, env = {}) {

@@ -1,14 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
+import { authRouter, authorize } from './api/auth.routes';
+import { fhirRouter } from './api/fhir.routes';
 import { createHttpApp } from './api/http-app';
-import { createMetrics } from './api/metrics';
+import { validateRouter } from './api/validate.routes';
+import { setUpAuth } from './auth/setup';
+import { adminRouter } from './api/admin.routes';
+import { createMetrics, registerQueueGauges, type Metrics } from './api/metrics';
 import { loadCatalogue } from './catalog';
 import type { Config } from './config/config';
-import { validateBundleStructure } from './fhir/structural-validation';
+import { ExportRunner, exportRunnerOptions } from './export/runner';
 import { compileSubmissionValidator } from './intake/schema-validator';
+import { createIlpValidator } from './validation/ilp/ilp-validator';
+import { validateOperation } from './validation/operation';
 import type { Logger } from './kernel';
+import { createRelay, CredentialVault, type NationalTarget, type Relay } from './relay';
 import { openDatabase } from './store/open-database';
 import type { Database } from './store/ports';
 
@@ -17,6 +25,8 @@ export const VERSION: string = (JSON.parse(readFileSync(join(__dirname, '..', 'p
 export interface App {
   http: Express;
   db: Database;
+  /** The relay to the national platform; undefined when disabled or when no national platform is configured. Not started: main.ts starts it after listen. */
+  relay: Relay | undefined;
   /** Closes everything in reverse order of creation. */
   close(): Promise<void>;
 }
@@ -25,28 +35,67 @@ export interface App {
  * The composition root: the only place that creates adapters (database, later the national
  * client) and wires them into the core. Everything it builds is built once, here.
  */
-export async function buildApp(config: Config, logger: Logger, opts: { db?: Database } = {}): Promise<App> {
+export async function buildApp(config: Config, logger: Logger, opts: { db?: Database; national?: NationalTarget } = {}): Promise<App> {
   const catalogue = loadCatalogue();
   const schema = compileSubmissionValidator(catalogue);
+  const validator = createIlpValidator();
   const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger }));
   const metrics = createMetrics();
+  const vault = config.relay.credentialsKey ? CredentialVault.fromBase64(config.relay.credentialsKey) : undefined;
+  const relay = relayFor(config, logger, db, metrics, vault, opts.national);
+  registerQueueGauges(metrics, () => db.relay.stats());
+  const exportRunner = new ExportRunner(exportRunnerOptions(config.fhir, db.fhir.exports, logger));
+  const fhir = fhirRouter({
+    resources: db.resources, fhir: db.fhir, validate: (resource) => validator.validate(resource), version: VERSION, publicBaseUrl: config.fhir.publicBaseUrl,
+    export: { dir: config.fhir.exportDir, retryAfterSeconds: 2 }, exportKicked: () => exportRunner.wake(),
+  });
+  // The token audience must be the URL clients were configured with, never one a Host header chose:
+  // PUBLIC_BASE_URL (required in production); the request's own host only for local development.
+  const publicBase = config.fhir.publicBaseUrl;
+  const auth = { ...setUpAuth(config, logger), baseUrl: (req: Request) => publicBase ?? `${req.protocol}://${req.get('host') ?? 'localhost'}` };
   const http = createHttpApp({
+    guards: [authorize(auth)],
+    mounts: [
+      { path: '/fhir', router: validateRouter({ validate: (req) => validateOperation(validator, req) }), json: true },
+      { path: '/', router: authRouter(auth), json: false },
+      { path: '/fhir', router: fhir, json: true },
+      { path: '/admin/v1', router: adminRouter({ relayStore: db.relay, credentials: db.credentials, relay, vault, adminToken: config.relay.adminToken }), json: true },
+    ],
     logger,
     metrics,
     version: VERSION,
     bodyLimitBytes: config.bodyLimitBytes,
     maxJsonDepth: config.maxJsonDepth,
     submissions: db.submissions,
-    intake: { catalogue, schema, validateBundle: validateBundleStructure, now: () => Date.now() },
+    intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now() },
     ready: () => db.ping(),
   });
+  exportRunner.start();
   return {
     http,
     db,
+    relay,
     close: async () => {
+      await exportRunner.close();
+      await relay?.stop();
       if (!opts.db) await db.close();
     },
   };
+}
+
+/** SATUSEHAT from the environment, unless main.ts passes the built-in simulator. */
+function relayFor(config: Config, logger: Logger, db: Database, metrics: Metrics, vault: CredentialVault | undefined, given: NationalTarget | undefined): Relay | undefined {
+  const n = config.national;
+  const target: NationalTarget | undefined = given ?? (n.fhirUrl && n.authUrl ? {
+    authUrl: n.authUrl, fhirUrl: n.fhirUrl,
+    ...(n.clientId && n.clientSecret && n.orgId ? { single: { organizationId: n.orgId, clientId: n.clientId, clientSecret: n.clientSecret } } : {}),
+  } : undefined);
+  if (!config.relay.enabled || !target) return undefined;
+  return createRelay(config.relay, target, db, logger, {
+    observe: (operation, status, seconds) => metrics.upstreamSeconds.observe({ operation, status }, seconds),
+    metrics: { finished: (result) => metrics.relayResults.inc({ result }) },
+    ...(vault ? { vault } : {}),
+  });
 }
 
 /** Listens and resolves once the port is bound (port 0 → an ephemeral port, for tests). */

@@ -1,11 +1,19 @@
 #!/usr/bin/env node
-import { configOrExit, serve } from './main';
+// Loaded on demand: main.ts pulls in the whole gateway (express, the store, the relay), which
+// `validate` does not need; importing it eagerly doubled the validator CLI's cold start.
+const gateway = (): Promise<typeof import('./main')> => import('./main');
 
 const USAGE = `Usage: ilp-gateway <command>
 
 Commands:
   serve       start the gateway (what npm start runs)
   migrate     apply database migrations and exit
+  sim [--port <n>] [--host <addr>]
+              run the SATUSEHAT simulator alone (default port SIM_PORT, 8090)
+  clients hash-secret
+              read a client secret on standard input, print its scrypt hash for AUTH_CLIENTS_FILE
+  validate [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>
+              validate FHIR JSON resources against R4 and the ILP profiles (exit 0 valid, 1 invalid, 2 usage)
 
 Environment variables are listed in README.md (Configuration).
 `;
@@ -13,21 +21,72 @@ Environment variables are listed in README.md (Configuration).
 async function migrate(): Promise<void> {
   const { openDatabase } = await import('./store/open-database');
   const { createLogger } = await import('./kernel');
-  const config = configOrExit();
+  const config = (await gateway()).configOrExit();
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger(config.logLevel) });
   await db.close();
   process.stdout.write('migrations applied\n');
+}
+
+/** The secret comes on stdin, not argv, so it stays out of shell history and process lists. */
+async function hashClientSecret(): Promise<number> {
+  const { hashSecret } = await import('./auth/secrets');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const secret = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (secret.length < 16) {
+    process.stderr.write('a client secret must be at least 16 characters\n');
+    return 2;
+  }
+  process.stdout.write(`${await hashSecret(secret)}\n`);
+  return 0;
+}
+
+/** `ilp-gateway sim`: the national-platform simulator alone, until SIGTERM/SIGINT. */
+async function simulator(args: string[]): Promise<number> {
+  const { startSimulator } = await import('./sim/start');
+  const config = (await gateway()).configOrExit();
+  const option = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const port = Number(option('--port') ?? config.simPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write('--port must be a port number\n');
+    return 2;
+  }
+  const { sim, authUrl, fhirUrl } = await startSimulator({ ...config.sim, host: option('--host') ?? config.sim.host }, port);
+  process.stdout.write(`SATUSEHAT simulator listening: auth ${authUrl}, FHIR ${fhirUrl}, admin ${fhirUrl.replace('/fhir-r4/v1', '/sim/admin')}\n`);
+  const stop = (): void => { sim.close().then(() => process.exit(0), () => process.exit(1)); };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return -1;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   switch (command) {
     case 'serve':
-      await serve(configOrExit());
+      {
+        const { serve, configOrExit } = await gateway();
+        await serve(configOrExit());
+      }
       return -1;
     case 'migrate':
       await migrate();
       return 0;
+    case 'sim':
+      return simulator(argv.slice(1));
+    case 'validate': {
+      // Lazy: `serve` never loads the validator CLI.
+      const { runValidate } = await import('./cli/validate');
+      return runValidate(argv.slice(1), {
+        out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), interactive: process.stderr.isTTY === true,
+      });
+    }
+    case 'clients':
+      if (argv[1] === 'hash-secret') return hashClientSecret();
+      process.stderr.write(`Unknown clients command "${argv[1] ?? ''}"\n\n${USAGE}`);
+      return 2;
     case undefined:
     case '-h':
     case '--help':

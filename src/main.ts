@@ -7,14 +7,17 @@ import { createLogger } from './kernel';
 export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const started = Date.now();
-  const app = await buildApp(config, logger);
+  // No national platform configured: relay to the built-in simulator (docs/decisions/0006-simulator.md).
+  const sim = config.national.fhirUrl ? undefined : await (await import('./sim/start')).startSimulator(config.sim, config.simPort);
+  const app = await buildApp(config, logger, sim ? { national: { authUrl: sim.authUrl, fhirUrl: sim.fhirUrl, simulated: true } } : {});
   const server = await listen(app.http, config.port, config.host);
   const { port } = server.address() as AddressInfo;
+  app.relay?.start();
   logger.info({
     version: VERSION,
     url: `http://localhost:${port}`,
     database: app.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)',
-    relay: 'not started: the relay to the national platform arrives with issue #4; accepted visits wait in the outbox',
+    relay: relayDescription(config, app.relay?.target.fhirUrl, sim !== undefined),
     startupMs: Date.now() - started,
   }, `ILP Gateway listening on http://localhost:${port}`);
 
@@ -24,7 +27,7 @@ export async function serve(config: Config): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
     server.close(() => {
-      app.close().then(
+      app.close().then(() => sim?.sim.close()).then(
         () => { logger.info('closed'); process.exit(0); },
         (err: unknown) => { logger.error({ err }, 'error while closing'); process.exit(1); },
       );
@@ -34,6 +37,11 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function relayDescription(config: Config, fhirUrl: string | undefined, simulated: boolean): string {
+  if (!fhirUrl) return config.relay.enabled ? 'not started: NATIONAL_FHIR_URL is set without a usable target' : 'disabled (RELAY_ENABLED=0): accepted visits wait in the outbox';
+  return simulated ? `relaying to the built-in SATUSEHAT simulator at ${fhirUrl} (NATIONAL_FHIR_URL is unset)` : `relaying to ${fhirUrl}`;
 }
 
 export function configOrExit(): Config {

@@ -26,6 +26,16 @@ function fromBodyParser(err: BodyParserError): OperationOutcomeError {
   }
 }
 
+/**
+ * What of an unexpected error may be logged: its class, code and stack. Not the whole object nor
+ * the message: a PostgreSQL error quotes row values ("Key (value)=(…)"), which can be a NIK.
+ */
+function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const code = (err as { code?: unknown }).code;
+  return { type: err.name, code: typeof code === 'string' ? code : undefined, stack: err.stack?.split('\n').slice(1, 8).join('\n') };
+}
+
 /** A RangeError from JSON.parse on absurd nesting is a bad request, not our failure. */
 function isStackOverflow(err: unknown): boolean {
   return err instanceof RangeError && /call stack/i.test(err.message);
@@ -43,7 +53,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (isStackOverflow(err)) oo = new OperationOutcomeError(400, [issue('HTTP-BODY-TOO-DEEP', { limit: 'the parser' })]);
     else {
       const id = requestId(res);
-      logger.error({ err, requestId: id, method: req.method, path: req.path }, 'unhandled error');
+      logger.error({ error: safeError(err), requestId: id, method: req.method, path: req.path }, 'unhandled error');
       oo = new OperationOutcomeError(500, [issue('HTTP-INTERNAL', { requestId: id })]);
     }
     if (res.headersSent) return;

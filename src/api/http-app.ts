@@ -1,4 +1,4 @@
-import express, { Express, Router } from 'express';
+import express, { Express, RequestHandler, Router } from 'express';
 import type { Logger } from '../kernel';
 import { jsonBody, safeJson } from './body';
 import { errorHandler, notFound } from './error-handler';
@@ -12,6 +12,8 @@ export interface HttpDeps extends IlpRouteDeps, HealthDeps {
   maxJsonDepth: number;
   /** Further routers (FHIR API, admin, …) wired by the composition root, mounted in this order. */
   mounts?: Mount[];
+  /** Run on every request before any router (authentication and the access policy). */
+  guards?: RequestHandler[];
 }
 
 /** A router mounted under `path`; `json` routers get the JSON body preconditions (limit, depth, keys). */
@@ -25,12 +27,16 @@ export interface Mount {
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Paths are matched exactly as the access policy sees them: /FHIR must not reach the /fhir router
+  // past a policy that compares case-sensitively.
+  app.set('case sensitive routing', true);
   app.set('etag', false);
   app.use(requestContext(deps.logger));
   app.use((_req, res, next) => {
     res.on('finish', () => deps.metrics.httpResponses.inc({ status: String(res.statusCode) }));
     next();
   });
+  for (const guard of deps.guards ?? []) app.use(guard);
   app.use(healthRouter(deps));
   const bodies = [jsonBody(deps.bodyLimitBytes), safeJson(deps.maxJsonDepth)];
   app.use('/ilp/v1', ...bodies, ilpRouter(deps));

@@ -1,9 +1,11 @@
-import { Router } from 'express';
+import { Response, Router } from 'express';
 import type { Catalogue } from '../catalog/types';
 import { buildOpenApi } from '../intake/openapi';
 import { fail, operationOutcome } from '../kernel';
 import { IntakeDeps, prepareVisit, submitVisit } from '../pipeline/submit-visit';
 import type { SubmissionRecord, SubmissionStore } from '../store/ports';
+import { mayActFor } from '../auth/clients';
+import { principalOf } from './auth.routes';
 import { requireJson } from './body';
 import type { Metrics } from './metrics';
 
@@ -17,6 +19,15 @@ export interface IlpRouteDeps {
 }
 
 const location = (id: string): string => `/ilp/v1/submissions/${id}`;
+
+/**
+ * Tenant rule: a client sends and reads visits only for the organisations it is registered for.
+ * A body without a usable organizationId is left to the schema, which names the field.
+ */
+function assertMayActFor(res: Response, body: unknown): void {
+  const org = (body as { organizationId?: unknown } | null)?.organizationId;
+  if (typeof org === 'string' && !mayActFor(principalOf(res), org)) fail('AUTH-ORG', { organizationId: org.slice(0, 20) });
+}
 
 function statusView(s: SubmissionRecord) {
   return {
@@ -39,6 +50,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   const openApi = buildOpenApi(deps.intake.catalogue, deps.version);
 
   router.post('/encounters', requireJson, async (req, res) => {
+    assertMayActFor(res, req.body);
     const { saved, warnings } = await submitVisit(req.body, deps.intake, deps.submissions);
     deps.metrics.submissions.inc({ result: saved.kind });
     const s = saved.submission;
@@ -51,13 +63,16 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   });
 
   router.post('/encounters/\\$validate', requireJson, (req, res) => {
+    assertMayActFor(res, req.body);
     const prepared = prepareVisit(req.body, deps.intake);
     res.status(200).json({ valid: true, outcome: { resourceType: 'OperationOutcome', issue: operationOutcome(prepared.issues).issue }, bundle: prepared.bundle });
   });
 
   router.get('/submissions/:id', async (req, res) => {
     const id = req.params.id;
-    const s = UUID.test(id) ? await deps.submissions.getSubmission(id) : undefined;
+    const found = UUID.test(id) ? await deps.submissions.getSubmission(id) : undefined;
+    // Another organisation's submission is answered exactly like a missing one: ids do not leak.
+    const s = found && mayActFor(principalOf(res), found.organizationId) ? found : undefined;
     if (!s) fail('ILP-SUBMISSION-NOT-FOUND', { id: id.slice(0, 64) });
     res.json(statusView(s));
   });

@@ -1,10 +1,31 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one gateway process (GET /metrics). One registry per app, so tests stay isolated. */
 export interface Metrics {
   registry: Registry;
   submissions: Counter<'result'>;
   httpResponses: Counter<'status'>;
+  /** Relay attempts by result (delivered, retry, rejected, failed, superseded). */
+  relayResults: Counter<'result'>;
+  /** Calls to the national platform by operation (token, transaction, patient-search, …) and HTTP status or `network`. */
+  upstreamSeconds: Histogram<'operation' | 'status'>;
+}
+
+/** Outbox gauges read from the database at scrape time (so every replica reports the shared queue). */
+export function registerQueueGauges(m: Metrics, stats: () => Promise<{ pending: number; claimed: number; failed: number; oldestSeconds: number }>): void {
+  new Gauge({
+    name: 'ilp_gateway_relay_queue_depth', help: 'Outbox rows by status (pending, claimed, failed)', labelNames: ['status'], registers: [m.registry],
+    async collect() {
+      const s = await stats();
+      for (const status of ['pending', 'claimed', 'failed'] as const) this.set({ status }, s[status]);
+    },
+  });
+  new Gauge({
+    name: 'ilp_gateway_relay_oldest_pending_seconds', help: 'Age of the oldest outbox row not yet delivered', registers: [m.registry],
+    async collect() {
+      this.set((await stats()).oldestSeconds);
+    },
+  });
 }
 
 export function createMetrics(): Metrics {
@@ -14,5 +35,10 @@ export function createMetrics(): Metrics {
     registry,
     submissions: new Counter({ name: 'ilp_gateway_submissions_total', help: 'ILP submissions stored, by result (created, updated, unchanged)', labelNames: ['result'], registers: [registry] }),
     httpResponses: new Counter({ name: 'ilp_gateway_http_responses_total', help: 'HTTP responses by status code', labelNames: ['status'], registers: [registry] }),
+    relayResults: new Counter({ name: 'ilp_gateway_relay_results_total', help: 'Relay attempts by result', labelNames: ['result'], registers: [registry] }),
+    upstreamSeconds: new Histogram({
+      name: 'ilp_gateway_upstream_seconds', help: 'Latency of calls to the national platform', labelNames: ['operation', 'status'], registers: [registry],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    }),
   };
 }

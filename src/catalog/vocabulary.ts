@@ -86,6 +86,9 @@ export const PROVINCE_CODES: ReadonlySet<string> = new Set([
   '81', '82', '91', '92', '93', '94', '95', '96',
 ]);
 
+/** Life-cycle groups only a woman can be in (pregnancy, delivery, postpartum, women of reproductive age). */
+export const FEMALE_ONLY_LIFE_CYCLES: ReadonlySet<string> = new Set(['ibu-hamil', 'ibu-bersalin', 'ibu-nifas', 'wus']);
+
 /**
  * Age bands of the life-cycle groups (ilp-domain §3), in months, inclusive lower and exclusive
  * upper bound. Used only to warn a vendor when a group does not fit the patient's age.

@@ -1,3 +1,6 @@
+import { loadFhirConfig, type FhirConfig } from './fhir-config';
+import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
+
 /**
  * The gateway's configuration: read from the environment once, validated with every error listed,
  * frozen, and passed in. Nothing else in src/ reads process.env.
@@ -22,6 +25,19 @@ export interface Config {
     readonly orgId: string | undefined;
   };
   readonly simPort: number;
+  /** The relay to SATUSEHAT and its admin API (issue #4). */
+  readonly relay: RelayConfig;
+  /** The built-in national-platform simulator (issue #4). */
+  readonly sim: SimConfig;
+  /** The FHIR API and Bulk export (issue #5). */
+  readonly fhir: FhirConfig;
+  readonly auth: {
+    /** JSON file listing the API clients (src/auth/clients.ts); none → no client can log in. */
+    readonly clientsFile: string | undefined;
+    /** HS256 key for access tokens (base64, ≥ 32 bytes); shared by every replica. */
+    readonly signingKey: Uint8Array | undefined;
+    readonly tokenTtlSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -87,6 +103,19 @@ export function loadConfig(env: Env = process.env): Config {
   if (national.clientId && !national.clientSecret) problems.push('NATIONAL_CLIENT_SECRET is required when NATIONAL_CLIENT_ID is set');
   if (national.orgId && !/^\d{6,12}$/.test(national.orgId)) problems.push('NATIONAL_ORG_ID must be a SATUSEHAT organization id (digits)');
 
+  const signingKeyRaw = env.AUTH_SIGNING_KEY || undefined;
+  const signingKey = signingKeyRaw ? Buffer.from(signingKeyRaw, 'base64') : undefined;
+  if (signingKey && signingKey.length < 32) problems.push('AUTH_SIGNING_KEY must be base64 of at least 32 bytes');
+  const clientsFile = env.AUTH_CLIENTS_FILE || undefined;
+  if (nodeEnv === 'production' && !authDisabled) {
+    if (!clientsFile) problems.push('AUTH_CLIENTS_FILE is required when NODE_ENV=production');
+    if (!signingKey) problems.push('AUTH_SIGNING_KEY is required when NODE_ENV=production (tokens must verify on every replica)');
+    if (!env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required when NODE_ENV=production (the audience of client assertions and the base of every link)');
+  }
+  if (nodeEnv === 'production' && !national.fhirUrl) {
+    problems.push('NATIONAL_FHIR_URL is required when NODE_ENV=production: the built-in simulator must never receive real visits');
+  }
+
   const config: Config = {
     nodeEnv: nodeEnv ?? 'development',
     port: intVar(env, 'PORT', 8080, 0, 65535, problems),
@@ -99,13 +128,22 @@ export function loadConfig(env: Env = process.env): Config {
     maxJsonDepth: intVar(env, 'MAX_JSON_DEPTH', 32, 4, 256, problems),
     national,
     simPort: intVar(env, 'SIM_PORT', 8090, 0, 65535, problems),
+    relay: loadRelayConfig(env, problems),
+    sim: loadSimConfig(env, problems),
+    fhir: loadFhirConfig(env, env.DATA_DIR || './data', problems),
+    auth: {
+      clientsFile,
+      signingKey: signingKey ? new Uint8Array(signingKey) : undefined,
+      tokenTtlSeconds: intVar(env, 'AUTH_TOKEN_TTL_SECONDS', 300, 60, 86_400, problems),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }
 
 function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object') {
+  // Typed arrays (the signing key) cannot be frozen; they are never handed out for mutation.
+  if (o && typeof o === 'object' && !ArrayBuffer.isView(o)) {
     for (const v of Object.values(o)) deepFreeze(v);
     Object.freeze(o);
   }

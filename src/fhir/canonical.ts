@@ -38,6 +38,17 @@ export const SYSTEMS = {
   administrativeCodeExtension: 'https://fhir.kemkes.go.id/r4/StructureDefinition/administrativeCode',
 } as const;
 
+/**
+ * Code systems SATUSEHAT accepts in Observation.code (RuleNumber 10010, satusehat-rules.txt; Kemkes
+ * clinical-term appears in its ANC examples). Items coded only in our own CodeSystem stay local.
+ */
+export const SATUSEHAT_OBSERVATION_CODE_SYSTEMS: ReadonlySet<string> = new Set([
+  'http://loinc.org',
+  'http://snomed.info/sct',
+  'http://terminology.kemkes.go.id/CodeSystem/examination',
+  'http://terminology.kemkes.go.id/CodeSystem/clinical-term',
+]);
+
 /** SATUSEHAT identifier systems are scoped by the facility's organisation id (satusehat-api §2.1). */
 export function kemkesIdentifierSystem(type: 'encounter' | 'observation' | 'condition' | 'careplan', orgId: string): string {
   return `http://sys-ids.kemkes.go.id/${type}/${orgId}`;

@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalog/types';
-import { LIFE_CYCLE_AGE_MONTHS, VISIT_TYPES } from '../catalog/vocabulary';
+import { FEMALE_ONLY_LIFE_CYCLES, LIFE_CYCLE_AGE_MONTHS, VISIT_TYPES } from '../catalog/vocabulary';
 import { ageAt, isValidDate, parseOffsetDateTime } from '../fhir/datetime';
 import { Issue, Result, err, hasErrors, issue, ok } from '../kernel';
 import { nikMatchesBirth, nikProblem, villageCodeProblem } from './area-codes';
@@ -43,6 +43,13 @@ function checkVisitOrdinal(s: IlpSubmission, ctx: Ctx): void {
   const def = VISIT_TYPES.find((v) => v.code === s.visitType);
   if (!def || s.visitOrdinal === undefined || def.ordinals.includes(s.visitOrdinal)) return;
   ctx.issues.push(issue('ILP-VISIT-ORDINAL', { ordinal: s.visitOrdinal, visitType: s.visitType, allowed: def.ordinals.join(', ') || '(none)' }, 'visitOrdinal'));
+}
+
+/** Pregnancy rules (Hb, BP, MUAC thresholds) would otherwise be applied to a man: an error, not a warning. */
+function checkLifeCycleSex(s: IlpSubmission, ctx: Ctx): void {
+  s.lifeCycle.forEach((group, i) => {
+    if (s.patient.gender === 'male' && FEMALE_ONLY_LIFE_CYCLES.has(group)) ctx.issues.push(issue('ILP-LIFECYCLE-SEX', { group, gender: s.patient.gender }, `lifeCycle[${i}]`));
+  });
 }
 
 function checkLifeCycleAges(s: IlpSubmission, ageMonths: number, ageYears: number, ctx: Ctx): void {
@@ -109,6 +116,7 @@ export function normaliseSubmission(s: IlpSubmission, catalogue: Catalogue, now:
   const ctx: Ctx = { now, issues: [] };
   checkPatient(s, ctx);
   checkVisitOrdinal(s, ctx);
+  checkLifeCycleSex(s, ctx);
   const start = parseTime(s.start, 'start', ctx);
   const end = parseTime(s.end, 'end', ctx);
   if (start && end && end.ms <= start.ms) ctx.issues.push(issue('ILP-TIME-ORDER', { start: s.start, end: s.end }, 'end'));
@@ -121,5 +129,5 @@ export function normaliseSubmission(s: IlpSubmission, catalogue: Catalogue, now:
   checkLifeCycleAges(s, age.months, age.years, ctx);
   const items = flattenItems(s, catalogue, start.utc, ctx);
   if (hasErrors(ctx.issues)) return err(ctx.issues);
-  return ok({ raw: s, startUtc: start.utc, endUtc: end.utc, startMs: start.ms, age, items }, ctx.issues);
+  return ok({ raw: s, startUtc: start.utc, endUtc: end.utc, startMs: start.ms, offsetMinutes: start.offsetMinutes, age, items }, ctx.issues);
 }

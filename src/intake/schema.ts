@@ -22,7 +22,7 @@ function valueSchema(spec: ValueSpec): JsonSchema {
     case 'coded':
       return { type: 'string', enum: spec.options.map((o) => o.value) };
     case 'snellen':
-      return { type: 'string', pattern: '^\\d{1,2}(\\.\\d{1,2})?/\\d{1,3}(\\.\\d{1,2})?$', description: 'Snellen fraction, e.g. 6/12' };
+      return { type: 'string', pattern: '^[1-9]\\d?(\\.\\d{1,2})?/[1-9]\\d{0,2}(\\.\\d{1,2})?$', description: 'Snellen fraction, e.g. 6/12' };
   }
 }
 
@@ -55,7 +55,8 @@ export function buildSubmissionSchema(catalogue: Catalogue): JsonSchema {
     title: 'ILP submission (one visit)',
     type: 'object',
     additionalProperties: false,
-    required: ['submissionId', 'source', 'organizationId', 'setting', 'cluster', 'lifeCycle', 'visitType', 'start', 'end', 'practitioner', 'patient', 'screenings'],
+    // locationId is required: SATUSEHAT refuses an Encounter without location.location (RuleNumber 10120).
+    required: ['submissionId', 'source', 'organizationId', 'setting', 'locationId', 'cluster', 'lifeCycle', 'visitType', 'start', 'end', 'practitioner', 'patient', 'screenings'],
     properties: {
       submissionId: text(64, { pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$', description: "Your own id of the visit; unique per organisation. Re-sending it updates the same visit" }),
       source: {

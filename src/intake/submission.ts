@@ -6,7 +6,7 @@ export interface IlpSubmission {
   source: { system: string; version?: string };
   organizationId: string;
   setting: string;
-  locationId?: string;
+  locationId: string;
   cluster: ClusterNo;
   lifeCycle: LifeCycle[];
   visitType: string;
@@ -53,6 +53,8 @@ export interface NormalisedSubmission {
   startUtc: string;
   endUtc: string;
   startMs: number;
+  /** The visit's UTC offset in minutes (+420 for WIB): local dates (due dates, age) count in it. */
+  offsetMinutes: number;
   age: { years: number; months: number };
   items: NormalisedItem[];
 }

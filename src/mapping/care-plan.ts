@@ -2,7 +2,7 @@ import type { CarePlan, CarePlanActivity, Reference } from 'fhir/r4';
 import type { FollowUp } from '../catalog/types';
 import { ACTIVITY_KINDS } from '../catalog/vocabulary';
 import { ILP, SYSTEMS, kemkesIdentifierSystem } from '../fhir/canonical';
-import { MappingContext, addDays, localVisitDate } from './context';
+import { MappingContext, addDays, endOfLocalDayUtc, localVisitDate } from './context';
 
 export interface CatalogueFollowUp {
   followUp: FollowUp;
@@ -17,7 +17,7 @@ function activity(ctx: MappingContext, kind: string, description: string, due: s
       code: { coding: [{ system: ILP.activityKindCodeSystem, code: kind, display: def?.display ?? kind }] },
       status: 'scheduled',
       description,
-      ...(due ? { scheduledPeriod: { start: localVisitDate(ctx), end: due } } : {}),
+      ...(due ? { scheduledPeriod: { start: ctx.sub.startUtc, end: endOfLocalDayUtc(ctx, due) } } : {}),
       ...(reasons.length > 0 ? { reasonReference: reasons } : {}),
     },
   };

@@ -1,5 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { Catalogue } from '../catalog/types';
+import { toUtcInstant } from '../fhir/datetime';
 import type { NormalisedSubmission } from '../intake/submission';
 
 /** Namespace of the gateway's deterministic resource ids (UUID v5). Never change it: ids would move. */
@@ -26,7 +27,14 @@ export interface MappingContext {
 
 export function createContext(sub: NormalisedSubmission, catalogue: Catalogue): MappingContext {
   const { organizationId: orgId, submissionId } = sub.raw;
-  const id = (role: string): string => resourceId(orgId, submissionId, role);
+  // Each id is asked for several times (fullUrl, request, references); UUID v5 hashing is the
+  // mapping's main cost, so compute each once.
+  const ids = new Map<string, string>();
+  const id = (role: string): string => {
+    let value = ids.get(role);
+    if (value === undefined) ids.set(role, (value = resourceId(orgId, submissionId, role)));
+    return value;
+  };
   const urn = (role: string): string => `urn:uuid:${id(role)}`;
   return {
     sub,
@@ -43,6 +51,12 @@ export function createContext(sub: NormalisedSubmission, catalogue: Catalogue): 
 /** Date part (YYYY-MM-DD) of the visit as the vendor wrote it, i.e. in the facility's local time. */
 export function localVisitDate(ctx: MappingContext): string {
   return ctx.sub.raw.start.slice(0, 10);
+}
+
+/** The last second of a local calendar day, as a SATUSEHAT UTC date-time (RuleNumber 10132 wants date-times, not dates). */
+export function endOfLocalDayUtc(ctx: MappingContext, date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return toUtcInstant(Date.UTC(y, m - 1, d, 23, 59, 59) - ctx.sub.offsetMinutes * 60_000);
 }
 
 export function addDays(date: string, days: number): string {

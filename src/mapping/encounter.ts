@@ -27,6 +27,21 @@ function statusHistory(start: string, end: string): Encounter['statusHistory'] {
   ];
 }
 
+/** Outpatient visits carry the regular service class, as every SATUSEHAT outpatient example does (§6). */
+const OUTPATIENT_SERVICE_CLASS: Extension = {
+  url: 'https://fhir.kemkes.go.id/r4/StructureDefinition/ServiceClass',
+  extension: [
+    { url: 'value', valueCodeableConcept: { coding: [{ system: 'http://terminology.kemkes.go.id/CodeSystem/locationServiceClass-Outpatient', code: 'reguler', display: 'Kelas Reguler' }] } },
+    { url: 'upgradeClassIndicator', valueCodeableConcept: { coding: [{ system: 'http://terminology.kemkes.go.id/CodeSystem/locationUpgradeClass', code: 'kelas-tetap', display: 'Kelas Tetap Perawatan' }] } },
+  ],
+};
+
+/**
+ * A finished SATUSEHAT Encounter carries a discharge disposition (RuleNumber 10318, §3.1). An ILP
+ * visit ends with the patient going home; referrals travel in the CarePlan.
+ */
+const WENT_HOME = { dischargeDisposition: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/discharge-disposition', code: 'home', display: 'Home' }] } };
+
 export function mapEncounter(ctx: MappingContext, diagnosisUrns: string[]): Encounter {
   const s = ctx.sub.raw;
   const setting = SETTINGS.find((x) => x.code === s.setting);
@@ -48,11 +63,12 @@ export function mapEncounter(ctx: MappingContext, diagnosisUrns: string[]): Enco
       individual: ctx.practitionerRef,
     }],
     period,
+    hospitalization: WENT_HOME,
     serviceProvider: { reference: `Organization/${ctx.orgId}` },
   };
   // The ANC visit status (K1A…K6) travels as an Encounter identifier in SATUSEHAT's ANC use case.
   if (s.visitOrdinal && visitType?.ordinalSystem) encounter.identifier?.push({ system: visitType.ordinalSystem, value: s.visitOrdinal });
-  if (s.locationId) encounter.location = [{ location: { reference: `Location/${s.locationId}` }, period }];
+  encounter.location = [{ location: { reference: `Location/${s.locationId}` }, period, extension: [OUTPATIENT_SERVICE_CLASS] }];
   if (diagnosisUrns.length > 0) encounter.diagnosis = diagnosisUrns.map((reference, i): EncounterDiagnosis => ({
     condition: { reference },
     use: { coding: [{ system: SYSTEMS.diagnosisRole, code: 'DD', display: 'Discharge diagnosis' }] },

@@ -17,7 +17,7 @@ const bandConcept = (band: Band): CodeableConcept => ({ coding: [band.category],
 export interface ItemInterpretation {
   /** Observation.interpretation: the v3 flag, then the clinical category when the catalogue's result is used. */
   concepts: CodeableConcept[];
-  /** The band reached, when the catalogue's result is used (drives follow-ups). */
+  /** The catalogue band reached (drives follow-ups), also when the vendor's own flag is kept. */
   band?: Band;
   warning?: Issue;
 }
@@ -31,8 +31,11 @@ export function interpretItem(ctx: MappingContext, item: CatalogueItem, value: I
   if (!vendorFlag) return computed ? { concepts: [flagConcept(computed.flag), bandConcept(computed.band)], band: computed.band } : { concepts: [] };
   if (!computed) return { concepts: [flagConcept(vendorFlag)] };
   if (computed.flag === vendorFlag) return { concepts: [flagConcept(vendorFlag), bandConcept(computed.band)], band: computed.band };
+  // The vendor's flag is what the record says, but a follow-up the guideline calls for (a referral
+  // for preeclampsia, a TB test) is kept: missing one is worse than an extra activity to dismiss.
   return {
     concepts: [flagConcept(vendorFlag)],
+    band: computed.band,
     warning: issue('WARN-INTERPRETATION-DISAGREES', {
       vendor: vendorFlag, item: item.code, computed: `${computed.flag} ${computed.band.label}`, rule: computed.rule.source,
     }, `${path}.interpretation`),

@@ -51,7 +51,8 @@ export function mapSubmission(sub: NormalisedSubmission, catalogue: Catalogue): 
   const ctx = createContext(sub, catalogue);
   const observations = [...measuredObservations(ctx), ...derivedObservations(ctx)];
   const conditions = mapConditions(ctx);
-  const encounter = mapEncounter(ctx, conditions.map((c) => ctx.urn(diagnosisRole(c.code?.coding?.[0]?.code ?? ''))));
+  const diagnosisUrns = (sub.raw.diagnoses ?? []).map((d) => ctx.urn(diagnosisRole(d.icd10)));
+  const encounter = mapEncounter(ctx, diagnosisUrns);
   const followUps: CatalogueFollowUp[] = observations.flatMap((o) =>
     o.band?.followUp ? [{ followUp: o.band.followUp, reason: ctx.urn(observationRole(o.item.code)) }] : []);
   const carePlan = mapCarePlan(ctx, followUps);
@@ -61,7 +62,7 @@ export function mapSubmission(sub: NormalisedSubmission, catalogue: Catalogue): 
     { fullUrl: ctx.urn('patient'), resource: patient, request: { method: 'PUT', url: `Patient?identifier=${SYSTEMS.nik}|${sub.raw.patient.nik}` } },
     entry(encounter, ctx.urn('encounter')),
     ...observations.map((o) => entry(o.resource, ctx.urn(observationRole(o.item.code)))),
-    ...conditions.map((c) => entry(c, ctx.urn(diagnosisRole(c.code?.coding?.[0]?.code ?? '')))),
+    ...conditions.map((c, i) => entry(c, diagnosisUrns[i]!)),
     ...(carePlan ? [entry(carePlan, ctx.urn('careplan'))] : []),
   ];
   return {

@@ -5,7 +5,7 @@ import type { Catalogue } from '../catalog/types';
 import { normaliseSubmission } from '../intake/normalise';
 import type { SubmissionSchemaValidator } from '../intake/schema-validator';
 import type { NormalisedSubmission } from '../intake/submission';
-import { Issue, OperationOutcomeError, hasErrors, issue, toFhirIssue } from '../kernel';
+import { Issue, OperationOutcomeError, issue, toFhirIssue } from '../kernel';
 import { mapSubmission } from '../mapping/map-submission';
 import type { SaveOutcome, SubmissionStore } from '../store/ports';
 
@@ -27,9 +27,13 @@ export interface PreparedVisit {
   issues: Issue[];
 }
 
-/** sha256 of the canonical JSON (sorted keys): equal payloads hash equal whatever their key order. */
-export function payloadHash(payload: unknown): string {
-  return createHash('sha256').update(stringify(payload) ?? '').digest('hex');
+/**
+ * sha256 of the canonical JSON (sorted keys), so equal payloads hash equal whatever their key
+ * order. The catalogue version is part of it: after a threshold change, re-sending a visit maps it
+ * again instead of answering "unchanged" with the old interpretation.
+ */
+export function payloadHash(payload: unknown, catalogueVersion: string): string {
+  return createHash('sha256').update(stringify({ catalogueVersion, payload }) ?? '').digest('hex');
 }
 
 /**
@@ -46,10 +50,13 @@ export function prepareVisit(body: unknown, deps: IntakeDeps): PreparedVisit {
   const normalised = normaliseSubmission(parsed.value, deps.catalogue, deps.now());
   if (!normalised.ok) throw new OperationOutcomeError(422, normalised.issues);
   const mapped = mapSubmission(normalised.value, deps.catalogue);
-  const structural = deps.validateBundle(mapped.bundle);
-  const issues = [...normalised.warnings, ...mapped.warnings, ...structural];
-  if (hasErrors(structural)) throw new OperationOutcomeError(422, issues);
-  return { sub: normalised.value, bundle: mapped.bundle, payloadHash: payloadHash(parsed.value), issues };
+  // Errors in what we produced block the visit. The validator's warnings describe our own mapping
+  // choices (e.g. the clinical category beside the v3 flag in Observation.interpretation), which a
+  // vendor cannot act on, so they are not passed on.
+  const produced = deps.validateBundle(mapped.bundle).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+  const issues = [...normalised.warnings, ...mapped.warnings, ...produced];
+  if (produced.length > 0) throw new OperationOutcomeError(422, issues);
+  return { sub: normalised.value, bundle: mapped.bundle, payloadHash: payloadHash(parsed.value, deps.catalogue.version), issues };
 }
 
 /** Prepares the visit, then stores it with its outbox row in one transaction (idempotent by submissionId). */

@@ -2,10 +2,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from '../kernel';
+import { SqlCredentialStore } from './credential-store';
+import type { FhirStores } from './fhir-ports';
+import { createFhirStores } from './fhir-stores';
 import { MIGRATIONS } from './migrations';
 import { SqlOutboxStore } from './outbox-store';
 import { loadPGlite, pgliteDriver } from './pglite-pool';
 import type { Database } from './ports';
+import { SqlRelayStore } from './relay-store';
 import { SqlResourceStore } from './resource-store';
 import { withConnection } from './sql';
 import { SqlSubmissionStore } from './submission-store';
@@ -99,6 +103,9 @@ class SqlDatabase implements GatewayDatabase {
   readonly submissions: SqlSubmissionStore;
   readonly resources: SqlResourceStore;
   readonly outbox: SqlOutboxStore;
+  readonly fhir: FhirStores;
+  readonly relay: SqlRelayStore;
+  readonly credentials: SqlCredentialStore;
   private closed = false;
 
   constructor(
@@ -110,6 +117,9 @@ class SqlDatabase implements GatewayDatabase {
     this.submissions = new SqlSubmissionStore(ds);
     this.resources = new SqlResourceStore(ds);
     this.outbox = new SqlOutboxStore(ds);
+    this.fhir = createFhirStores(ds);
+    this.relay = new SqlRelayStore(ds);
+    this.credentials = new SqlCredentialStore(ds);
   }
 
   async migrate(): Promise<string[]> {

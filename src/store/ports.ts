@@ -1,4 +1,5 @@
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4';
+import type { FhirStores } from './fhir-ports';
 
 /**
  * What the rest of the gateway sees of storage. Implementations live beside this file
@@ -104,11 +105,107 @@ export interface OutboxStore {
   countPending(): Promise<number>;
 }
 
+/** One claimed outbox row: a submission version the relay must deliver (issue #4). */
+export interface RelayWork {
+  outboxId: string;
+  submissionPk: string;
+  submissionVersion: number;
+  organizationId: string;
+  /** Including this claim (1 on the first attempt). */
+  attempts: number;
+}
+
+export interface RelayProblem {
+  /** Gateway submission id (as in /ilp/v1/submissions/{id}). */
+  id: string;
+  submissionId: string;
+  organizationId: string;
+  status: 'failed' | 'rejected';
+  version: number;
+  attempts: number;
+  lastError?: string;
+  nationalOutcome?: OperationOutcome;
+  updatedAt: string;
+}
+
+export interface RelayEvent {
+  kind: 'delivered' | 'retry' | 'rejected' | 'failed' | 'requeued' | 'superseded';
+  detail: Record<string, unknown>;
+  at: string;
+}
+
+export interface QueueStats {
+  /** Rows waiting (pending) or being sent (claimed). */
+  pending: number;
+  claimed: number;
+  failed: number;
+  /** Age of the oldest pending or claimed row, 0 when the queue is empty. */
+  oldestSeconds: number;
+}
+
+/** A delivered row's timing, for delivery-latency figures (scripts/soak.mjs). */
+export interface Delivery {
+  submissionPk: string;
+  createdAt: string;
+  doneAt: string;
+}
+
+/**
+ * The relay's view of the outbox. Claims use FOR UPDATE SKIP LOCKED with a lease: several
+ * processes share one database, and a row whose claimer died is claimed again after the lease.
+ * Finishing calls name the claimer: a worker whose lease ran out cannot finish a row it lost.
+ */
+export interface RelayStore {
+  claim(worker: string, limit: number, leaseSeconds: number): Promise<RelayWork[]>;
+  /** Delivered: outbox done, national ids merged, submission delivered (if still at this version). */
+  complete(work: RelayWork, worker: string, nationalIds: Record<string, string>): Promise<boolean>;
+  /** A newer version of the submission exists: its own row sends the current state. */
+  supersede(work: RelayWork, worker: string): Promise<boolean>;
+  /** Transient failure: back to pending after `delayMs`; `nationalIds` learnt so far are kept. */
+  retry(work: RelayWork, worker: string, delayMs: number, error: string, nationalIds?: Record<string, string>): Promise<boolean>;
+  /** The national platform refused the content (permanent 4xx): submission rejected with its outcome. */
+  reject(work: RelayWork, worker: string, outcome: OperationOutcome): Promise<boolean>;
+  /** Gave up (attempts exhausted, no credentials, patient unknown): submission failed with the reason. */
+  fail(work: RelayWork, worker: string, outcome: OperationOutcome): Promise<boolean>;
+  /** Graceful stop: this worker's claimed rows go back to pending at once. */
+  release(worker: string): Promise<number>;
+  /** Failed or rejected submissions back to the queue; returns the gateway ids re-queued. */
+  requeue(ids: readonly string[], reason: string): Promise<string[]>;
+  listProblems(filter: { status?: 'failed' | 'rejected'; organizationId?: string; limit?: number }): Promise<RelayProblem[]>;
+  events(submissionId: string): Promise<RelayEvent[]>;
+  pause(organizationId: string, reason: string): Promise<void>;
+  resume(organizationId: string): Promise<boolean>;
+  listPaused(): Promise<{ organizationId: string; reason: string; pausedAt: string }[]>;
+  stats(): Promise<QueueStats>;
+  deliveries(limit: number): Promise<Delivery[]>;
+  /** Retention: deletes delivered outbox rows and relay events older than `days`. */
+  purge(days: number): Promise<{ outbox: number; events: number }>;
+}
+
+/** National credentials of one organisation; the secret is sealed by the relay, never stored in clear. */
+export interface CredentialRecord {
+  organizationId: string;
+  clientId: string;
+  sealedSecret: string;
+  updatedAt: string;
+}
+
+export interface CredentialStore {
+  put(organizationId: string, clientId: string, sealedSecret: string): Promise<void>;
+  get(organizationId: string): Promise<CredentialRecord | undefined>;
+  list(): Promise<Omit<CredentialRecord, 'sealedSecret'>[]>;
+  remove(organizationId: string): Promise<boolean>;
+}
+
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   readonly submissions: SubmissionStore;
   readonly resources: ResourceStore;
   readonly outbox: OutboxStore;
+  /** FHIR search, FHIR transactions and Bulk export jobs (src/store/fhir-ports.ts). */
+  readonly fhir: FhirStores;
+  readonly relay: RelayStore;
+  readonly credentials: CredentialStore;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

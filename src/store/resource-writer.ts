@@ -1,6 +1,7 @@
 import type { Resource } from 'fhir/r4';
 import type { ResourceRef } from './ports';
 import { identifiersOf } from './entry-request';
+import { deleteIndex, indexResource } from './search-index';
 import { after, iso, json, type Sql } from './sql';
 
 /**
@@ -40,6 +41,7 @@ export async function writeResource(sql: Sql, resourceType: string, id: string, 
   const content: Resource = { ...candidate, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } };
   await storeVersion(sql, { resourceType, id, versionId, lastUpdated, content }, current !== undefined);
   await replaceIdentifiers(sql, resourceType, id, content);
+  await indexResource(sql, { ...content, id });
   return { resourceType, id, versionId };
 }
 
@@ -50,6 +52,7 @@ export async function deleteResource(sql: Sql, resourceType: string, id: string,
   const versionId = current.version_id + 1;
   await storeVersion(sql, { resourceType, id, versionId, lastUpdated: after(current.last_updated, now), content: null }, true);
   await replaceIdentifiers(sql, resourceType, id, null);
+  await deleteIndex(sql, resourceType, id);
   return { resourceType, id, versionId };
 }
 

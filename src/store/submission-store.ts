@@ -55,7 +55,7 @@ async function reload(sql: Sql, pk: string): Promise<SubmissionRecord> {
   return record;
 }
 
-async function save(sql: Sql, input: SaveSubmissionInput): Promise<SaveOutcome> {
+export async function save(sql: Sql, input: SaveSubmissionInput): Promise<SaveOutcome> {
   if (containsNul(input.payload)) nulCharacter('payload');
   const claimed = await claim(sql, input);
   const { now } = claimed;

@@ -1,4 +1,6 @@
 import { Initial1732406400000 } from './0001-initial';
+import { Relay1732492800000 } from './0002-relay';
+import { SearchIndex1732579200000 } from './0003-search-index';
 
 /** Every migration, oldest first. TypeORM records the applied ones in `schema_migration`. */
-export const MIGRATIONS = [Initial1732406400000];
+export const MIGRATIONS = [Initial1732406400000, Relay1732492800000, SearchIndex1732579200000];

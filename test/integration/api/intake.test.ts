@@ -152,6 +152,10 @@ describe('vendor interpretation', () => {
     const warning = res.body.outcome.issue.find((i: { severity: string; expression?: string[] }) => i.severity === 'warning' && i.expression?.[0] === 'screenings[0].items[0].interpretation');
     expect(warning).toBeDefined();
     const sub = await gw.db.submissions.getSubmission(res.body.id);
+    // The guideline's follow-up (preeclampsia referral) is kept although the vendor said normal.
+    const cpRef = sub!.resources.find((r) => r.resourceType === 'CarePlan')!;
+    const cp = (await gw.db.resources.read('CarePlan', cpRef.id))!.resource as CarePlan;
+    expect(cp.activity!.some((a) => /preeklampsia/.test(a.detail?.description ?? ''))).toBe(true);
     for (const ref of sub!.resources.filter((r) => r.resourceType === 'Observation')) {
       const obs = (await gw.db.resources.read('Observation', ref.id))!.resource as Observation;
       if (obs.code.coding?.[0]?.code === '8480-6') expect(obs.interpretation?.[0]?.coding?.[0]?.code).toBe('N');

@@ -18,6 +18,19 @@ test('every problem is listed at once', () => {
     throw new Error('expected ConfigError');
   } catch (e) {
     expect(e).toBeInstanceOf(ConfigError);
-    expect((e as ConfigError).problems).toHaveLength(4);
+    const problems = (e as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'NATIONAL_AUTH_URL']) expect(problems).toContain(name);
   }
+});
+
+test('production requires API clients and a signing key, so tokens verify on every replica', () => {
+  expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_CLIENTS_FILE is required[\s\S]*AUTH_SIGNING_KEY is required/);
+  expect(() => loadConfig({ AUTH_SIGNING_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/at least 32 bytes/);
+  expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_BASE_URL is required/);
+  expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/NATIONAL_FHIR_URL is required when NODE_ENV=production/);
+  const c = loadConfig({
+    NODE_ENV: 'production', AUTH_CLIENTS_FILE: '/etc/ilp/clients.json', AUTH_SIGNING_KEY: Buffer.alloc(32, 1).toString('base64'),
+    PUBLIC_BASE_URL: 'https://ilp.example.go.id', NATIONAL_FHIR_URL: 'https://api-satusehat.kemkes.go.id/fhir-r4/v1', NATIONAL_AUTH_URL: 'https://api-satusehat.kemkes.go.id/oauth2/v1',
+  });
+  expect(c.auth.signingKey).toHaveLength(32);
 });

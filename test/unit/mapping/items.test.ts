@@ -45,6 +45,8 @@ const infant8Months = (s: Json) => {
 const CASES: Case[] = [
   { name: 'systolic 142 in a pregnant woman → high', items: [{ code: 'systolic-bp', value: 142 }], observe: 'systolic-bp', system: LOINC, code: '8480-6', unit: 'mm[Hg]', flag: 'H' },
   { name: 'systolic 142 is hypertension stage 1 (KMK Tabel 22: 140–159)', items: [{ code: 'systolic-bp', value: 142 }], observe: 'systolic-bp', system: LOINC, code: '8480-6', unit: 'mm[Hg]', flag: 'H', patch: adultMale, category: { system: SCT, code: '827069000' } },
+  { name: 'pregnant at 30 weeks, systolic 165 → severe (PPK preeclampsia: ≥ 160/110)', items: [{ code: 'systolic-bp', value: 165 }, { code: 'gestational-age-weeks', value: 30 }], observe: 'systolic-bp', system: LOINC, code: '8480-6', unit: 'mm[Hg]', flag: 'HH' },
+  { name: 'pregnant at 30 weeks, systolic 142 → high (≥ 140/90 after 20 weeks)', items: [{ code: 'systolic-bp', value: 142 }, { code: 'gestational-age-weeks', value: 30 }], observe: 'systolic-bp', system: LOINC, code: '8480-6', unit: 'mm[Hg]', flag: 'H' },
   { name: 'diastolic 92 → high', items: [{ code: 'diastolic-bp', value: 92 }], observe: 'diastolic-bp', system: LOINC, code: '8462-4', unit: 'mm[Hg]', flag: 'H' },
   { name: 'adult systolic 118 → normal', items: [{ code: 'systolic-bp', value: 118 }], observe: 'systolic-bp', system: LOINC, code: '8480-6', unit: 'mm[Hg]', flag: 'N', patch: adultMale },
   { name: 'adult systolic 139 → still below HT1', items: [{ code: 'systolic-bp', value: 139 }], observe: 'systolic-bp', system: LOINC, code: '8480-6', unit: 'mm[Hg]', flag: 'N', patch: adultMale },
@@ -112,6 +114,7 @@ describe('catalogue items → Observation (hand-written expectations)', () => {
       const s = example();
       adultMale(s);
       s.lifeCycle = item.lifeCycles.slice(0, 1).length ? item.lifeCycles.slice(0, 1) : s.lifeCycle;
+      if (['ibu-hamil', 'ibu-bersalin', 'ibu-nifas', 'wus'].includes(s.lifeCycle[0])) s.patient = example().patient;
       const value = item.value.type === 'quantity' || item.value.type === 'integer' ? item.value.min
         : item.value.type === 'boolean' ? true : item.value.type === 'coded' ? item.value.options[0]!.value : '6/6';
       s.screenings = [{ type: screeningFor(item.code), items: [{ code: item.code, value }] }];

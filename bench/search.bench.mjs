@@ -1,0 +1,122 @@
+// FHIR search latency at 1,000,000 stored Observations (the real parser and SQL builder from dist/,
+// over the index tables of migration 0003), against the physical floor measured in the same run: a
+// plain SELECT of exactly the rows each search returned, by primary key. Needs PostgreSQL
+// (TEST_DATABASE_URL); the benchmark creates its own database, fills it with INSERT … SELECT
+// generate_series (resources and index rows as the indexer writes them), and drops it at the end.
+import console from 'node:console';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath, URL, URLSearchParams } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { openDatabase } = require(join(ROOT, 'dist/store/open-database'));
+const { parseSearch } = require(join(ROOT, 'dist/fhir/search-request'));
+const pg = require('pg');
+
+const N = Number(process.env.BENCH_SEARCH_ROWS || 1_000_000);
+const PATIENTS = Math.max(1, Math.floor(N / 20));
+const ITERATIONS = Number(process.env.BENCH_SEARCH_ITERATIONS || 300);
+const SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const CODES = ['8480-6', '8462-4', '29463-7', '8302-2', '718-7'];
+const fmt = (n, d = 2) => n.toFixed(d);
+
+async function admin(sql) {
+  const c = new pg.Client({ connectionString: SERVER });
+  await c.connect();
+  try { await c.query(sql); } finally { await c.end(); }
+}
+
+/** Observation i: patient i % PATIENTS, code CODES[i % 5], effective 2025-01-01 + i minutes. */
+const SEED = [
+  `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
+   SELECT 'Observation', 'o' || i, 1, timestamptz '2025-01-01', false, jsonb_build_object(
+     'resourceType', 'Observation', 'id', 'o' || i, 'status', 'final',
+     'code', jsonb_build_object('coding', jsonb_build_array(jsonb_build_object('system', 'http://loinc.org', 'code', (ARRAY['8480-6','8462-4','29463-7','8302-2','718-7'])[i % 5 + 1]))),
+     'subject', jsonb_build_object('reference', 'Patient/p' || (i % $2)),
+     'effectiveDateTime', to_char(timestamp '2025-01-01' + i * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
+     'valueQuantity', jsonb_build_object('value', 100 + i % 80, 'system', 'http://unitsofmeasure.org', 'code', 'mm[Hg]'))
+   FROM generate_series(1, $1) AS i`,
+  `INSERT INTO search_token (resource_type, id, code, system, value)
+   SELECT 'Observation', 'o' || i, 'code', 'http://loinc.org', (ARRAY['8480-6','8462-4','29463-7','8302-2','718-7'])[i % 5 + 1] FROM generate_series(1, $1) AS i
+   UNION ALL SELECT 'Observation', 'o' || i, 'status', '', 'final' FROM generate_series(1, $1) AS i`,
+  `INSERT INTO search_reference (resource_type, id, code, target_type, target_id)
+   SELECT 'Observation', 'o' || i, c, 'Patient', 'p' || (i % $2) FROM generate_series(1, $1) AS i, unnest(ARRAY['subject', 'patient']) AS c`,
+  `INSERT INTO search_date (resource_type, id, code, low, high)
+   SELECT 'Observation', 'o' || i, 'date', t, t + interval '1 second'
+     FROM generate_series(1, $1) AS i, LATERAL (SELECT timestamptz '2025-01-01 00:00:00+00' + i * interval '1 minute' AS t) x`,
+  'ANALYZE',
+];
+
+const QUERIES = {
+  'patient + code': (k) => `patient=Patient/p${(k * 7919) % PATIENTS}&code=http://loinc.org|${CODES[k % 5]}`,
+  'code + date (1 hour)': (k) => {
+    const start = new Date(Date.UTC(2025, 0, 1) + ((k * 104_729) % (N - 120)) * 60_000);
+    const end = new Date(start.getTime() + 3_600_000);
+    return `code=${CODES[k % 5]}&date=ge${start.toISOString()}&date=lt${end.toISOString()}`;
+  },
+  'patient, sorted by date, _count=10': (k) => `patient=Patient/p${(k * 104_729) % PATIENTS}&_sort=-date&_count=10`,
+};
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function measure(db, floorClient, makeQuery) {
+  const search = [];
+  const floor = [];
+  let rows = 0;
+  for (let k = 0; k < ITERATIONS + 20; k++) {
+    const request = parseSearch('Observation', [...new URLSearchParams(makeQuery(k))]);
+    const t0 = performance.now();
+    const result = await db.fhir.search.search(request);
+    const t1 = performance.now();
+    const ids = result.matches.map((m) => m.id);
+    await floorClient.query(`SELECT content FROM resource WHERE resource_type = 'Observation' AND id = ANY($1::text[])`, [ids]);
+    const t2 = performance.now();
+    if (k < 20) continue; // warm-up
+    search.push(t1 - t0);
+    floor.push(t2 - t1);
+    rows += ids.length;
+  }
+  search.sort((a, b) => a - b);
+  floor.sort((a, b) => a - b);
+  return { search, floor, rows: rows / ITERATIONS };
+}
+
+async function main() {
+  const name = `ilp_bench_search_${randomBytes(4).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString() });
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const seedStart = performance.now();
+    for (const sql of SEED) await client.query(sql, sql.includes('$2') ? [N, PATIENTS] : sql.includes('$1') ? [N] : []);
+    console.log(`seeded ${N.toLocaleString('en-US')} Observations (${PATIENTS.toLocaleString('en-US')} patients) and their index rows in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
+    console.log(`${ITERATIONS} searches each; latency in ms; floor = plain SELECT by primary key of the same rows`);
+    for (const [label, make] of Object.entries(QUERIES)) {
+      const { search, floor, rows } = await measure(db, client, make);
+      const p50 = percentile(search, 50);
+      const f50 = percentile(floor, 50);
+      console.log(`${label.padEnd(34)} search p50 ${fmt(p50).padStart(6)}  p99 ${fmt(percentile(search, 99)).padStart(6)} | plain SELECT p50 ${fmt(f50).padStart(5)}  p99 ${fmt(percentile(floor, 99)).padStart(5)} | ratio p50 ${fmt(p50 / f50, 1)} | ${fmt(rows, 1)} rows/search`);
+    }
+  } finally {
+    await client.end();
+    await db.close();
+    // Let the pool's sockets finish closing, so that FORCE terminates nobody still listening.
+    await delay(500);
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { ACCESS_POLICY, findRule } from '../auth/access-policy';
+import type { ApiClient } from '../auth/clients';
+import { SUPPORTED_SCOPES, allows } from '../auth/scopes';
+import { ASSERTION_ALGORITHMS, TokenDeps, handleTokenRequest } from '../auth/token-endpoint';
+import type { Principal, TokenSigner } from '../auth/tokens';
+import { fail } from '../kernel';
+
+/** Who the caller is when authentication is switched off (local development only). */
+export const DEVELOPMENT_PRINCIPAL: Principal = { clientId: 'development', organizations: ['*'], scopes: ['system/*.*', 'ilp/submission.write', 'ilp/submission.read', 'admin'] };
+
+export interface AuthDeps {
+  disabled: boolean;
+  signer: TokenSigner;
+  clients: ReadonlyMap<string, ApiClient>;
+  seenAssertion: TokenDeps['seenAssertion'];
+  /** Absolute URL of this gateway, for the token endpoint's audience and the SMART configuration. */
+  baseUrl(req: Request): string;
+}
+
+export function principalOf(res: Response): Principal {
+  const p = res.locals.principal as Principal | undefined;
+  if (!p) fail('AUTH-MISSING');
+  return p;
+}
+
+function bearer(req: Request): string | undefined {
+  const m = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(req.header('authorization') ?? '');
+  return m?.[1];
+}
+
+/** Applies the access policy to every request before any router sees it. */
+export function authorize(deps: AuthDeps): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const rule = findRule(req.method, req.path, ACCESS_POLICY);
+    if (rule?.public) return next();
+    if (deps.disabled) {
+      res.locals.principal = DEVELOPMENT_PRINCIPAL;
+      return next();
+    }
+    res.setHeader('WWW-Authenticate', 'Bearer realm="ilp-gateway"');
+    const token = bearer(req);
+    if (!token) fail('AUTH-MISSING');
+    const principal = await deps.signer.verify(token);
+    if (!principal) fail('AUTH-INVALID');
+    res.removeHeader('WWW-Authenticate');
+    const scope = typeof rule?.scope === 'function' ? rule.scope(req.path, req.method) : rule?.scope;
+    if (scope && !allows(principal.scopes, scope)) fail('AUTH-SCOPE', { scope });
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+function basicCredentials(req: Request): { clientId: string; secret: string } | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(req.header('authorization') ?? '');
+  if (!m?.[1]) return undefined;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  if (i < 0) return undefined;
+  try {
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
+    return { clientId: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+  } catch {
+    return { clientId: '', secret: '' }; // malformed escapes: authentication fails like any wrong secret
+  }
+}
+
+/** POST /auth/token (OAuth 2.0 client credentials) and the SMART configuration document. */
+export function authRouter(deps: AuthDeps): Router {
+  const router = Router();
+  router.post('/auth/token', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const basic = basicCredentials(req);
+    const result = await handleTokenRequest({ form, tokenUrl: `${deps.baseUrl(req)}/auth/token`, ...(basic ? { basic } : {}) }, deps);
+    res.setHeader('Cache-Control', 'no-store');
+    if (!result.ok) {
+      if (result.err.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="ilp-gateway"');
+      res.status(result.err.status).json({ error: result.err.error, error_description: result.err.description });
+      return;
+    }
+    res.json(result.body);
+  });
+  router.get('/fhir/.well-known/smart-configuration', (req, res) => {
+    const base = deps.baseUrl(req);
+    res.json({
+      token_endpoint: `${base}/auth/token`,
+      token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      grant_types_supported: ['client_credentials'],
+      scopes_supported: SUPPORTED_SCOPES,
+      capabilities: ['client-confidential-asymmetric', 'client-confidential-symmetric'],
+    });
+  });
+  return router;
+}

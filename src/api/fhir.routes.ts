@@ -1,0 +1,57 @@
+import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { statusOf } from '../fhir-rest/outcomes';
+import { handleFhir } from '../fhir-rest/routes';
+import type { FhirRequest, FhirRestDeps, FhirResult } from '../fhir-rest/types';
+import { requireJson } from './body';
+
+export interface FhirRouteDeps extends FhirRestDeps {
+  /** PUBLIC_BASE_URL (the gateway's root as clients see it); unset → from the request (X-Forwarded-* only if express trusts the proxy). */
+  publicBaseUrl: string | undefined;
+}
+
+const FHIR_JSON = 'application/fhir+json';
+
+/** Raw query pairs in order, repeated names kept (express's parsed req.query merges them). */
+function queryPairs(req: Request): [string, string][] {
+  const q = req.originalUrl.indexOf('?');
+  return q < 0 ? [] : [...new URLSearchParams(req.originalUrl.slice(q + 1))];
+}
+
+function toFhirRequest(req: Request, publicBaseUrl: string | undefined): FhirRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return {
+    method: req.method,
+    path: req.path,
+    query: queryPairs(req),
+    headers,
+    body: req.body as unknown,
+    baseUrl: `${publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${req.baseUrl}`,
+  };
+}
+
+async function send(res: Response, [outcome, resource, options]: FhirResult): Promise<void> {
+  res.status(statusOf(outcome));
+  for (const [k, v] of Object.entries(options?.headers ?? {})) res.setHeader(k, v);
+  if (options?.file) {
+    res.type(options.file.contentType);
+    const stream = createReadStream(options.file.path);
+    await once(stream, 'open');
+    stream.pipe(res);
+    return;
+  }
+  // Every body under /fhir is a resource or an OperationOutcome (the Bulk manifest aside, export.html).
+  res.type(resource && !('resourceType' in resource) ? 'application/json' : FHIR_JSON).json(resource ?? outcome);
+}
+
+/** The thin express adapter over src/fhir-rest: HTTP in, plain request to the handler, result back to HTTP. */
+export function fhirRouter(deps: FhirRouteDeps): Router {
+  const router = Router();
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'POST') requireJson(req, res, () => undefined);
+    handleFhir(toFhirRequest(req, deps.publicBaseUrl), deps).then((result) => send(res, result)).catch(next);
+  });
+  return router;
+}

@@ -1,0 +1,54 @@
+/**
+ * Who may call what, as data: the first rule whose method and path prefix match decides. Anything
+ * no rule names requires an authenticated caller (deny by default), so a new route is never
+ * accidentally public.
+ */
+export interface AccessRule {
+  methods?: readonly string[];
+  /** Path or path prefix, matched by whole segments (`/fhir` matches `/fhir` and `/fhir/x`, not `/fhirx`). */
+  prefix: string;
+  /** No authentication at all. */
+  public?: boolean;
+  /** The scope required; a function derives it from the path (e.g. per resource type). */
+  scope?: string | ((path: string, method: string) => string);
+}
+
+const READ = ['GET', 'HEAD'];
+const WRITE = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** `/fhir/Observation/123` → `system/Observation.read`; type-less paths (`/fhir/$export`) need `system/*.read`. */
+export function fhirScope(path: string, method: string): string {
+  const first = path.split('/')[2] ?? '';
+  const type = /^[A-Z][A-Za-z]+$/.test(first) ? first : '*';
+  // Bulk kick-off may be POST and cancelling a job is DELETE on its status URL: reads of the data, not writes.
+  const isBulk = path.includes('/$export') || path.startsWith('/fhir/bulkstatus/') || path.startsWith('/fhir/bulkfiles/');
+  const access = READ.includes(method) || isBulk ? 'read' : 'write';
+  return `system/${type}.${access}`;
+}
+
+export const ACCESS_POLICY: readonly AccessRule[] = [
+  { prefix: '/healthz', public: true },
+  { prefix: '/readyz', public: true },
+  { prefix: '/metrics', public: true },
+  { prefix: '/auth', public: true },
+  { prefix: '/ilp/v1/openapi.json', methods: READ, public: true },
+  { prefix: '/ilp/v1/schema.json', methods: READ, public: true },
+  { prefix: '/ilp/v1/catalogue', methods: READ, public: true },
+  { prefix: '/ilp/v1/encounters', methods: ['POST'], scope: 'ilp/submission.write' },
+  { prefix: '/ilp/v1/submissions', methods: READ, scope: 'ilp/submission.read' },
+  { prefix: '/fhir/metadata', methods: READ, public: true },
+  { prefix: '/fhir/.well-known', methods: READ, public: true },
+  { prefix: '/fhir', methods: [...READ, ...WRITE], scope: fhirScope },
+  { prefix: '/admin', scope: 'admin' },
+];
+
+/** `$validate` (system or type level) reads and stores nothing: any authenticated caller (testers) may use it. */
+const VALIDATE: AccessRule = { prefix: '/fhir', methods: ['POST'] };
+
+export function findRule(method: string, path: string, policy: readonly AccessRule[] = ACCESS_POLICY): AccessRule | undefined {
+  if (method === 'POST' && /^\/fhir\/([A-Z][A-Za-z]+\/)?\$validate$/.test(path)) return VALIDATE;
+  // Routing is case-sensitive (http-app), and so is this; `//x` or `/x/` never match a rule's
+  // prefix by accident because the comparison is by whole segments.
+  const under = (prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+  return policy.find((r) => under(r.prefix) && (!r.methods || r.methods.includes(method)));
+}

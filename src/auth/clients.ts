@@ -1,0 +1,61 @@
+import Ajv from 'ajv';
+import type { JSONWebKeySet } from 'jose';
+import { isKnownScope } from './scopes';
+import { isSecretHash } from './secrets';
+
+/** A system allowed to call the gateway: a SIMPUS vendor, a ministry data system, an operator. */
+export interface ApiClient {
+  clientId: string;
+  name?: string;
+  /** scrypt hash of the client secret (client_secret_basic / client_secret_post). */
+  secretHash?: string;
+  /** Public keys for SMART Backend Services (private_key_jwt client assertions). */
+  jwks?: JSONWebKeySet;
+  /** SATUSEHAT organisation ids this client may send or read visits for; `*` = all. */
+  organizations: string[];
+  scopes: string[];
+}
+
+const schema = {
+  type: 'array',
+  // An empty file is a mistake, not a way to switch authentication off (AUTH_DISABLED is).
+  minItems: 1,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['clientId', 'organizations', 'scopes'],
+    properties: {
+      clientId: { type: 'string', pattern: '^[A-Za-z0-9._-]{3,64}$' },
+      name: { type: 'string', maxLength: 200 },
+      secretHash: { type: 'string' },
+      jwks: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', minItems: 1, items: { type: 'object' } } } },
+      organizations: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(\\*|\\d{6,12})$' } },
+      scopes: { type: 'array', minItems: 1, items: { type: 'string' } },
+    },
+  },
+};
+
+const validate = new Ajv({ allErrors: true }).compile<ApiClient[]>(schema);
+
+/** Parses and checks a clients file; throws listing every problem (read once at start-up). */
+export function parseClients(json: unknown): ApiClient[] {
+  const problems: string[] = [];
+  if (!validate(json)) {
+    problems.push(...(validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}`));
+    throw new Error(`invalid API clients file:\n  - ${problems.join('\n  - ')}`);
+  }
+  const seen = new Set<string>();
+  json.forEach((c, i) => {
+    if (seen.has(c.clientId)) problems.push(`[${i}] duplicate clientId ${c.clientId}`);
+    seen.add(c.clientId);
+    if (!c.secretHash && !c.jwks) problems.push(`[${i}] ${c.clientId}: needs secretHash or jwks`);
+    if (c.secretHash && !isSecretHash(c.secretHash)) problems.push(`[${i}] ${c.clientId}: secretHash must be an scrypt hash (ilp-gateway clients hash-secret)`);
+    c.scopes.filter((s) => !isKnownScope(s)).forEach((s) => problems.push(`[${i}] ${c.clientId}: unknown scope ${s}`));
+  });
+  if (problems.length > 0) throw new Error(`invalid API clients file:\n  - ${problems.join('\n  - ')}`);
+  return json;
+}
+
+export function mayActFor(client: Pick<ApiClient, 'organizations'>, organizationId: string): boolean {
+  return client.organizations.includes('*') || client.organizations.includes(organizationId);
+}

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { fail } from '../../kernel';
+import type { ExportJob } from '../../store/fhir-ports';
+import { accepted, allOk } from '../outcomes';
+import type { FhirRequest, Handler } from '../types';
+import { NDJSON } from './operation';
+
+/** Status polling, the manifest, cancellation and file download (Bulk Data Access IG 2.0, export.html). */
+
+function progressText(job: ExportJob): string {
+  const { exported, total, type } = job.progress;
+  const pct = total > 0 ? Math.floor((exported * 100) / total) : 0;
+  return `${job.status}: ${exported} of ${total} resources (${pct}%)${type ? `, exporting ${type}` : ''}`;
+}
+
+/** The completion manifest (export.html#response---complete-status); file URLs are built from this request's base. */
+export function manifest(job: ExportJob, req: FhirRequest): object {
+  const url = (name: string): string => `${req.baseUrl}/bulkfiles/${job.id}/${name}`;
+  return {
+    transactionTime: job.transactionTime,
+    request: job.request,
+    requiresAccessToken: true,
+    output: job.output.map((f) => ({ type: f.type, url: url(f.url), count: f.count })),
+    error: job.error.map((f) => ({ type: f.type, url: url(f.url), count: f.count })),
+  };
+}
+
+async function live(id: string, deps: Parameters<Handler>[2]): Promise<ExportJob> {
+  const job = await deps.fhir.exports.get(id);
+  // A cancelled job is gone for the client (export.html#bulk-data-delete-request).
+  if (!job || job.status === 'cancelled') return fail('FHIR-EXPORT-NOT-FOUND', { id: id.slice(0, 64) });
+  return job;
+}
+
+export const exportStatusHandler: Handler = async (req, { id = '' }, deps) => {
+  const job = await live(id, deps);
+  if (job.status === 'failed') fail('FHIR-EXPORT-FAILED', { id, detail: job.progress.message ?? 'unknown error' });
+  if (job.status === 'completed') {
+    const headers: Record<string, string> = job.expiresAt ? { Expires: new Date(job.expiresAt).toUTCString() } : {};
+    return [allOk, manifest(job, req), { headers }];
+  }
+  const progress = progressText(job);
+  const outcome = { ...accepted, issue: [{ severity: 'information' as const, code: 'informational' as const, diagnostics: progress }] };
+  return [outcome, undefined, { headers: { 'Retry-After': String(deps.export.retryAfterSeconds), 'X-Progress': progress } }];
+};
+
+/** DELETE on the status URL: cancels a running job, or removes a finished one and its files. */
+export const exportCancelHandler: Handler = async (_req, { id = '' }, deps) => {
+  if (!(await deps.fhir.exports.cancel(id))) fail('FHIR-EXPORT-NOT-FOUND', { id: id.slice(0, 64) });
+  return [accepted];
+};
+
+export const exportFileHandler: Handler = async (_req, { id = '', file = '' }, deps) => {
+  const job = await live(id, deps);
+  const known = job.status === 'completed' && [...job.output, ...job.error].some((f) => f.url === file);
+  if (!known) fail('FHIR-EXPORT-NOT-FOUND', { id: `${id}/${file}`.slice(0, 128) });
+  return [allOk, undefined, { file: { path: join(deps.export.dir, job.id, file), contentType: NDJSON } }];
+};

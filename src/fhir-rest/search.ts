@@ -1,0 +1,40 @@
+import type { Bundle, BundleEntry, BundleLink, FhirResource } from 'fhir/r4';
+import { fail } from '../kernel';
+import { isSearchable } from '../fhir/search-parameters';
+import { parseSearch, type SearchRequest } from '../fhir/search-request';
+import type { StoredResource } from '../store/ports';
+import { allOk } from './outcomes';
+import type { FhirRequest, Handler } from './types';
+
+/** Paging links as absolute URLs that repeat the search with another _offset (search.html#paging, bundle.html#link). */
+function pageUrl(req: FhirRequest, type: string, offset: number): string {
+  const params = new URLSearchParams(req.query.filter(([k]) => k !== '_offset'));
+  if (offset > 0) params.append('_offset', String(offset));
+  const query = params.toString();
+  return `${req.baseUrl}/${type}${query ? `?${query}` : ''}`;
+}
+
+function links(req: FhirRequest, search: SearchRequest, hasMore: boolean): BundleLink[] {
+  const out: BundleLink[] = [{ relation: 'self', url: pageUrl(req, search.resourceType, search.offset) }];
+  if (hasMore) out.push({ relation: 'next', url: pageUrl(req, search.resourceType, search.offset + search.count) });
+  if (search.offset > 0) out.push({ relation: 'previous', url: pageUrl(req, search.resourceType, Math.max(0, search.offset - search.count)) });
+  return out;
+}
+
+function entry(baseUrl: string, s: StoredResource, mode: 'match' | 'include'): BundleEntry {
+  return { fullUrl: `${baseUrl}/${s.resourceType}/${s.id}`, resource: s.resource as FhirResource, search: { mode } };
+}
+
+/** GET [base]/[type]?params → a searchset Bundle (search.html). */
+export const searchHandler: Handler = async (req, { type = '' }, deps) => {
+  if (!isSearchable(type)) fail('FHIR-TYPE-UNSUPPORTED', { type: type.slice(0, 64) });
+  const search = parseSearch(type, req.query);
+  const result = await deps.fhir.search.search(search);
+  const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset' };
+  if (result.total !== undefined) bundle.total = result.total;
+  bundle.link = links(req, search, result.hasMore);
+  if (!search.summaryCount) {
+    bundle.entry = [...result.matches.map((m) => entry(req.baseUrl, m, 'match')), ...result.included.map((m) => entry(req.baseUrl, m, 'include'))];
+  }
+  return [allOk, bundle];
+};

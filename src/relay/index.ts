@@ -1,0 +1,88 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { RelayConfig } from '../config/relay-config';
+import type { Logger } from '../kernel';
+import type { Database } from '../store/ports';
+import { credentialProvider, type CredentialProvider, type CredentialVault, type NationalCredentials } from './credentials';
+import { deliver } from './deliver';
+import { NationalDirectory } from './directory';
+import type { LatencyObserver } from './national-client';
+import { NationalPlatform } from './national-platform';
+import { CircuitBreaker } from './retry-policy';
+import { TokenCache } from './token-cache';
+import { RelayWorker, type RelayMetrics } from './worker';
+
+export { CredentialVault } from './credentials';
+export type { NationalCredentials } from './credentials';
+
+/** Where the relay sends: SATUSEHAT (or the simulator) and how it gets credentials. */
+export interface NationalTarget {
+  authUrl: string;
+  fhirUrl: string;
+  /** Credentials from the environment (one organisation). */
+  single?: NationalCredentials;
+  /** The built-in simulator: its sandbox convention gives every organisation a client (src/sim/state.ts). */
+  simulated?: boolean;
+}
+
+export interface Relay {
+  readonly worker: RelayWorker;
+  readonly breaker: CircuitBreaker;
+  readonly vault: CredentialVault | undefined;
+  readonly target: NationalTarget;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+function simulatedCredentials(organizationId: string): NationalCredentials {
+  return { organizationId, clientId: `sim-${organizationId}`, clientSecret: `sim-secret-${organizationId}` };
+}
+
+function provider(target: NationalTarget, db: Database, vault: CredentialVault | undefined): CredentialProvider {
+  const configured = credentialProvider(target.single, db.credentials, vault);
+  if (!target.simulated) return configured;
+  return { get: async (org) => (await configured.get(org)) ?? simulatedCredentials(org) };
+}
+
+export interface RelayHooks {
+  observe?: LatencyObserver;
+  metrics?: RelayMetrics;
+  /** Opens sealed secrets of the credentials store (CREDENTIALS_KEY). */
+  vault?: CredentialVault;
+}
+
+export function createRelay(config: RelayConfig, target: NationalTarget, db: Database, logger: Logger, hooks: RelayHooks = {}): Relay {
+  const vault = hooks.vault;
+  const tokens = new TokenCache({ authUrl: target.authUrl, timeoutMs: config.timeoutMs, ...(hooks.observe ? { observe: hooks.observe } : {}) });
+  const platform = new NationalPlatform({ fhirUrl: target.fhirUrl, tokens, timeoutMs: config.timeoutMs, ...(hooks.observe ? { observe: hooks.observe } : {}) });
+  const deps = { submissions: db.submissions, resources: db.resources, credentials: provider(target, db, vault), platform, directory: new NationalDirectory(platform, config.createPatients) };
+  const breaker = new CircuitBreaker(config.breakerThreshold, config.breakerCooldownMs);
+  const worker = new RelayWorker(
+    { store: db.relay, deliver: (work, signal) => deliver(deps, work, signal), breaker, logger: logger.child({ component: 'relay' }), ...(hooks.metrics ? { metrics: hooks.metrics } : {}) },
+    {
+      workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      concurrency: config.concurrency, leaseSeconds: config.leaseSeconds, pollMs: config.pollMs,
+      policy: { baseDelayMs: config.baseDelayMs, maxDelayMs: config.maxDelayMs, maxAttempts: config.maxAttempts },
+    },
+  );
+  let retention: NodeJS.Timeout | undefined;
+  const purge = (): void => {
+    db.relay.purge(config.retentionDays).then(
+      (n) => { if (n.outbox + n.events > 0) logger.info({ purged: n, retentionDays: config.retentionDays }, 'relay retention'); },
+      (err: unknown) => logger.warn({ err }, 'relay retention failed'),
+    );
+  };
+  return {
+    worker, breaker, vault, target,
+    start() {
+      worker.start();
+      purge();
+      retention = setInterval(purge, 3_600_000);
+      retention.unref();
+    },
+    async stop() {
+      if (retention) clearInterval(retention);
+      await worker.stop();
+    },
+  };
+}

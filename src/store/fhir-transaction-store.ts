@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { BundleEntry, FhirResource } from 'fhir/r4';
+import type { DataSource } from 'typeorm';
+import { v5 as uuidv5 } from 'uuid';
+import { rewriteReferences } from '../fhir/references';
+import { fail } from '../kernel';
+import type { EntryResult, FhirTransactionStore, SaveTransactionInput, TransactionEntry, TransactionOutcome } from './fhir-ports';
+import type { ResourceRef } from './ports';
+import { inTransaction, isRace, type Sql } from './sql';
+import { multipleMatches } from './store-errors';
+import { save } from './submission-store';
+
+/**
+ * A FHIR transaction Bundle from a FHIR-native vendor, stored exactly like an ILP visit: resources,
+ * history, search index, the submission (source `fhir`) and its outbox row in ONE database
+ * transaction. What this adds to the submission store: POST entries (new ids) and conditional
+ * creates (`ifNoneExist`, FHIR R4 http.html#ccreate), turned into the PUT entries it takes.
+ */
+const ID_NAMESPACE = '8d7c3f0e-5b1a-4c3e-9a57-2f1d6e0b9c41';
+
+export class SqlFhirTransactionStore implements FhirTransactionStore {
+  constructor(private readonly ds: DataSource) {}
+
+  /** A race with another request (unique violation, deadlock) is retried once, as in saveSubmission. */
+  async saveTransaction(input: SaveTransactionInput): Promise<TransactionOutcome> {
+    const attempt = (): Promise<TransactionOutcome> => inTransaction(this.ds, (sql) => saveTransaction(sql, input));
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!isRace(err)) throw err;
+    }
+    try {
+      return await attempt();
+    } catch (err) {
+      if (isRace(err)) fail('ILP-PAYLOAD-CONFLICT', { submissionId: input.submissionId });
+      throw err;
+    }
+  }
+}
+
+/** Conditional keys in sorted order, the same advisory locks the submission store's conditional updates take. */
+async function lockKeys(sql: Sql, entries: TransactionEntry[]): Promise<void> {
+  const keys = new Set<string>();
+  for (const e of entries) {
+    if (e.kind === 'create-if-none') keys.add(`${e.resourceType}|${e.value}`);
+    if (e.kind === 'put') {
+      const m = /^([A-Za-z]+)\?identifier=(?:[^|]*\|)?(.+)$/.exec(decodeURIComponent(e.url));
+      if (m) keys.add(`${m[1]}|${m[2]}`);
+    }
+  }
+  for (const key of [...keys].sort()) await sql.rows('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);
+}
+
+async function findMatch(sql: Sql, e: Extract<TransactionEntry, { kind: 'create-if-none' }>, index: number): Promise<ResourceRef | undefined> {
+  const rows = await sql.rows<{ id: string; version_id: number }>(
+    `SELECT DISTINCT r.id, r.version_id FROM resource_identifier i JOIN resource r ON r.resource_type = i.resource_type AND r.id = i.id
+      WHERE i.resource_type = $1 AND i.value = $2 AND ($3::text IS NULL OR i.system = $3::text) ORDER BY r.id LIMIT 2`,
+    [e.resourceType, e.value, e.system ?? null],
+  );
+  if (rows.length > 1) multipleMatches(index, `${e.resourceType}?identifier=${e.system ? `${e.system}|` : ''}${e.value}`);
+  const [row] = rows;
+  return row ? { resourceType: e.resourceType, id: row.id, versionId: row.version_id } : undefined;
+}
+
+interface Planned {
+  /** Entries matched by a conditional create: nothing is written for them. */
+  matched: Map<number, ResourceRef>;
+  /** PUT entries for the submission store, with the original entry index. */
+  writes: { index: number; entry: BundleEntry }[];
+}
+
+function newId(input: SaveTransactionInput, e: TransactionEntry, index: number): string {
+  // With Bundle.identifier a re-sent Bundle maps onto the same resources, as an ILP re-send does.
+  // Keyed by entry position and type, not fullUrl: vendors mint fresh urn:uuids for every send.
+  const type = e.kind === 'put' ? '' : e.resourceType;
+  return input.stableIds ? uuidv5(`${input.organizationId}|${input.submissionId}|${index}|${type}`, ID_NAMESPACE) : randomUUID();
+}
+
+async function plan(sql: Sql, input: SaveTransactionInput): Promise<Planned> {
+  const matched = new Map<number, ResourceRef>();
+  const references = new Map<string, string>();
+  for (const [index, e] of input.entries.entries()) {
+    if (e.kind !== 'create-if-none') continue;
+    const found = await findMatch(sql, e, index);
+    if (!found) continue;
+    matched.set(index, found);
+    if (e.fullUrl) references.set(e.fullUrl, `${found.resourceType}/${found.id}`);
+  }
+  const writes: Planned['writes'] = [];
+  for (const [index, e] of input.entries.entries()) {
+    if (matched.has(index)) continue;
+    const resource = rewriteReferences(e.resource, references);
+    if (e.kind === 'put') {
+      writes.push({ index, entry: { fullUrl: e.fullUrl, resource, request: { method: 'PUT', url: e.url } } });
+      continue;
+    }
+    const id = newId(input, e, index);
+    const { id: _ignored, ...body } = resource;
+    writes.push({ index, entry: { fullUrl: e.fullUrl ?? `urn:uuid:${id}`, resource: { ...body, id } as FhirResource, request: { method: 'PUT', url: `${e.resourceType}/${id}` } } });
+  }
+  return { matched, writes };
+}
+
+async function saveTransaction(sql: Sql, input: SaveTransactionInput): Promise<TransactionOutcome> {
+  await lockKeys(sql, input.entries);
+  const planned = await plan(sql, input);
+  const saved = await save(sql, {
+    organizationId: input.organizationId,
+    submissionId: input.submissionId,
+    payload: input.bundle,
+    payloadHash: input.payloadHash,
+    bundle: { resourceType: 'Bundle', type: 'transaction', entry: planned.writes.map((w) => w.entry) },
+    warnings: [],
+  });
+  await sql.rows(`UPDATE submission SET source = 'fhir' WHERE pk = $1`, [saved.submission.id]);
+  // Unchanged: nothing was written now, so the refs are what the store holds (a conditional create
+  // may have matched a resource this very submission created the first time).
+  const refs = saved.kind === 'unchanged' ? await currentRefs(sql, planned) : saved.submission.resources;
+  const written = new Map(planned.writes.map((w, k) => [w.index, refs[k]]));
+  const results = input.entries.map((e, index): EntryResult => {
+    const match = planned.matched.get(index);
+    if (match) return { ref: match, status: 200 };
+    const ref = written.get(index);
+    if (!ref) throw new Error(`entry ${index} was planned but not written`);
+    const created = saved.kind !== 'unchanged' && ref.versionId === 1;
+    return { ref, status: created ? 201 : 200 };
+  });
+  return { saved, results };
+}
+
+/** The current version of each planned write: by id, or by the identifier of a conditional update. */
+async function currentRefs(sql: Sql, planned: Planned): Promise<ResourceRef[]> {
+  const refs: ResourceRef[] = [];
+  for (const { entry } of planned.writes) {
+    const url = entry.request?.url ?? '';
+    const byId = /^([A-Za-z]+)\/([^/?]+)$/.exec(url);
+    const identifier = /^([A-Za-z]+)\?identifier=(?:([^|]*)\|)?(.+)$/.exec(decodeURIComponent(url));
+    const [row] = byId
+      ? await sql.rows<{ resource_type: string; id: string; version_id: number }>(
+          'SELECT resource_type, id, version_id FROM resource WHERE resource_type = $1 AND id = $2', [byId[1], byId[2]])
+      : await sql.rows<{ resource_type: string; id: string; version_id: number }>(
+          `SELECT r.resource_type, r.id, r.version_id FROM resource_identifier i JOIN resource r USING (resource_type, id)
+            WHERE i.resource_type = $1 AND i.value = $3 AND ($2::text IS NULL OR i.system = $2::text) ORDER BY r.id LIMIT 1`,
+          [identifier?.[1], identifier?.[2] ?? null, identifier?.[3]]);
+    if (!row) throw new Error(`${url} vanished inside its own transaction`);
+    refs.push({ resourceType: row.resource_type, id: row.id, versionId: row.version_id });
+  }
+  return refs;
+}

@@ -1,0 +1,266 @@
+import type { OperationOutcome } from 'fhir/r4';
+import type { DataSource } from 'typeorm';
+import type { Delivery, QueueStats, RelayEvent, RelayProblem, RelayStore, RelayWork } from './ports';
+import { inTransaction, iso, json, one, withConnection, type Sql } from './sql';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Claim: pending rows that are due, and claimed rows whose lease ran out (their claimer died),
+ * skipping organisations whose relay is paused. FOR UPDATE SKIP LOCKED lets several processes
+ * claim at once without waiting on, or double-claiming, each other's rows
+ * (docs/decisions/0001-storage-and-outbox.md, 0005-relay.md). A version is not claimed while another
+ * version of the same submission is being sent (it must first learn the national ids, or it would
+ * create the resources a second time). The submission turns `relaying`.
+ */
+const CLAIM = `
+  WITH claimed AS (
+    UPDATE outbox SET status = 'claimed', claimed_at = now(), claimed_by = $1, attempts = attempts + 1,
+           claimed_until = now() + make_interval(secs => $3::int)
+     WHERE id IN (
+       SELECT o.id FROM outbox o
+        WHERE ((o.status = 'pending' AND o.available_at <= now()) OR (o.status = 'claimed' AND o.claimed_until < now()))
+          AND NOT EXISTS (SELECT 1 FROM relay_pause p JOIN submission s ON s.organization_id = p.organization_id
+                           WHERE s.pk = o.submission_pk)
+          AND NOT EXISTS (SELECT 1 FROM outbox c WHERE c.submission_pk = o.submission_pk AND c.id <> o.id
+                             AND c.status = 'claimed' AND c.claimed_until >= now())
+        ORDER BY o.available_at, o.id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED)
+    RETURNING id, submission_pk, submission_version, attempts),
+  marked AS (
+    UPDATE submission s SET status = 'relaying', updated_at = now()
+      FROM claimed c WHERE s.pk = c.submission_pk AND s.version = c.submission_version AND s.status <> 'relaying'
+    RETURNING s.pk)
+  SELECT c.id::text AS id, c.submission_pk, c.submission_version, c.attempts, s.organization_id
+    FROM claimed c JOIN submission s ON s.pk = c.submission_pk
+   ORDER BY c.id`;
+
+interface ClaimRow {
+  id: string;
+  submission_pk: string;
+  submission_version: number;
+  attempts: number;
+  organization_id: string;
+}
+
+/** Ends the claim if (and only if) this worker still holds it; true when it did. */
+async function finishRow(sql: Sql, work: RelayWork, worker: string, status: 'done' | 'failed' | 'pending', extra: { delayMs?: number; error?: string }): Promise<boolean> {
+  const rows = await sql.rows<{ id: string }>(
+    `UPDATE outbox SET status = $3, claimed_until = NULL, claimed_by = NULL, last_error = $4,
+            available_at = CASE WHEN $3 = 'pending' THEN now() + make_interval(secs => $5::float8 / 1000) ELSE available_at END,
+            done_at = CASE WHEN $3 = 'done' THEN now() ELSE done_at END
+      WHERE id = $1::bigint AND claimed_by = $2 AND status = 'claimed'
+      RETURNING id::text AS id`,
+    [work.outboxId, worker, status, extra.error ?? null, extra.delayMs ?? 0],
+  );
+  return rows.length === 1;
+}
+
+async function event(sql: Sql, work: RelayWork, kind: RelayEvent['kind'], detail: Record<string, unknown>): Promise<void> {
+  await sql.rows(`INSERT INTO relay_event (submission_pk, outbox_id, kind, detail) VALUES ($1, $2::bigint, $3, $4::jsonb)`, [
+    work.submissionPk, work.outboxId, kind, json(detail),
+  ]);
+}
+
+/** National ids are merged whatever the version: a newer version must update (PUT) what is already there. */
+async function setSubmission(sql: Sql, work: RelayWork, status: string | undefined, ids: Record<string, string>, outcome: OperationOutcome | null): Promise<void> {
+  await sql.rows(
+    `UPDATE submission SET national_ids = national_ids || $2::jsonb,
+            status = CASE WHEN $3::text IS NOT NULL AND version = $4 THEN $3::text ELSE status END,
+            national_outcome = CASE WHEN $3::text IS NOT NULL AND version = $4 THEN $5::jsonb ELSE national_outcome END,
+            updated_at = now()
+      WHERE pk = $1`,
+    [work.submissionPk, json(ids), status ?? null, work.submissionVersion, outcome === null ? null : json(outcome)],
+  );
+}
+
+export class SqlRelayStore implements RelayStore {
+  constructor(private readonly ds: DataSource) {}
+
+  async claim(worker: string, limit: number, leaseSeconds: number): Promise<RelayWork[]> {
+    const rows = await inTransaction(this.ds, (sql) => sql.rows<ClaimRow>(CLAIM, [worker, limit, leaseSeconds]));
+    return rows.map((r) => ({
+      outboxId: r.id, submissionPk: r.submission_pk, submissionVersion: r.submission_version,
+      organizationId: r.organization_id, attempts: r.attempts,
+    }));
+  }
+
+  complete(work: RelayWork, worker: string, nationalIds: Record<string, string>): Promise<boolean> {
+    return this.finish(work, worker, 'done', {}, async (sql) => {
+      await setSubmission(sql, work, 'delivered', nationalIds, null);
+      await event(sql, work, 'delivered', { attempts: work.attempts });
+    });
+  }
+
+  supersede(work: RelayWork, worker: string): Promise<boolean> {
+    return this.finish(work, worker, 'done', {}, (sql) => event(sql, work, 'superseded', {}));
+  }
+
+  retry(work: RelayWork, worker: string, delayMs: number, error: string, nationalIds: Record<string, string> = {}): Promise<boolean> {
+    return this.finish(work, worker, 'pending', { delayMs, error }, async (sql) => {
+      if (Object.keys(nationalIds).length > 0) await setSubmission(sql, work, undefined, nationalIds, null);
+      await event(sql, work, 'retry', { attempts: work.attempts, delayMs, error });
+    });
+  }
+
+  reject(work: RelayWork, worker: string, outcome: OperationOutcome): Promise<boolean> {
+    return this.finish(work, worker, 'failed', { error: 'rejected by the national platform' }, async (sql) => {
+      await setSubmission(sql, work, 'rejected', {}, outcome);
+      await event(sql, work, 'rejected', { attempts: work.attempts });
+    });
+  }
+
+  fail(work: RelayWork, worker: string, outcome: OperationOutcome): Promise<boolean> {
+    const error = outcome.issue[0]?.diagnostics ?? 'failed';
+    return this.finish(work, worker, 'failed', { error }, async (sql) => {
+      await setSubmission(sql, work, 'failed', {}, outcome);
+      await event(sql, work, 'failed', { attempts: work.attempts, error });
+    });
+  }
+
+  private finish(work: RelayWork, worker: string, status: 'done' | 'failed' | 'pending', extra: { delayMs?: number; error?: string }, then: (sql: Sql) => Promise<void>): Promise<boolean> {
+    return inTransaction(this.ds, async (sql) => {
+      if (!(await finishRow(sql, work, worker, status, extra))) return false;
+      await then(sql);
+      return true;
+    });
+  }
+
+  async release(worker: string): Promise<number> {
+    const rows = await withConnection(this.ds, (sql) =>
+      sql.rows<{ id: string }>(
+        `UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL, attempts = greatest(attempts - 1, 0)
+          WHERE status = 'claimed' AND claimed_by = $1 RETURNING id::text AS id`,
+        [worker],
+      ),
+    );
+    return rows.length;
+  }
+
+  requeue(ids: readonly string[], reason: string): Promise<string[]> {
+    const valid = ids.filter((id) => UUID.test(id));
+    if (valid.length === 0) return Promise.resolve([]);
+    return inTransaction(this.ds, async (sql) => {
+      const rows = await sql.rows<{ pk: string; outbox_id: string }>(
+        `UPDATE outbox o SET status = 'pending', available_at = now(), attempts = 0, last_error = NULL, claimed_by = NULL, claimed_until = NULL
+           FROM submission s
+          WHERE s.pk = ANY($1::uuid[]) AND o.submission_pk = s.pk AND o.submission_version = s.version
+            AND o.status = 'failed' AND s.status IN ('failed', 'rejected')
+          RETURNING s.pk, o.id::text AS outbox_id`,
+        [valid],
+      );
+      for (const row of rows) {
+        await sql.rows(`UPDATE submission SET status = 'accepted', national_outcome = NULL, updated_at = now() WHERE pk = $1`, [row.pk]);
+        await sql.rows(`INSERT INTO relay_event (submission_pk, outbox_id, kind, detail) VALUES ($1, $2::bigint, 'requeued', $3::jsonb)`, [
+          row.pk, row.outbox_id, json({ reason }),
+        ]);
+      }
+      return rows.map((r) => r.pk);
+    });
+  }
+
+  async listProblems(filter: { status?: 'failed' | 'rejected'; organizationId?: string; limit?: number }): Promise<RelayProblem[]> {
+    const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 1000);
+    const rows = await withConnection(this.ds, (sql) =>
+      sql.rows<ProblemRow>(
+        `SELECT s.pk, s.submission_id, s.organization_id, s.status, s.version, o.attempts, o.last_error, s.national_outcome,
+                ${iso('s.updated_at')} AS updated_at
+           FROM submission s JOIN outbox o ON o.submission_pk = s.pk AND o.submission_version = s.version
+          WHERE s.status = ANY($1::text[]) AND ($2::text IS NULL OR s.organization_id = $2)
+          ORDER BY s.updated_at, s.pk LIMIT $3`,
+        [filter.status ? [filter.status] : ['failed', 'rejected'], filter.organizationId ?? null, limit],
+      ),
+    );
+    return rows.map(toProblem);
+  }
+
+  async events(submissionId: string): Promise<RelayEvent[]> {
+    if (!UUID.test(submissionId)) return [];
+    return withConnection(this.ds, (sql) =>
+      sql.rows<RelayEvent>(`SELECT kind, detail, ${iso('at')} AS at FROM relay_event WHERE submission_pk = $1 ORDER BY id`, [submissionId]),
+    );
+  }
+
+  async pause(organizationId: string, reason: string): Promise<void> {
+    await withConnection(this.ds, (sql) =>
+      sql.rows(
+        `INSERT INTO relay_pause (organization_id, reason) VALUES ($1, $2)
+         ON CONFLICT (organization_id) DO UPDATE SET reason = EXCLUDED.reason`,
+        [organizationId, reason],
+      ),
+    );
+  }
+
+  async resume(organizationId: string): Promise<boolean> {
+    const rows = await withConnection(this.ds, (sql) =>
+      sql.rows(`DELETE FROM relay_pause WHERE organization_id = $1 RETURNING organization_id`, [organizationId]),
+    );
+    return rows.length > 0;
+  }
+
+  listPaused(): Promise<{ organizationId: string; reason: string; pausedAt: string }[]> {
+    return withConnection(this.ds, (sql) =>
+      sql.rows(`SELECT organization_id AS "organizationId", reason, ${iso('paused_at')} AS "pausedAt" FROM relay_pause ORDER BY organization_id`),
+    );
+  }
+
+  async stats(): Promise<QueueStats> {
+    return withConnection(this.ds, async (sql) =>
+      one(
+        await sql.rows<QueueStats>(
+          `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
+                  count(*) FILTER (WHERE status = 'claimed')::int AS claimed,
+                  count(*) FILTER (WHERE status = 'failed')::int AS failed,
+                  coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE status IN ('pending', 'claimed'))), 0)::float8 AS "oldestSeconds"
+             FROM outbox`,
+        ),
+      ),
+    );
+  }
+
+  deliveries(limit: number): Promise<Delivery[]> {
+    return withConnection(this.ds, (sql) =>
+      sql.rows<Delivery>(
+        `SELECT submission_pk AS "submissionPk", ${iso('created_at')} AS "createdAt", ${iso('done_at')} AS "doneAt"
+           FROM outbox WHERE status = 'done' AND done_at IS NOT NULL ORDER BY id LIMIT $1`,
+        [Math.max(1, Math.trunc(limit))],
+      ),
+    );
+  }
+
+  purge(days: number): Promise<{ outbox: number; events: number }> {
+    return inTransaction(this.ds, async (sql) => {
+      const cutoff = `now() - make_interval(days => $1::int)`;
+      const outbox = await sql.rows(`DELETE FROM outbox WHERE status = 'done' AND done_at < ${cutoff} RETURNING id`, [days]);
+      const events = await sql.rows(`DELETE FROM relay_event WHERE at < ${cutoff} RETURNING id`, [days]);
+      return { outbox: outbox.length, events: events.length };
+    });
+  }
+}
+
+interface ProblemRow {
+  pk: string;
+  submission_id: string;
+  organization_id: string;
+  status: 'failed' | 'rejected';
+  version: number;
+  attempts: number;
+  last_error: string | null;
+  national_outcome: OperationOutcome | null;
+  updated_at: string;
+}
+
+function toProblem(r: ProblemRow): RelayProblem {
+  return {
+    id: r.pk,
+    submissionId: r.submission_id,
+    organizationId: r.organization_id,
+    status: r.status,
+    version: r.version,
+    attempts: r.attempts,
+    updatedAt: r.updated_at,
+    ...(r.last_error ? { lastError: r.last_error } : {}),
+    ...(r.national_outcome ? { nationalOutcome: r.national_outcome } : {}),
+  };
+}

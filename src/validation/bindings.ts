@@ -1,0 +1,62 @@
+import { issue } from '../kernel';
+import { isObj, type Json, type WalkContext } from './context';
+import type { ElementNode } from './model';
+
+/**
+ * Terminology checks (R4 terminologies.html#strength): required bindings must be met (error);
+ * extensible bindings should be (warning when no coding is from the value set). Independently of
+ * any binding, every Coding's code must exist in its system when we can know it (a complete
+ * CodeSystem we hold, or LOINC/SNOMED CT/ICD-10/UCUM by their own rules), as the reference
+ * validator does.
+ */
+
+const codings = (cc: Json): Json[] => (Array.isArray(cc.coding) ? cc.coding.filter(isObj) : []);
+
+const codeText = (c: Json): string => `${typeof c.system === 'string' ? c.system : ''}#${String(c.code)}`;
+
+export function checkBinding(value: unknown, node: ElementNode, type: string, path: string, ctx: WalkContext): void {
+  const binding = node.binding;
+  if (!binding?.valueSet || (binding.strength !== 'required' && binding.strength !== 'extensible')) return;
+  const vs = binding.valueSet.includes('|') ? (binding.valueSet.split('|')[0] ?? binding.valueSet) : binding.valueSet;
+  if (!ctx.terminology.expand(vs)) return; // not expandable offline: not checked (docs/validation.md)
+  let candidates: { system: string | undefined; code: string }[];
+  if (type === 'code' || type === 'string' || type === 'uri') {
+    if (typeof value !== 'string') return;
+    candidates = [{ system: undefined, code: value }];
+  } else if (type === 'Coding' && isObj(value)) {
+    candidates = typeof value.code === 'string' ? [{ system: str(value.system), code: value.code }] : [];
+  } else if (type === 'CodeableConcept' && isObj(value)) {
+    candidates = codings(value).filter((c) => typeof c.code === 'string').map((c) => ({ system: str(c.system), code: String(c.code) }));
+  } else {
+    return;
+  }
+  if (candidates.length === 0) {
+    if (binding.strength === 'required') ctx.issues.push(issue('VAL-CODE-MISSING', { valueSet: vs }, path));
+    return;
+  }
+  const results = candidates.map((c) => (c.system === undefined && type !== 'code' && type !== 'string' && type !== 'uri' ? 'not-member' : ctx.terminology.contains(vs, c.system, c.code)));
+  if (results.includes('member') || results.includes('unknown')) return;
+  const shownCodes = candidates.map((c) => (c.system === undefined ? c.code : `${c.system}#${c.code}`)).join(', ');
+  if (binding.strength === 'required') {
+    ctx.issues.push(issue('VAL-CODE-NOT-IN-VS', { code: shownCodes, valueSet: vs, strength: 'required' }, path));
+  } else {
+    ctx.issues.push(issue('VAL-CODE-EXTENSIBLE', { valueSet: vs }, path));
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A Coding's code in its system; a Quantity's UCUM code. */
+export function checkCodeInSystem(value: unknown, type: string, path: string, ctx: WalkContext): void {
+  if (!isObj(value) || typeof value.system !== 'string' || typeof value.code !== 'string') return;
+  if (type !== 'Coding' && !(type === 'Quantity' || type === 'Age' || type === 'Duration' || type === 'Distance' || type === 'Count')) return;
+  const check = ctx.terminology.checkCode(value.system, value.code);
+  if (check.ok !== false) return;
+  if (check.kind === 'unknown-code') {
+    ctx.issues.push(issue('VAL-CODE-UNKNOWN', { code: value.code, system: value.system }, `${path}.code`));
+  } else {
+    ctx.issues.push(issue('VAL-CODE-FORMAT', { code: value.code, system: value.system, reason: check.reason }, `${path}.code`));
+  }
+}
+
+export { codeText };

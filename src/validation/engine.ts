@@ -1,0 +1,137 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Issue, issue } from '../kernel';
+import { isObj, type Json, type WalkContext } from './context';
+import type { ConformanceResource } from './model';
+import { Registry, baseUrl } from './registry';
+import { Terminology } from './terminology';
+import { walkElement } from './walk';
+
+/**
+ * The profile validator: a resource (and every entry of a Bundle, every contained resource) against
+ * the R4 base definition of its type and the profiles that apply: an explicit one (`--profile`,
+ * $validate's `profile`), those in meta.profile, and those a `defaultProfiles` rule picks (the ILP
+ * profiles by resource type and Observation.code). Profiles are compiled once and cached; one
+ * Validator is built per process and shared.
+ */
+
+export interface ValidateOptions {
+  /** Canonical URLs the top-level resource must conform to. */
+  profiles?: readonly string[];
+}
+
+export interface ValidatorOptions {
+  /** Profiles applied to every resource (top-level or nested) besides meta.profile. */
+  defaultProfiles?: (resource: Json) => readonly string[];
+}
+
+export interface Validator {
+  validate(resource: unknown, options?: ValidateOptions): Issue[];
+  /** Adds StructureDefinitions, ValueSets and CodeSystems (e.g. a tester's profiles). */
+  load(resources: readonly ConformanceResource[]): void;
+  readonly registry: Registry;
+}
+
+const CONFORMANCE_TYPES = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem']);
+
+export function isConformanceResource(v: unknown): v is ConformanceResource {
+  return isObj(v) && typeof v.resourceType === 'string' && CONFORMANCE_TYPES.has(v.resourceType) && typeof v.url === 'string';
+}
+
+/** Conformance resources of a FHIR package folder or file (not its examples/), e.g. profiles/. */
+export function readConformanceResources(path: string): ConformanceResource[] {
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path).filter((f) => f.endsWith('.json') && f !== 'package.json' && !f.startsWith('.')).map((f) => join(path, f))
+    : [path];
+  const out: ConformanceResource[] = [];
+  for (const file of files) {
+    const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const list = isObj(json) && json.resourceType === 'Bundle' && Array.isArray(json.entry)
+      ? json.entry.map((e) => (isObj(e) ? e.resource : undefined))
+      : [json];
+    out.push(...list.filter(isConformanceResource));
+  }
+  return out;
+}
+
+export function createValidator(options: ValidatorOptions = {}): Validator {
+  const registry = new Registry();
+  const terminology = new Terminology(registry);
+
+  /** Drops a profile when another applicable one derives from it (its snapshot already holds it). */
+  function mostDerived(urls: string[]): string[] {
+    const unique = [...new Set(urls)];
+    return unique.filter((u) => !unique.some((other) => other !== u && registry.derivesFrom(other, u)));
+  }
+
+  function walkResource(value: unknown, path: string, parent: WalkContext, explicit: readonly string[] = []): void {
+    if (!isObj(value) || typeof value.resourceType !== 'string') {
+      parent.issues.push(issue('VAL-NOT-RESOURCE', {}, path));
+      return;
+    }
+    const type = value.resourceType;
+    if (!registry.resourceTypes.has(type)) {
+      parent.issues.push(issue('VAL-RESOURCE-TYPE', { type }, path));
+      return;
+    }
+    const contained = path.endsWith('.contained') || /\.contained\[\d+\]$/.test(path);
+    const ctx: WalkContext = { ...parent, resource: value, root: contained ? parent.root : value };
+    if (type === 'Bundle') ctx.fullUrls = fullUrlsOf(value);
+    const meta = isObj(value.meta) && Array.isArray(value.meta.profile) ? value.meta.profile.filter((p): p is string => typeof p === 'string') : [];
+    const requested = [...explicit, ...meta, ...(options.defaultProfiles?.(value) ?? [])];
+    const known = requested.filter((url) => {
+      const { structure, error } = registry.tryCompile(url);
+      if (structure) return true;
+      parent.issues.push(error ? issue('VAL-PROFILE-INVALID', { profile: url, reason: error }, path) : issue('VAL-PROFILE-UNKNOWN', { profile: url }, path));
+      return false;
+    });
+    for (const url of mostDerived([baseUrl(type), ...known])) {
+      const sd = registry.compile(url);
+      if (!sd) continue;
+      if (sd.type !== type) {
+        parent.issues.push(issue('VAL-PROFILE-TYPE', { profile: url, expected: sd.type, actual: type }, path));
+        continue;
+      }
+      walkElement(value, sd.root, type, path, { ...ctx, profile: url });
+    }
+  }
+
+  return {
+    registry,
+    load(resources) {
+      resources.forEach((r) => registry.add(r));
+    },
+    validate(resource, opts = {}) {
+      const issues: Issue[] = [];
+      const root = isObj(resource) ? resource : {};
+      const type = isObj(resource) && typeof resource.resourceType === 'string' ? resource.resourceType : 'Resource';
+      const ctx: WalkContext = {
+        registry, terminology, issues, resource: root, root, fullUrls: new Map(), profile: '',
+        walkResource: (v, p, c) => walkResource(v, p, c),
+      };
+      walkResource(resource, type, ctx, opts.profiles ?? []);
+      return dedupe(issues);
+    },
+  };
+}
+
+function fullUrlsOf(bundle: Json): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of Array.isArray(bundle.entry) ? bundle.entry : []) {
+    if (isObj(e) && typeof e.fullUrl === 'string' && isObj(e.resource) && typeof e.resource.resourceType === 'string') {
+      out.set(e.fullUrl, e.resource.resourceType);
+    }
+  }
+  return out;
+}
+
+/** Two profiles of one resource share the base rules; each problem is reported once. */
+function dedupe(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.severity}\u0000${i.expression ?? ''}\u0000${i.errorCode ?? ''}\u0000${i.message.en}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,93 @@
+import { issue } from '../kernel';
+import { isObj, shown, jsonType, type Json, type WalkContext } from './context';
+import type { ElementNode } from './model';
+
+/**
+ * Checks on one element's value that do not depend on its children: primitive JSON types and
+ * formats (R4 datatypes.html#primitive, json.html#primitive), fixed and pattern values
+ * (elementdefinition-definitions.html#ElementDefinition.fixed_x_, .pattern_x_), min/maxValue and
+ * maxLength.
+ */
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+const NUMERIC = new Set(['integer', 'unsignedInt', 'positiveInt', 'decimal']);
+
+/** FHIR primitive type names start with a lower-case letter (boolean, dateTime, code, …). */
+export const isPrimitiveType = (t: string): boolean => {
+  const c = t.charCodeAt(0);
+  return c >= 97 && c <= 122;
+};
+
+/** Returns false when the JSON type is wrong (nothing further is checked on it). */
+export function checkPrimitive(value: unknown, type: string, path: string, ctx: WalkContext): boolean {
+  const expected = type === 'boolean' ? 'boolean' : NUMERIC.has(type) ? 'number' : 'string';
+  if (typeof value !== expected) {
+    ctx.issues.push(issue('VAL-TYPE', { expected: `a JSON ${expected} (FHIR ${type})`, actual: `${jsonType(value)} ${shown(value)}` }, path));
+    return false;
+  }
+  if (typeof value === 'number') return checkNumber(value, type, path, ctx);
+  if (typeof value === 'string' && type !== 'xhtml') {
+    const re = ctx.registry.primitives.get(type);
+    if (value === '' || (re && !re.test(value))) {
+      ctx.issues.push(issue('VAL-FORMAT', { value: shown(value), type }, path));
+      return false;
+    }
+  }
+  return true;
+}
+
+function checkNumber(value: number, type: string, path: string, ctx: WalkContext): boolean {
+  const ok =
+    type === 'decimal'
+      ? Number.isFinite(value)
+      : Number.isInteger(value) && value >= (type === 'positiveInt' ? 1 : type === 'unsignedInt' ? 0 : INT32_MIN) && value <= INT32_MAX;
+  if (!ok) ctx.issues.push(issue('VAL-FORMAT', { value: shown(value), type }, path));
+  return ok;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** pattern[x] semantics: every property of the pattern is present with a matching value; arrays match element-wise by "some". */
+export function matchesPattern(value: unknown, pattern: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    const items = Array.isArray(value) ? value : [value];
+    return pattern.every((p) => items.some((v) => matchesPattern(v, p)));
+  }
+  if (isObj(pattern)) {
+    if (!isObj(value)) return false;
+    return Object.entries(pattern).every(([k, p]) => matchesPattern((value as Json)[k], p));
+  }
+  return value === pattern;
+}
+
+function compare(a: number | string, b: number | string): number {
+  return typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+export function checkFixedAndPattern(value: unknown, node: ElementNode, path: string, ctx: WalkContext): void {
+  if (node.fixed !== undefined && !deepEqual(value, node.fixed)) {
+    ctx.issues.push(issue('VAL-FIXED', { expected: shown(node.fixed), actual: shown(value) }, path));
+  }
+  if (node.pattern !== undefined && !matchesPattern(value, node.pattern)) {
+    ctx.issues.push(issue('VAL-PATTERN', { expected: shown(node.pattern), actual: shown(value) }, path));
+  }
+  if (typeof value === 'number' || typeof value === 'string') {
+    const low = node.minValue !== undefined && compare(value, node.minValue) < 0;
+    const high = node.maxValue !== undefined && compare(value, node.maxValue) > 0;
+    if (low || high) {
+      ctx.issues.push(issue('VAL-RANGE', { value: shown(value), min: String(node.minValue ?? '*'), max: String(node.maxValue ?? '*') }, path));
+    }
+  }
+  if (typeof value === 'string' && node.maxLength !== undefined && value.length > node.maxLength) {
+    ctx.issues.push(issue('VAL-MAX-LENGTH', { max: node.maxLength }, path));
+  }
+}

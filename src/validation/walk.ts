@@ -1,0 +1,197 @@
+import { issue } from '../kernel';
+import { checkBinding, checkCodeInSystem } from './bindings';
+import { isObj, jsonType, shown, type Json, type WalkContext } from './context';
+import { type InvariantCheck, STRUCTURAL, invariantCheck } from './invariants';
+import type { Constraint, ElementNode } from './model';
+import { checkReference } from './references';
+import { walkSlices } from './slicing';
+import { checkFixedAndPattern, checkPrimitive, isPrimitiveType } from './values';
+
+/**
+ * The validator's core: walks a JSON value along a compiled element tree (compile.ts). Every
+ * element present is checked once against its definition (type, cardinality of its children,
+ * fixed/pattern, binding, references, invariants); expressions are FHIRPath with indexes
+ * (`Observation.component[1].valueQuantity.value`), as the reference validator reports them.
+ */
+
+
+export function walkElement(value: unknown, node: ElementNode, type: string, path: string, ctx: WalkContext): void {
+  if (isPrimitiveType(type)) {
+    if (!checkPrimitive(value, type, path, ctx)) return;
+  } else if (type === 'Resource' || (ctx.registry.resourceTypes.has(type) && node.path.includes('.'))) {
+    ctx.walkResource(value, path, ctx);
+    return;
+  } else if (!walkObject(value, node, type, path, ctx)) {
+    return;
+  }
+  if (node.valueChecks) checkFixedAndPattern(value, node, path, ctx);
+  if (node.binding) checkBinding(value, node, type, path, ctx);
+  if (type === 'Reference') checkReference(value, node, path, ctx);
+  else if (CODED_TYPES.has(type)) checkCodeInSystem(value, type, path, ctx);
+  // A primitive has no type-level invariants; most of its elements carry only ele-1 (structural).
+  if (node.ownInvariants || !isPrimitiveType(type)) checkInvariants(value, node, type, path, ctx);
+}
+
+/** Types whose system and code are checked against the code system (Coding; UCUM for quantities). */
+const CODED_TYPES: ReadonlySet<string> = new Set(['Coding', 'Quantity', 'Age', 'Duration', 'Distance', 'Count']);
+
+/** The node whose children describe an element: its own (profiles, backbone elements), a contentReference, or its type's. */
+function definitionOf(node: ElementNode, type: string, ctx: WalkContext): ElementNode | undefined {
+  if (node.children.length > 0) return node;
+  if (node.defCache.has(type)) return node.defCache.get(type);
+  let def: ElementNode | undefined;
+  if (node.contentReference) {
+    def = ctx.registry.compile(node.owner)?.byPath.get(node.contentReference.replace(/^.*#/, ''));
+  } else {
+    const profile = node.types.find((t) => t.code === type)?.profile?.[0];
+    def = ((profile && ctx.registry.compile(profile)) || ctx.registry.compile(type))?.root;
+  }
+  node.defCache.set(type, def);
+  return def;
+}
+
+function walkObject(value: unknown, node: ElementNode, type: string, path: string, ctx: WalkContext): boolean {
+  if (!isObj(value)) {
+    ctx.issues.push(issue('VAL-TYPE', { expected: `a JSON object (FHIR ${type})`, actual: `${jsonType(value)} ${shown(value)}` }, path));
+    return false;
+  }
+  const def = definitionOf(node, type, ctx);
+  if (!def) return true;
+  const keys = Object.keys(value);
+  if (keys.length === 0 || (keys.length === 1 && keys[0] === 'id')) {
+    ctx.issues.push(issue('VAL-EMPTY', {}, path));
+    return false;
+  }
+  const isResourceRoot = def === node && !node.path.includes('.') && ctx.registry.resourceTypes.has(type);
+  let choices: Map<ElementNode, string> | undefined;
+  for (const key of keys) {
+    if (key === 'resourceType' && isResourceRoot) continue;
+    if (key.charCodeAt(0) === 95 /* _ */) {
+      walkPrimitiveExtras(value, key, def, path, ctx);
+      continue;
+    }
+    const entry = def.byKey.get(key);
+    if (!entry) {
+      ctx.issues.push(issue('VAL-UNKNOWN-ELEMENT', { name: key }, `${path}.${key}`));
+      continue;
+    }
+    if (entry.node.choice) {
+      choices ??= new Map();
+      const other = choices.get(entry.node);
+      if (other) ctx.issues.push(issue('VAL-CHOICE', { names: `${other}, ${key}` }, `${path}.${key}`));
+      choices.set(entry.node, key);
+    }
+    walkKey(value, entry.node, key, entry.type, path, ctx);
+  }
+  for (const child of def.required) {
+    if (!child.jsonNames.some((n) => value[n] !== undefined)) {
+      ctx.issues.push(issue('VAL-MIN', { element: child.path, min: child.min, count: 0 }, `${path}.${child.name.replace('[x]', '')}`));
+    }
+  }
+  return true;
+}
+
+/** One JSON property: its cardinality and shape, then each item (through the slicing when the element is sliced). */
+function walkKey(obj: Json, child: ElementNode, key: string, type: string, path: string, ctx: WalkContext): void {
+  const raw = obj[key];
+  const keyPath = `${path}.${key}`;
+  if (!Array.isArray(raw) && !child.repeats && child.slices.length === 0) {
+    if (child.max < 1) ctx.issues.push(issue('VAL-MAX', { element: child.path, max: child.max, count: 1 }, keyPath));
+    walkItem(raw, child, type, keyPath, ctx);
+    return;
+  }
+  const items = itemsOf(raw, obj[`_${key}`], child, key, path, ctx);
+  if (items.length < child.min) ctx.issues.push(issue('VAL-MIN', { element: child.path, min: child.min, count: items.length }, keyPath));
+  if (items.length > child.max) ctx.issues.push(issue('VAL-MAX', { element: child.path, max: child.max, count: items.length }, keyPath));
+  if (child.slices.length > 0 && child.slicing) walkSlices(items, child, type, keyPath, ctx, WALKERS);
+  else for (const item of items) walkItem(item.value, child, type, item.path, ctx);
+}
+
+interface Item {
+  value: unknown;
+  path: string;
+}
+
+/** Array shape (R4 json.html#repeating) and the items to walk; a null beside a `_key` extension is not a value. */
+function itemsOf(raw: unknown, extras: unknown, child: ElementNode, key: string, path: string, ctx: WalkContext): Item[] {
+  if (Array.isArray(raw)) {
+    if (!child.repeats) ctx.issues.push(issue('VAL-ARRAY-UNEXPECTED', { name: key }, `${path}.${key}`));
+    if (raw.length === 0) ctx.issues.push(issue('VAL-EMPTY', {}, `${path}.${key}`));
+    const out: Item[] = [];
+    raw.forEach((v, i) => {
+      if (v === null && Array.isArray(extras) && isObj(extras[i])) return;
+      out.push({ value: v, path: child.repeats ? `${path}.${key}[${i}]` : `${path}.${key}` });
+    });
+    return out;
+  }
+  if (child.repeats) ctx.issues.push(issue('VAL-ARRAY-EXPECTED', { name: key }, `${path}.${key}`));
+  return [{ value: raw, path: child.repeats ? `${path}.${key}[0]` : `${path}.${key}` }];
+}
+
+/** One item of an element: an extension goes to its own definition when the profile does not slice it. */
+export function walkItem(value: unknown, node: ElementNode, type: string, path: string, ctx: WalkContext): void {
+  if (type === 'Extension' && isObj(value) && typeof value.url === 'string' && node.types[0]?.profile === undefined) {
+    const ext = ctx.registry.compile(value.url);
+    if (ext && ext.type === 'Extension') {
+      walkElement(value, ext.root, 'Extension', path, { ...ctx, profile: ext.url });
+      return;
+    }
+    if (/^https?:/.test(value.url)) ctx.issues.push(issue('VAL-EXTENSION-UNKNOWN', { url: value.url }, path));
+  }
+  walkElement(value, node, type, path, ctx);
+}
+
+/** `_given: [null, {extension: […]}]` carries ids and extensions of primitives (R4 json.html#primitive). */
+function walkPrimitiveExtras(obj: Json, key: string, def: ElementNode, path: string, ctx: WalkContext): void {
+  const entry = def.byKey.get(key.slice(1));
+  if (!entry || !isPrimitiveType(entry.type)) {
+    ctx.issues.push(issue('VAL-UNKNOWN-ELEMENT', { name: key }, `${path}.${key}`));
+    return;
+  }
+  const element = ctx.registry.compile('Element');
+  if (!element) return;
+  const raw = obj[key];
+  const list = Array.isArray(raw) ? raw : [raw];
+  list.forEach((v, i) => {
+    if (v !== null) walkElement(v, element.root, 'Element', Array.isArray(raw) ? `${path}.${key}[${i}]` : `${path}.${key}`, ctx);
+  });
+}
+
+interface BoundInvariant {
+  constraint: Constraint;
+  check: InvariantCheck;
+}
+
+/** The element's own error invariants and its type's (Quantity's qty-3 on every Quantity), compiled once per node and type. */
+function invariantsOf(node: ElementNode, type: string, ctx: WalkContext): BoundInvariant[] {
+  const hit = node.invCache.get(type) as BoundInvariant[] | undefined;
+  if (hit) return hit;
+  const typeRoot = isPrimitiveType(type) ? undefined : ctx.registry.compile(type)?.root;
+  const seen = new Set<string>();
+  const out: BoundInvariant[] = [];
+  const add = (list: readonly Constraint[], base: string): void => {
+    for (const c of list) {
+      if (seen.has(c.key) || STRUCTURAL.has(c.key) || c.severity !== 'error') continue;
+      seen.add(c.key);
+      out.push({ constraint: c, check: invariantCheck(c, base) });
+    }
+  };
+  add(node.constraints, node.path.replace(/\[x\]/g, ''));
+  if (typeRoot && typeRoot !== node) add(typeRoot.constraints, type);
+  node.invCache.set(type, out);
+  return out;
+}
+
+function checkInvariants(value: unknown, node: ElementNode, type: string, path: string, ctx: WalkContext): void {
+  for (const { constraint: c, check } of invariantsOf(node, type, ctx)) {
+    const result = check(value, ctx.resource, ctx.root);
+    if (result === true) continue;
+    ctx.issues.push(
+      typeof result === 'string'
+        ? issue('VAL-INVARIANT-ERROR', { key: c.key, reason: result }, path)
+        : issue('VAL-INVARIANT', { key: c.key, human: c.human }, path),
+    );
+  }
+}
+
+const WALKERS = { element: walkElement, item: walkItem };

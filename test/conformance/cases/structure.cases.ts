@@ -1,0 +1,63 @@
+import { type Case, type Json, baseObservation, basePatient, clone, withChange } from '../support';
+
+/** R4 json.html, datatypes.html (primitive formats), elementdefinition.html (cardinality), resource.html. */
+const obs = baseObservation;
+const pat = basePatient;
+
+const bundle = (...resources: Json[]): Json => ({
+  resourceType: 'Bundle', type: 'collection', entry: resources.map((resource, i) => ({ fullUrl: `urn:uuid:00000000-0000-4000-8000-00000000000${i}`, resource })),
+});
+
+export const structureCases: Case[] = [
+  { name: 'valid: minimal Observation (observation.html: status and code)', resource: obs(), valid: true },
+  { name: 'valid: minimal Patient', resource: pat(), valid: true },
+  { name: 'valid: partial date 2020 (datatypes.html#date)', resource: withChange(pat(), 'birthDate', '2020'), valid: true },
+  { name: 'valid: year-month dateTime (datatypes.html#dateTime)', resource: withChange(obs(), 'effectiveDateTime', '2024-01'), valid: true },
+  { name: 'valid: dateTime with offset', resource: withChange(obs(), 'effectiveDateTime', '2024-01-02T10:00:00+07:00'), valid: true },
+  { name: 'valid: primitive extension _birthDate (json.html#primitive)', resource: withChange(pat(), '_birthDate', { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime', valueDateTime: '2002-03-14T10:00:00+07:00' }] }), valid: true },
+  { name: 'valid: given with null and _given (json.html#primitive arrays)', resource: withChange(pat(), 'name', [{ given: ['Rina', null], _given: [null, { id: 'g2', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier', valueCode: 'CL' }] }] }]), valid: true },
+  { name: 'valid: Bundle of two resources', resource: bundle(pat(), obs()), valid: true },
+  { name: 'unknown element at the root (json.html: no unknown properties)', resource: withChange(obs(), 'foo', 1), valid: false, errors: ['Observation.foo'] },
+  { name: 'unknown element inside a datatype', resource: withChange(obs(), 'code.foo', 'x'), valid: false, errors: ['Observation.code.foo'] },
+  { name: 'unknown element inside a backbone element', resource: withChange(obs(), 'component', [{ code: { text: 'x' }, bar: 1 }]), valid: false, errors: ['Observation.component[0].bar'] },
+  { name: 'unknown resourceType', resource: { resourceType: 'Foo' }, valid: false, errors: ['Foo'] },
+  { name: 'not a resource: JSON array', resource: [obs()], valid: false, errors: ['Resource'] },
+  { name: 'missing resourceType', resource: { status: 'final' }, valid: false, errors: ['Resource'] },
+  { name: 'string where a Reference object is expected', resource: withChange(obs(), 'subject', 'Patient/1'), valid: false, errors: ['Observation.subject'] },
+  { name: 'array for a non-repeating element (json.html#repeating)', resource: withChange(obs(), 'status', ['final']), valid: false, errors: ['Observation.status'] },
+  { name: 'object for a repeating element', resource: withChange(obs(), 'category', { text: 'x' }), valid: false, errors: ['Observation.category'] },
+  { name: 'empty array (ele-1)', resource: withChange(obs(), 'identifier', []), valid: false, errors: ['Observation.identifier'] },
+  { name: 'empty object (ele-1)', resource: withChange(obs(), 'code', {}), valid: false, errors: ['Observation.code'] },
+  { name: 'object with only an id (ele-1)', resource: withChange(obs(), 'code', { id: 'c1' }), valid: false, errors: ['Observation.code'] },
+  { name: 'boolean as a string', resource: withChange(pat(), 'active', 'true'), valid: false, errors: ['Patient.active'] },
+  { name: 'integer with a fraction', resource: withChange(withChange(obs(), 'valueQuantity', undefined), 'valueInteger', 1.5), valid: false, errors: ['Observation.valueInteger'] },
+  { name: 'integer above 2^31-1', resource: withChange(withChange(obs(), 'valueQuantity', undefined), 'valueInteger', 2147483648), valid: false, errors: ['Observation.valueInteger'] },
+  { name: 'positiveInt 0', resource: { resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, diagnosis: [{ condition: { reference: 'Condition/c1' }, rank: 0 }] }, valid: false, errors: ['Encounter.diagnosis[0].rank'] },
+  { name: 'unsignedInt negative', resource: withChange(pat(), 'photo', [{ contentType: 'image/png', size: -1 }]), valid: false, errors: ['Patient.photo[0].size'] },
+  { name: 'decimal as a string', resource: withChange(obs(), 'valueQuantity.value', '120'), valid: false, errors: ['Observation.valueQuantity.value'] },
+  { name: 'date with month 13', resource: withChange(pat(), 'birthDate', '2020-13-01'), valid: false, errors: ['Patient.birthDate'] },
+  { name: 'dateTime with a time but no offset', resource: withChange(obs(), 'effectiveDateTime', '2024-01-01T10:00:00'), valid: false, errors: ['Observation.effectiveDateTime'] },
+  { name: 'instant without seconds', resource: withChange(obs(), 'issued', '2024-01-01T10:00Z'), valid: false, errors: ['Observation.issued'] },
+  { name: 'id longer than 64 characters', resource: withChange(pat(), 'id', 'a'.repeat(65)), valid: false, errors: ['Patient.id'] },
+  { name: 'id with an underscore', resource: withChange(pat(), 'id', 'a_b'), valid: false, errors: ['Patient.id'] },
+  { name: 'code with leading whitespace', resource: withChange(obs(), 'status', ' final'), valid: false, errors: ['Observation.status'] },
+  { name: 'empty string', resource: withChange(pat(), 'name', [{ text: '' }]), valid: false, errors: ['Patient.name[0].text'] },
+  { name: 'uri with a space', resource: withChange(obs(), 'code.coding', [{ system: 'http://a b', code: 'x' }]), valid: false, errors: ['Observation.code.coding[0].system'] },
+  { name: '_code is not a primitive extension of a complex element', resource: withChange(obs(), '_code', { id: 'x' }), valid: false, errors: ['Observation._code'] },
+  { name: 'two types of a choice element (formats.html#choice)', resource: withChange(obs(), 'valueString', 'x'), valid: false, errors: ['Observation.valueString'] },
+  { name: 'choice type not allowed (valueReference on Observation)', resource: withChange(withChange(obs(), 'valueQuantity', undefined), 'valueReference', { reference: 'Patient/1' }), valid: false, errors: ['Observation.valueReference'] },
+  { name: 'missing required status (min 1)', resource: withChange(obs(), 'status', undefined), valid: false, errors: ['Observation.status'] },
+  { name: 'missing required code (min 1)', resource: withChange(obs(), 'code', undefined), valid: false, errors: ['Observation.code'] },
+  { name: 'missing required element in a backbone (component.code)', resource: withChange(obs(), 'component', [{ valueString: 'x' }]), valid: false, errors: ['Observation.component[0].code'] },
+  { name: 'Bundle entry resource is checked', resource: bundle(pat(), withChange(obs(), 'status', 'bogus')), valid: false, errors: ['Bundle.entry[1].resource.status'] },
+  { name: 'Bundle entry of unknown type', resource: bundle({ resourceType: 'Nope' }), valid: false, errors: ['Bundle.entry[0].resource'] },
+  { name: 'Bundle entry without resourceType', resource: bundle({ id: 'x' }), valid: false, errors: ['Bundle.entry[0].resource'] },
+  { name: 'contained resource is checked', resource: withChange(obs(), 'contained', [withChange(pat(), 'gender', 'x')]), valid: false, errors: ['Observation.contained[0].gender'] },
+  { name: 'null in an array without _ extension', resource: withChange(pat(), 'name', [{ given: [null] }]), valid: false, errors: ['Patient.name[0].given[0]'] },
+  { name: 'Patient.gender as an array', resource: withChange(pat(), 'gender', ['female']), valid: false, errors: ['Patient.gender'] },
+  { name: 'nested object where a primitive is expected', resource: withChange(pat(), 'birthDate', { value: '2000-01-01' }), valid: false, errors: ['Patient.birthDate'] },
+  { name: 'number where a string is expected', resource: withChange(pat(), 'name', [{ text: 5 }]), valid: false, errors: ['Patient.name[0].text'] },
+  { name: 'extension url missing (Extension.url min 1)', resource: withChange(pat(), 'extension', [{ valueString: 'x' }]), valid: false, errors: ['Patient.extension[0].url'] },
+  { name: 'deep unknown element in a Bundle entry', resource: bundle(withChange(obs(), 'valueQuantity.foo', 1)), valid: false, errors: ['Bundle.entry[0].resource.valueQuantity.foo'] },
+  { name: 'meta.profile naming a profile of another resource type', resource: withChange(clone(pat()), 'meta', { profile: ['https://ilp-gateway.github.io/fhir/StructureDefinition/ilp-observation'] }), valid: false, errors: ['Patient'] },
+];

@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Observation } from 'fhir/r4';
+import { ExportRunner } from '../../../src/export/runner';
+import { runExport, type ExportEngineDeps } from '../../../src/export/run-export';
+import { createLogger } from '../../../src/kernel';
+import type { ExportParams } from '../../../src/store/fhir-ports';
+import { bundleSubmission, put, submissionId, transaction } from '../../support/bundles';
+import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/database';
+
+/** The export engine on the store, without HTTP: chunking, cancellation, expiry, claiming. */
+let db: TestDatabase;
+let dir: string;
+const N = 25;
+const PARAMS: ExportParams = { level: 'system', types: ['Observation'], typeFilters: {} };
+
+function deps(overrides: Partial<ExportEngineDeps> = {}): ExportEngineDeps {
+  return { store: db.fhir.exports, dir, maxPerFile: 10, chunkSize: 7, ttlHours: 1, logger: createLogger('silent'), ...overrides };
+}
+
+let first: Observation & { id: string };
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  dir = mkdtempSync(join(tmpdir(), 'ilp-engine-'));
+  const observations = Array.from({ length: N }, (): Observation & { id: string } => ({ resourceType: 'Observation', id: randomUUID(), status: 'final', code: { text: 'x' } }));
+  first = observations[0]!;
+  await db.submissions.saveSubmission(bundleSubmission(transaction(observations.map((o) => put(o))), submissionId('ENGINE')));
+});
+
+afterAll(async () => {
+  await db?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe(`export engine on ${testDbKind()}`, () => {
+  test('chunks of 7 into files of 10: 10 + 10 + 5 lines, ids in order, progress recorded', async () => {
+    const job = await db.fhir.exports.create('test', PARAMS);
+    const claimed = await db.fhir.exports.claim('w1', 300);
+    expect(claimed?.id).toBe(job.id);
+    await runExport(claimed!, deps());
+    const done = await db.fhir.exports.get(job.id);
+    expect(done?.status).toBe('completed');
+    expect(done?.output.map((f) => f.count)).toEqual([10, 10, 5]);
+    expect(done?.progress).toMatchObject({ exported: N, total: N });
+    const ids = done!.output.flatMap((f) => readFileSync(join(dir, job.id, f.url), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as Observation).id ?? ''));
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(N);
+  });
+
+  test('what changes after transactionTime is exported as it was then; what is created after is not', async () => {
+    const job = await db.fhir.exports.create('test', PARAMS);
+    const late: Observation & { id: string } = { resourceType: 'Observation', id: randomUUID(), status: 'preliminary', code: { text: 'late' } };
+    await db.submissions.saveSubmission(bundleSubmission(transaction([put({ ...first, status: 'amended' }), put(late)]), submissionId('LATE')));
+    const claimed = await db.fhir.exports.claim('w1', 300);
+    await runExport(claimed!, deps());
+    const done = await db.fhir.exports.get(job.id);
+    expect(done?.progress.exported).toBe(N);
+    const lines = done!.output.flatMap((f) => readFileSync(join(dir, job.id, f.url), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Observation));
+    expect(lines.find((o) => o.id === first.id)).toMatchObject({ status: 'final', meta: { versionId: '1' } });
+    expect(lines.find((o) => o.id === late.id)).toBeUndefined();
+    expect((await db.resources.read('Observation', first.id))?.versionId).toBe(2);
+  });
+
+  test('a cancelled job stops at the next chunk and leaves no files', async () => {
+    const job = await db.fhir.exports.create('test', PARAMS);
+    const claimed = await db.fhir.exports.claim('w1', 300);
+    expect(await db.fhir.exports.cancel(job.id)).toBe(true);
+    await runExport(claimed!, deps());
+    expect(existsSync(join(dir, job.id))).toBe(false);
+    expect((await db.fhir.exports.get(job.id))?.status).toBe('cancelled');
+  });
+
+  test('two workers never claim the same job; a silent worker is taken over', async () => {
+    const a = await db.fhir.exports.create('test', PARAMS);
+    const b = await db.fhir.exports.create('test', PARAMS);
+    const claims = await Promise.all([db.fhir.exports.claim('w1', 300), db.fhir.exports.claim('w2', 300)]);
+    expect(claims.map((c) => c?.id).sort()).toEqual([a.id, b.id].sort());
+    expect(await db.fhir.exports.claim('w3', 300)).toBeUndefined();
+    // staleSeconds 0: both in-progress jobs count as abandoned.
+    expect(await db.fhir.exports.claim('w3', 0)).toBeDefined();
+    await db.fhir.exports.cancel(a.id);
+    await db.fhir.exports.cancel(b.id);
+  });
+
+  test('the runner deletes expired jobs and their files', async () => {
+    const runner = new ExportRunner({ ...deps({ ttlHours: 0 }), pollMs: 50, staleSeconds: 300 });
+    const job = await db.fhir.exports.create('test', PARAMS);
+    runner.start();
+    runner.wake();
+    try {
+      for (let i = 0; i < 100 && (await db.fhir.exports.get(job.id)) !== undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await runner.close();
+    }
+    expect(await db.fhir.exports.get(job.id)).toBeUndefined();
+    expect(readdirSync(dir)).not.toContain(job.id);
+  });
+});

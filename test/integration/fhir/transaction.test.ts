@@ -1,0 +1,114 @@
+import type { Bundle } from 'fhir/r4';
+import { testDbKind } from '../../support/database';
+import { getJson, postJson, searchIds, startFhirGateway, vendorTransaction, type Json } from './fhir-support';
+
+/** POST /fhir with transaction and batch Bundles (FHIR R4 http.html#transaction), queued for relay like ILP intake. */
+let gw: Awaited<ReturnType<typeof startFhirGateway>>;
+let base: string;
+
+beforeAll(async () => {
+  gw = await startFhirGateway();
+  base = `${gw.url}/fhir`;
+});
+
+afterAll(async () => {
+  await gw?.close();
+});
+
+const count = async (query: string): Promise<number> => searchIds((await getJson(`${base}/${query}&_count=1000`)).body).length;
+const entries = (body: Json): NonNullable<Bundle['entry']> => (body as unknown as Bundle).entry ?? [];
+
+describe(`transactions on ${testDbKind()}`, () => {
+  test('urn:uuid references are rewritten, locations and etags answered, and one outbox row is queued', async () => {
+    const before = await gw.db.outbox.countPending();
+    const res = await postJson(base, vendorTransaction({ nik: '3174010101900101', village: '3174061003' }));
+    expect(res.status).toBe(200);
+    expect(res.body.type).toBe('transaction-response');
+    const [patient, encounter, observation] = entries(res.body).map((e) => e.response);
+    expect(patient?.status).toBe('201 Created');
+    expect(encounter?.location).toMatch(/^Encounter\/[0-9a-f-]{36}\/_history\/1$/);
+    expect(observation?.etag).toBe('W/"1"');
+    const obs = await getJson(`${base}/${observation?.location?.split('/_history')[0]}`);
+    expect((obs.body as { encounter?: { reference?: string } }).encounter?.reference).toBe(encounter?.location?.split('/_history')[0]);
+    expect((obs.body as { subject?: { reference?: string } }).subject?.reference).toBe(patient?.location?.split('/_history')[0]);
+    expect(await gw.db.outbox.countPending()).toBe(before + 1);
+    const [row] = await gw.db.outbox.list(1000).then((rows) => rows.slice(-1));
+    const submission = await gw.db.submissions.getSubmission(row?.submissionPk ?? '');
+    expect(submission?.organizationId).toBe('10000005');
+    expect(submission?.resources).toHaveLength(3);
+  });
+
+  test('conditional create on identifier is idempotent: the second Bundle reuses the Patient', async () => {
+    const nik = '3174010101900202';
+    const first = await postJson(base, vendorTransaction({ nik, village: '3174061003' }));
+    const second = await postJson(base, vendorTransaction({ nik, village: '3174061003' }));
+    expect(entries(second.body)[0]?.response?.status).toBe('200 OK');
+    expect(entries(second.body)[0]?.response?.location).toBe(entries(first.body)[0]?.response?.location);
+    expect(await count(`Patient?identifier=${nik}`)).toBe(1);
+    expect(await count(`Encounter?subject=${entries(first.body)[0]?.response?.location?.split('/_history')[0]}`)).toBe(2);
+  });
+
+  test('the same Bundle.identifier sent twice stores one visit and queues once', async () => {
+    const bundle = vendorTransaction({ nik: '3174010101900303', village: '3174061003', identifier: 'VISIT-303' });
+    const first = await postJson(base, bundle);
+    const pending = await gw.db.outbox.countPending();
+    const again = await postJson(base, bundle);
+    expect(again.status).toBe(200);
+    expect(entries(again.body).map((e) => e.response?.location)).toEqual(entries(first.body).map((e) => e.response?.location));
+    expect(await gw.db.outbox.countPending()).toBe(pending);
+    const changed = vendorTransaction({ nik: '3174010101900303', village: '3174061003', identifier: 'VISIT-303', systolic: 150 });
+    const updated = await postJson(base, changed);
+    expect(entries(updated.body)[2]?.response?.location).toBe(entries(first.body)[2]?.response?.location?.replace('/_history/1', '/_history/2'));
+    expect(await gw.db.outbox.countPending()).toBe(pending + 1);
+  });
+
+  test('one invalid entry: 422 naming it, and nothing at all is stored', async () => {
+    const nik = '3174010101900404';
+    const bundle = vendorTransaction({ nik, village: '3174061003' });
+    (bundle.entry?.[2]?.resource as { status: string }).status = 'not-a-status';
+    const pending = await gw.db.outbox.countPending();
+    const res = await postJson(base, bundle);
+    expect(res.status).toBe(422);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(JSON.stringify(res.body)).toContain('Bundle.entry[2]');
+    expect(await count(`Patient?identifier=${nik}`)).toBe(0);
+    expect(await gw.db.outbox.countPending()).toBe(pending);
+  });
+
+  test('a store-level failure late in the Bundle rolls back the entries before it', async () => {
+    const nik = '3174010101900505';
+    const bundle = vendorTransaction({ nik, village: '3174061003' });
+    bundle.entry?.push({ resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' } }, request: { method: 'PUT', url: 'Observation/has/slash' } });
+    const res = await postJson(base, bundle);
+    expect(res.status).toBe(422);
+    expect(await count(`Patient?identifier=${nik}`)).toBe(0);
+  });
+
+  test('the organisation comes from Encounter.serviceProvider or X-Organization-Id, else 422', async () => {
+    // A Bundle with only a Patient names no organisation; our profiles require Observation.encounter,
+    // so a Patient alone is the Bundle without an Encounter.
+    const bundle = vendorTransaction({ nik: '3174010101900606', village: '3174061003' });
+    bundle.entry = bundle.entry?.filter((e) => e.resource?.resourceType === 'Patient');
+    expect((await postJson(base, bundle)).status).toBe(422);
+    expect((await postJson(base, bundle, { 'X-Organization-Id': '10000077' })).status).toBe(200);
+  });
+
+  test('batch: each entry answers for itself', async () => {
+    const good = vendorTransaction({ nik: '3174010101900707', village: '3174061003' }).entry?.[0];
+    const bad = { resource: { resourceType: 'Patient', gender: 'unknown-gender' }, request: { method: 'POST', url: 'Patient' } };
+    const unsupported = { request: { method: 'DELETE', url: 'Patient/x' } };
+    const res = await postJson(base, { resourceType: 'Bundle', type: 'batch', entry: [good, bad, unsupported] }, { 'X-Organization-Id': '10000005' });
+    expect(res.status).toBe(200);
+    expect(res.body.type).toBe('batch-response');
+    expect(entries(res.body).map((e) => e.response?.status)).toEqual(['201 Created', '422 Unprocessable Entity', '422 Unprocessable Entity']);
+    expect(entries(res.body)[1]?.response?.outcome?.resourceType).toBe('OperationOutcome');
+    expect(await count('Patient?identifier=3174010101900707')).toBe(1);
+  });
+
+  test('not a transaction or batch Bundle → 400', async () => {
+    const res = await postJson(base, { resourceType: 'Patient' });
+    expect(res.status).toBe(400);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect((await postJson(base, { resourceType: 'Bundle', type: 'collection' })).status).toBe(400);
+  });
+});

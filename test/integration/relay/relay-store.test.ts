@@ -1,0 +1,94 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/database';
+import { submission, submissionId, visit } from '../../support/bundles';
+import type { RelayWork } from '../../../src/store/ports';
+
+describe(`relay store: claims, leases, pauses (${testDbKind()})`, () => {
+  let db: TestDatabase;
+  beforeEach(async () => { db = await openTestDatabase(); });
+  afterEach(async () => { await db.drop(); });
+
+  async function save(n: number, org = '10000005'): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const input = submission(visit(), submissionId('STORE'));
+      ids.push((await db.submissions.saveSubmission({ ...input, organizationId: org })).submission.id);
+    }
+    return ids;
+  }
+
+  test('concurrent claimers never get the same row (FOR UPDATE SKIP LOCKED)', async () => {
+    await save(20);
+    const claims = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((w) => db.relay.claim(w, 6, 60)));
+    const ids = claims.flat().map((c) => c.outboxId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(20);
+    expect(claims.flat().every((c) => c.attempts === 1 && c.organizationId === '10000005')).toBe(true);
+    expect((await db.relay.stats())).toMatchObject({ pending: 0, claimed: 20 });
+  });
+
+  test('a claim whose lease ran out is claimed again, and the first claimer can no longer finish it', async () => {
+    const [id] = await save(1);
+    const [first] = await db.relay.claim('dead-worker', 1, 1);
+    expect(first).toBeDefined();
+    expect(await db.relay.claim('w2', 1, 60)).toEqual([]);
+    expect((await db.submissions.getSubmission(id ?? ''))?.status).toBe('relaying');
+    await sleep(1200);
+    const [again] = await db.relay.claim('w2', 1, 60);
+    expect(again?.outboxId).toBe(first?.outboxId);
+    expect(again?.attempts).toBe(2);
+    expect(await db.relay.complete(first as RelayWork, 'dead-worker', {})).toBe(false);
+    expect(await db.relay.complete(again as RelayWork, 'w2', { 'Encounter/x': 'national-x' })).toBe(true);
+    const s = await db.submissions.getSubmission(id ?? '');
+    expect(s?.status).toBe('delivered');
+    expect(s?.nationalIds).toEqual({ 'Encounter/x': 'national-x' });
+  });
+
+  test('retry puts the row back after its delay; release hands a stopping worker\'s rows back without counting the attempt', async () => {
+    await save(2);
+    const [a, b] = await db.relay.claim('w1', 2, 60);
+    expect(await db.relay.retry(a as RelayWork, 'w1', 60_000, 'HTTP 503')).toBe(true);
+    expect(await db.relay.release('w1')).toBe(1);
+    const next = await db.relay.claim('w2', 5, 60);
+    expect(next.map((n) => n.outboxId)).toEqual([b?.outboxId]);
+    expect(next[0]?.attempts).toBe(1);
+  });
+
+  test('a newer version is not claimed while an older one of the same submission is being sent', async () => {
+    const sid = submissionId('VERSIONS');
+    const v = visit();
+    const saved = await db.submissions.saveSubmission(submission(v, sid));
+    const [v1] = await db.relay.claim('w1', 5, 60);
+    expect(v1?.submissionVersion).toBe(1);
+    expect((await db.submissions.saveSubmission(submission({ ...v, status: 'in-progress' }, sid))).kind).toBe('updated');
+    expect(await db.relay.claim('w2', 5, 60)).toEqual([]);
+    expect(await db.relay.complete(v1 as RelayWork, 'w1', { 'Encounter/a': 'n-a' })).toBe(true);
+    // v1 delivered, but the submission is at version 2: it stays `accepted` (not delivered) until v2 is sent.
+    expect((await db.submissions.getSubmission(saved.submission.id))?.status).toBe('accepted');
+    const [v2] = await db.relay.claim('w2', 5, 60);
+    expect(v2?.submissionVersion).toBe(2);
+    expect((await db.submissions.getSubmission(saved.submission.id))?.nationalIds).toEqual({ 'Encounter/a': 'n-a' });
+  });
+
+  test('a paused organisation is not claimed until resumed', async () => {
+    await save(1, '10000005');
+    await save(1, '10000006');
+    await db.relay.pause('10000005', 'maintenance');
+    expect((await db.relay.claim('w', 10, 60)).map((w) => w.organizationId)).toEqual(['10000006']);
+    expect(await db.relay.listPaused()).toEqual([expect.objectContaining({ organizationId: '10000005', reason: 'maintenance' })]);
+    expect(await db.relay.resume('10000005')).toBe(true);
+    expect((await db.relay.claim('w', 10, 60)).map((w) => w.organizationId)).toEqual(['10000005']);
+  });
+
+  test('retention deletes delivered rows older than the limit, and only those', async () => {
+    await save(2);
+    const [a] = await db.relay.claim('w', 1, 60);
+    await db.relay.complete(a as RelayWork, 'w', {});
+    expect(await db.relay.purge(1)).toEqual({ outbox: 0, events: 0 });
+    expect((await db.relay.deliveries(10)).length).toBe(1);
+    await sleep(20);
+    expect(await db.relay.purge(0)).toEqual({ outbox: 1, events: 1 });
+    expect(await db.relay.deliveries(10)).toEqual([]);
+    expect(await db.relay.stats()).toMatchObject({ pending: 1 });
+  });
+});

@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ptm, withChange, TESTER_DIR } from '../../conformance/support';
+
+/**
+ * `ilp-gateway validate` as users run it: the built CLI (dist/cli.js, made by `npm run build`,
+ * which `npm test` runs first) in its own process; exit codes 0/1/2 and the three formats. Its cold
+ * start is measured by bench/validation.bench.mjs, not here.
+ */
+const ROOT = join(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'ilp-validate-'));
+const file = (name: string, content: unknown): string => {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+};
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'validate', ...args], { cwd: dir, encoding: 'utf8' });
+
+const good = file('good/observation.json', ptm('Observation', '8480-6'));
+const bad = file('bad/observation.json', withChange(ptm('Observation', '8480-6'), 'status', 'done'));
+file('good/patient.json', ptm('Patient'));
+file('broken-load.json', '{ "resourceType": "StructureDefinition",');
+
+test('one valid file: exit 0, text with a summary table', () => {
+  const r = run(good);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/PASS {2}good\/observation\.json/);
+  expect(r.stdout).toMatch(/│ valid {4}│ {8}1 │/);
+});
+
+test('an invalid file: exit 1, the issue with its expression', () => {
+  const r = run(bad);
+  expect(r.status).toBe(1);
+  expect(r.stdout).toMatch(/FAIL {2}bad\/observation\.json/);
+  expect(r.stdout).toMatch(/error\s+Observation\.status\s+The code done is not in the value set/);
+});
+
+test('--format json follows the contract [{ file, valid, outcome }]', () => {
+  const r = run('--format', 'json', good, bad);
+  expect(r.status).toBe(1);
+  const out = JSON.parse(r.stdout) as { file: string; valid: boolean; outcome: { resourceType: string; issue: { expression?: string[] }[] } }[];
+  expect(out.map((x) => [x.file, x.valid])).toEqual([['good/observation.json', true], ['bad/observation.json', false]]);
+  expect(out[1]?.outcome.resourceType).toBe('OperationOutcome');
+  expect(out[1]?.outcome.issue.map((i) => i.expression?.[0])).toContain('Observation.status');
+});
+
+test('--format junit: one testcase per file, failures counted', () => {
+  const r = run('--format', 'junit', join(dir, 'good'), bad);
+  expect(r.status).toBe(1);
+  expect(r.stdout).toMatch(/<testsuite name="ilp-gateway validate" tests="3" failures="1"/);
+  expect(r.stdout).toMatch(/<failure message="1 error\(s\)" type="invalid">error Observation.status:/);
+});
+
+test('a directory is walked for *.json files', () => {
+  const r = run('--format', 'json', join(dir, 'good'));
+  expect(r.status).toBe(0);
+  expect((JSON.parse(r.stdout) as { file: string }[]).map((x) => x.file)).toEqual(['good/observation.json', 'good/patient.json']);
+});
+
+test('--load a tester package and --profile one of its profiles', () => {
+  const panel = file('panel.json', { resourceType: 'Observation', status: 'final', code: { text: 'BP' }, component: [{ code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 120, system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } }] });
+  const r = run('--load', TESTER_DIR, '--profile', 'https://tester.example.org/fhir/StructureDefinition/bp-panel', '--format', 'json', panel);
+  expect(r.status).toBe(1);
+  const out = JSON.parse(r.stdout) as { outcome: { issue: { expression?: string[]; diagnostics: string }[] } }[];
+  expect(out[0]?.outcome.issue).toContainEqual(expect.objectContaining({ expression: ['Observation.component'], diagnostics: expect.stringMatching(/diastolic: minimum required = 1/) }));
+});
+
+test('a file that is not JSON is invalid (fatal), exit 1', () => {
+  const r = run('--format', 'json', file('broken.json', '{"resourceType":'));
+  expect(r.status).toBe(1);
+  expect((JSON.parse(r.stdout) as { outcome: { issue: { severity: string }[] } }[])[0]?.outcome.issue[0]?.severity).toBe('fatal');
+});
+
+test.each([
+  ['no files', []],
+  ['unknown option', ['--strict', 'x.json']],
+  ['unknown format', ['--format', 'xml', 'x.json']],
+  ['missing file', ['nope.json']],
+  ['unknown profile', ['--profile', 'https://nowhere.example.org/p', 'x.json']],
+  ['--load of a file that is not JSON', ['--load', 'broken-load.json', 'x.json']],
+])('usage error (%s): exit 2 and the usage text', (_name, args) => {
+  file('x.json', ptm('Patient'));
+  const r = run(...args);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/Usage: ilp-gateway validate/);
+});

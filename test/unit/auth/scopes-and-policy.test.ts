@@ -1,0 +1,55 @@
+import { findRule, fhirScope } from '../../../src/auth/access-policy';
+import { allows, grantScopes } from '../../../src/auth/scopes';
+
+describe('scopes', () => {
+  test.each([
+    [['system/*.read'], 'system/Observation.read', true],
+    [['system/*.read'], 'system/Observation.write', false],
+    [['system/Patient.*'], 'system/Patient.write', true],
+    [['system/Patient.*'], 'system/Encounter.read', false],
+    [['system/*.*'], 'system/Condition.write', true],
+    [['ilp/submission.write'], 'ilp/submission.read', false],
+    [['admin'], 'admin', true],
+    [['system/*.*'], 'admin', false],
+  ])('%j allows %s: %s', (granted, needed, expected) => {
+    expect(allows(granted as string[], needed as string)).toBe(expected);
+  });
+
+  test('a client gets the requested scopes it has, or all of its scopes when it asks for none', () => {
+    expect(grantScopes(['system/*.read', 'ilp/submission.write'], 'system/Observation.read admin')).toEqual(['system/Observation.read']);
+    expect(grantScopes(['ilp/submission.write'], undefined)).toEqual(['ilp/submission.write']);
+    expect(grantScopes(['ilp/submission.write'], 'admin')).toEqual([]);
+  });
+});
+
+describe('access policy', () => {
+  test.each([
+    ['GET', '/healthz', 'public'],
+    ['GET', '/fhir/metadata', 'public'],
+    ['POST', '/auth/token', 'public'],
+    ['GET', '/ilp/v1/openapi.json', 'public'],
+    ['POST', '/ilp/v1/encounters', 'ilp/submission.write'],
+    ['POST', '/ilp/v1/encounters/$validate', 'ilp/submission.write'],
+    ['GET', '/ilp/v1/submissions/abc', 'ilp/submission.read'],
+    ['GET', '/fhir/Observation', 'system/Observation.read'],
+    ['GET', '/fhir/Patient/123/_history', 'system/Patient.read'],
+    ['POST', '/fhir', 'system/*.write'],
+    ['GET', '/fhir/$export', 'system/*.read'],
+    ['GET', '/fhir/Patient/$export', 'system/Patient.read'],
+    ['POST', '/fhir/$validate', 'authenticated'],
+    ['POST', '/fhir/Observation/$validate', 'authenticated'],
+    ['GET', '/admin/v1/failed', 'admin'],
+    ['GET', '/somewhere/else', 'authenticated'],
+  ])('%s %s → %s', (method, path, expected) => {
+    const rule = findRule(method, path);
+    const verdict = rule?.public ? 'public' : typeof rule?.scope === 'function' ? rule.scope(path, method) : rule?.scope ?? 'authenticated';
+    expect(verdict).toBe(expected);
+  });
+
+  test('bulk status polling, cancel and file download are reads', () => {
+    expect(fhirScope('/fhir/bulkstatus/123', 'DELETE')).toBe('system/*.read');
+    expect(fhirScope('/fhir/bulkstatus/123', 'GET')).toBe('system/*.read');
+    expect(fhirScope('/fhir/bulkfiles/123/Observation-1.ndjson', 'GET')).toBe('system/*.read');
+    expect(fhirScope('/fhir/Observation/123', 'DELETE')).toBe('system/Observation.write');
+  });
+});
