@@ -26,6 +26,9 @@ export async function serve(config: Config): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
+    // The relay stops now, beside the HTTP server (not after every keep-alive connection drained),
+    // within its own budget (8 s) under the hard exit below; app.close() awaits the same stop.
+    app.relay?.stop().catch((err: unknown) => logger.error({ err }, 'error while stopping the relay'));
     server.close(() => {
       app.close().then(() => sim?.sim.close()).then(
         () => { logger.info('closed'); process.exit(0); },

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { statusOf } from '../fhir-rest/outcomes';
 import { handleFhir } from '../fhir-rest/routes';
-import type { FhirRequest, FhirRestDeps, FhirResult } from '../fhir-rest/types';
+import type { FhirPrincipal, FhirRequest, FhirRestDeps, FhirResult } from '../fhir-rest/types';
 import { requireJson } from './body';
 
 export interface FhirRouteDeps extends FhirRestDeps {
@@ -19,7 +19,14 @@ function queryPairs(req: Request): [string, string][] {
   return q < 0 ? [] : [...new URLSearchParams(req.originalUrl.slice(q + 1))];
 }
 
-function toFhirRequest(req: Request, publicBaseUrl: string | undefined): FhirRequest {
+function principalOf(res: Response): FhirPrincipal | undefined {
+  const p = res.locals.principal as { clientId?: unknown; scopes?: unknown } | undefined;
+  if (!p || typeof p.clientId !== 'string' || !Array.isArray(p.scopes)) return undefined;
+  return { clientId: p.clientId, scopes: p.scopes.filter((s): s is string => typeof s === 'string') };
+}
+
+function toFhirRequest(req: Request, res: Response, publicBaseUrl: string | undefined): FhirRequest {
+  const principal = principalOf(res);
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return {
@@ -29,6 +36,7 @@ function toFhirRequest(req: Request, publicBaseUrl: string | undefined): FhirReq
     headers,
     body: req.body as unknown,
     baseUrl: `${publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${req.baseUrl}`,
+    ...(principal ? { principal } : {}),
   };
 }
 
@@ -39,6 +47,8 @@ async function send(res: Response, [outcome, resource, options]: FhirResult): Pr
     res.type(options.file.contentType);
     const stream = createReadStream(options.file.path);
     await once(stream, 'open');
+    // A read error after the headers are sent can only end the response; without a listener it would crash the process.
+    stream.on('error', (err) => res.destroy(err));
     stream.pipe(res);
     return;
   }
@@ -51,7 +61,7 @@ export function fhirRouter(deps: FhirRouteDeps): Router {
   const router = Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'POST') requireJson(req, res, () => undefined);
-    handleFhir(toFhirRequest(req, deps.publicBaseUrl), deps).then((result) => send(res, result)).catch(next);
+    handleFhir(toFhirRequest(req, res, deps.publicBaseUrl), deps).then((result) => send(res, result)).catch(next);
   });
   return router;
 }

@@ -16,7 +16,12 @@ export interface AccessRule {
 const READ = ['GET', 'HEAD'];
 const WRITE = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
-/** `/fhir/Observation/123` → `system/Observation.read`; type-less paths (`/fhir/$export`) need `system/*.read`. */
+/**
+ * `/fhir/Observation/123` → `system/Observation.read`; type-less paths (`/fhir/$export`) need `system/*.read`.
+ * This is the gate by path only. What the path does not show is checked by the FHIR handlers on the
+ * principal's scopes (src/fhir-rest/access.ts): a Patient or Group export needs the read scope of every
+ * exported type, a search the read scope of every _include target and _revinclude source type.
+ */
 export function fhirScope(path: string, method: string): string {
   const first = path.split('/')[2] ?? '';
   const type = /^[A-Z][A-Za-z]+$/.test(first) ? first : '*';

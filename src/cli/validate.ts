@@ -74,6 +74,7 @@ function collect(paths: readonly string[]): { files: string[]; fromDirectory: bo
       files.push(...jsonFilesUnder(p));
     } else files.push(p);
   }
+  if (files.length === 0) throw new UsageError(`no .json files under ${paths.join(', ')}`);
   return { files, fromDirectory };
 }
 

@@ -5,7 +5,10 @@
 export interface RelayConfig {
   readonly enabled: boolean;
   readonly concurrency: number;
+  /** Attempts that ended in a non-transient problem without a verdict (transient ones are bounded by maxRetryHours). */
   readonly maxAttempts: number;
+  /** Transient failures (outage, 429, 5xx, lock-out) are retried this long after the visit was queued. */
+  readonly maxRetryHours: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly leaseSeconds: number;
@@ -69,6 +72,7 @@ export function loadRelayConfig(env: Env, problems: string[]): RelayConfig {
     enabled: flag(env, 'RELAY_ENABLED', true, problems),
     concurrency: num(env, 'RELAY_CONCURRENCY', 4, 1, 64, problems),
     maxAttempts: num(env, 'RELAY_MAX_ATTEMPTS', 12, 1, 1000, problems),
+    maxRetryHours: num(env, 'RELAY_MAX_RETRY_HOURS', 168, 1, 8760, problems),
     baseDelayMs: num(env, 'RELAY_BASE_DELAY_MS', 2000, 1, 3_600_000, problems),
     maxDelayMs: num(env, 'RELAY_MAX_DELAY_MS', 600_000, 1, 86_400_000, problems),
     leaseSeconds: num(env, 'RELAY_LEASE_SECONDS', 300, 5, 86_400, problems),

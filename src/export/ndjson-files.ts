@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import type { ExportFile } from '../store/fhir-ports';
 
 /**
@@ -12,6 +13,8 @@ export class NdjsonFiles {
   private stream: WriteStream | undefined;
   private inFile = 0;
   private readonly files: ExportFile[] = [];
+  /** An error of the current stream (open, write, close): reported by the next write or close, never thrown unhandled. */
+  private failure: Error | undefined;
 
   constructor(
     private readonly dir: string,
@@ -23,14 +26,21 @@ export class NdjsonFiles {
     if (this.stream && this.inFile < this.maxPerFile) return this.stream;
     await this.finish();
     const name = `${this.type}-${this.files.length + 1}.ndjson`;
-    this.stream = createWriteStream(join(this.dir, name), { flags: 'wx' });
+    const stream = createWriteStream(join(this.dir, name), { flags: 'wx' });
+    // Without a listener an 'error' (EEXIST, ENOSPC, EACCES) would crash the process.
+    stream.on('error', (err) => {
+      this.failure ??= err;
+    });
+    this.stream = stream;
     this.files.push({ type: this.type, url: name, count: 0 });
     this.inFile = 0;
-    return this.stream;
+    await once(stream, 'open'); // rejects with the open error
+    return stream;
   }
 
   /** One resource, given as its JSON text (one line: jsonb::text has no raw newlines). */
   async write(json: string): Promise<void> {
+    if (this.failure) throw this.failure;
     const stream = await this.open();
     this.inFile += 1;
     const file = this.files[this.files.length - 1];
@@ -42,8 +52,9 @@ export class NdjsonFiles {
     const stream = this.stream;
     this.stream = undefined;
     if (!stream) return;
-    stream.end();
-    await once(stream, 'finish');
+    if (!stream.destroyed) stream.end();
+    await finished(stream); // settles on finish, error or premature close: never hangs on a failed stream
+    if (this.failure) throw this.failure;
   }
 
   /** Closes the current file; returns every file written (none when the type had no resources). */

@@ -75,6 +75,8 @@ export async function runExport(job: ExportJob, deps: ExportEngineDeps): Promise
   const dir = join(deps.dir, job.id);
   const started = Date.now();
   try {
+    // A job taken over from a dead worker finds that worker's partial files: start from an empty directory.
+    await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     const patients = await patientsOf(job, deps.store);
     let total = 0;

@@ -1,8 +1,9 @@
 import type { Bundle, BundleEntry, BundleLink, FhirResource } from 'fhir/r4';
 import { fail } from '../kernel';
-import { isSearchable } from '../fhir/search-parameters';
-import { parseSearch, type SearchRequest } from '../fhir/search-request';
+import { isSearchable, searchParam } from '../fhir/search-parameters';
+import { parseSearch, type IncludeSpec, type SearchRequest } from '../fhir/search-request';
 import type { StoredResource } from '../store/ports';
+import { requireRead } from './access';
 import { allOk } from './outcomes';
 import type { FhirRequest, Handler } from './types';
 
@@ -16,8 +17,9 @@ function pageUrl(req: FhirRequest, type: string, offset: number): string {
 
 function links(req: FhirRequest, search: SearchRequest, hasMore: boolean): BundleLink[] {
   const out: BundleLink[] = [{ relation: 'self', url: pageUrl(req, search.resourceType, search.offset) }];
-  if (hasMore) out.push({ relation: 'next', url: pageUrl(req, search.resourceType, search.offset + search.count) });
-  if (search.offset > 0) out.push({ relation: 'previous', url: pageUrl(req, search.resourceType, Math.max(0, search.offset - search.count)) });
+  // `_count=0` never pages (its next page would be itself).
+  if (hasMore && search.count > 0) out.push({ relation: 'next', url: pageUrl(req, search.resourceType, search.offset + search.count) });
+  if (search.offset > 0 && search.count > 0) out.push({ relation: 'previous', url: pageUrl(req, search.resourceType, Math.max(0, search.offset - search.count)) });
   return out;
 }
 
@@ -25,10 +27,28 @@ function entry(baseUrl: string, s: StoredResource, mode: 'match' | 'include'): B
   return { fullUrl: `${baseUrl}/${s.resourceType}/${s.id}`, resource: s.resource as FhirResource, search: { mode } };
 }
 
+/**
+ * What an _include can add: its target type, else every type its reference parameter may point to
+ * (whatever the store holds of them is returned; `:Patient` narrows the include and the scope needed).
+ */
+function includedTypes(spec: IncludeSpec): string[] {
+  if (spec.targetType) return [spec.targetType];
+  return searchParam(spec.sourceType, spec.code)?.targets ?? [];
+}
+
+/**
+ * The access policy checked the read scope of the searched type; _include and _revinclude add
+ * resources of other types, whose read scopes are required too (403 otherwise, never a silent drop).
+ */
+function requireIncludeScopes(req: FhirRequest, search: SearchRequest): void {
+  requireRead(req, [search.resourceType, ...search.include.flatMap(includedTypes), ...search.revinclude.map((s) => s.sourceType)]);
+}
+
 /** GET [base]/[type]?params → a searchset Bundle (search.html). */
 export const searchHandler: Handler = async (req, { type = '' }, deps) => {
   if (!isSearchable(type)) fail('FHIR-TYPE-UNSUPPORTED', { type: type.slice(0, 64) });
   const search = parseSearch(type, req.query);
+  requireIncludeScopes(req, search);
   const result = await deps.fhir.search.search(search);
   const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset' };
   if (result.total !== undefined) bundle.total = result.total;

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, BundleEntryResponse, Encounter } from 'fhir/r4';
 import stringify from 'safe-stable-stringify';
 import { fail, hasErrors, issue, operationOutcome, OperationOutcomeError, type Issue } from '../kernel';
+import { parseEntryRequest } from '../store/entry-request';
 import type { SaveTransactionInput, TransactionEntry, TransactionOutcome } from '../store/fhir-ports';
 import { allOk, statusLine } from './outcomes';
 import { isServedType } from './read';
@@ -38,7 +39,11 @@ export function toTransactionEntry(entry: BundleEntry, index: number): Transacti
     if (!request.ifNoneExist) return { kind: 'create', resourceType: url, resource, ...fullUrl };
     return { kind: 'create-if-none', resourceType: url, resource, ...parseIfNoneExist(index, request.ifNoneExist), ...fullUrl };
   }
-  if (request.method === 'PUT') return { kind: 'put', url, resource, ...fullUrl };
+  if (request.method === 'PUT') {
+    // Parsed as the store parses it (URLSearchParams: a malformed escape never throws): a bad url is this entry's 4xx here.
+    parseEntryRequest({ request: { method: 'PUT', url }, resource }, index);
+    return { kind: 'put', url, resource, ...fullUrl };
+  }
   return entryError(index, `${request.method} entries are not supported (POST and PUT are)`);
 }
 

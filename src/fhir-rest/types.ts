@@ -19,6 +19,16 @@ export interface FhirRequest {
   body: unknown;
   /** Absolute FHIR base URL without a trailing slash, e.g. `https://gw.example/fhir`. */
   baseUrl: string;
+  /**
+   * The authenticated caller (res.locals.principal; the development principal when auth is off).
+   * Absent only on public routes; handlers that need scopes or ownership refuse without it.
+   */
+  principal?: FhirPrincipal;
+}
+
+export interface FhirPrincipal {
+  clientId: string;
+  scopes: readonly string[];
 }
 
 export interface FhirResponseOptions {

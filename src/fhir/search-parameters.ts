@@ -45,7 +45,8 @@ type Compiled = (resource: unknown) => unknown[];
 const r4Model = r4 as unknown as Model;
 
 function compile(expression: string): Compiled {
-  const fn = compileFhirPath(expression, r4Model);
+  // trace() must not print to stdout (the logs are JSON): a silent trace function.
+  const fn = compileFhirPath(expression, r4Model, { traceFn: () => undefined });
   return (resource) => fn(resource as object) as unknown[];
 }
 

@@ -38,6 +38,11 @@ export interface SearchRequest {
 }
 
 export const DEFAULT_COUNT = 20;
+/** Cost caps: values ORed in one parameter, and _include plus _revinclude parameters per search. */
+export const MAX_VALUES = 100;
+export const MAX_INCLUDES = 10;
+/** Offset paging reads and discards every skipped row: deeper than this, the Bulk export is the tool. */
+export const MAX_OFFSET = 100_000;
 export const MAX_COUNT = 1000;
 const PREFIXES: readonly Prefix[] = ['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'];
 /** Result parameters this server understands (search.html#return); `_format` and `_pretty` change only the rendering. */
@@ -166,7 +171,7 @@ interface Control {
 
 function applyControl(c: Control, resourceType: string, name: string, raw: string): void {
   if (name === '_count') c.count = Math.min(intParam(name, raw, Number.MAX_SAFE_INTEGER), MAX_COUNT);
-  else if (name === '_offset') c.offset = intParam(name, raw, 10_000_000);
+  else if (name === '_offset') c.offset = intParam(name, raw, MAX_OFFSET);
   else if (name === '_sort') c.sort = parseSort(resourceType, raw);
   else if (name === '_total') {
     if (!['none', 'estimate', 'accurate'].includes(raw)) invalid(name, 'expected none, estimate or accurate');
@@ -174,6 +179,8 @@ function applyControl(c: Control, resourceType: string, name: string, raw: strin
   } else if (name === '_summary') {
     if (raw !== 'count' && raw !== 'false') invalid(name, 'only _summary=count is supported');
     c.summaryCount = raw === 'count';
+  } else if ((name === '_include' || name === '_revinclude') && c.include.length + c.revinclude.length >= MAX_INCLUDES) {
+    invalid(name, `at most ${MAX_INCLUDES} _include and _revinclude parameters per search`);
   } else if (name === '_include') c.include.push(parseInclude(name, raw, resourceType, false));
   else if (name === '_revinclude') c.revinclude.push(parseInclude(name, raw, resourceType, true));
 }
@@ -204,7 +211,11 @@ export function parseSearch(resourceType: string, query: readonly (readonly [str
       continue;
     }
     const values = splitValues(raw).filter((v) => v !== '');
+    const known = name === '_id' || name === '_lastUpdated' || searchParam(resourceType, name) !== undefined;
+    // An empty value is ignored only for a parameter this server knows: `?nmae=` is refused like `?nmae=x`.
+    if (!known) fail('FHIR-SEARCH-PARAM-UNKNOWN', { param: name.slice(0, 64), type: resourceType });
     if (values.length === 0) continue;
+    if (values.length > MAX_VALUES) invalid(name, `at most ${MAX_VALUES} values per parameter`);
     const special = specialFilter(name, modifier, values);
     if (special) {
       filters.push(special);
@@ -214,5 +225,7 @@ export function parseSearch(resourceType: string, query: readonly (readonly [str
     if (!param) fail('FHIR-SEARCH-PARAM-UNKNOWN', { param: name.slice(0, 64), type: resourceType });
     filters.push(paramFilter(param, name, modifier, values));
   }
+  // `_count=0` asks for the count only (search.html#count): no entries, a total, no paging.
+  if (control.count === 0) control.summaryCount = true;
   return { resourceType, filters, ...control };
 }

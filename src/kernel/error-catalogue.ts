@@ -105,6 +105,7 @@ export const ERRORS = {
   'VAL-PROFILE-INVALID': { status: 422, type: 'processing', en: 'Profile {profile} cannot be used: {reason}', id: 'Profil {profile} tidak dapat digunakan: {reason}' },
   'VAL-EXTENSION-UNKNOWN': { status: 200, type: 'structure', severity: 'warning', en: 'Unknown extension {url}; its content was not checked', id: 'Extension {url} tidak dikenal; isinya tidak diperiksa' },
   'VAL-PARAMETERS': { status: 400, type: 'invalid', en: 'Parameters for $validate: {detail}', id: 'Parameter $validate tidak valid: {detail}' },
+  'VAL-TOO-DEEP': { status: 422, type: 'too-costly', severity: 'fatal', en: 'The resource cannot be validated: JSON nested deeper than {limit} levels', id: 'Sumber daya tidak dapat divalidasi: JSON bersarang lebih dari {limit} tingkat' },
   'VAL-JSON': { status: 400, type: 'structure', severity: 'fatal', en: 'The file is not valid JSON: {reason}', id: 'Berkas bukan JSON yang valid: {reason}' },
   // relay
   'RELAY-NO-CREDENTIALS': { status: 503, type: 'security', en: 'No national platform credentials for organization {organizationId}: set NATIONAL_CLIENT_ID/NATIONAL_ORG_ID or PUT /admin/v1/credentials/{organizationId}, then re-queue', id: 'Kredensial platform nasional untuk organisasi {organizationId} belum ada: isi NATIONAL_CLIENT_ID/NATIONAL_ORG_ID atau PUT /admin/v1/credentials/{organizationId}, lalu antrekan ulang' },

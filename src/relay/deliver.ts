@@ -12,7 +12,12 @@ export interface DeliverDeps {
   credentials: CredentialProvider;
   platform: NationalPlatform;
   directory: NationalDirectory;
+  /** Persists the "may have been sent" marker of the claimed row just before its transaction is posted; false when the claim was lost. */
+  markSent?: (work: RelayWork) => Promise<boolean>;
 }
+
+/** `RelayWork` with the outbox's `sent_at` marker (src/store/relay-store.ts). */
+export type OutboxWork = RelayWork & { sentBefore?: boolean; mayHaveSent?: boolean };
 
 /** Loads what the current version of the submission wrote (deleted resources are not sent). */
 async function load(deps: DeliverDeps, s: SubmissionRecord): Promise<LocalResource[]> {
@@ -40,11 +45,14 @@ function practitionerIds(resources: readonly LocalResource[]): string[] {
 }
 
 /**
- * After an answer was lost (or the platform says "duplicate"), the visit may already be there:
- * find the entries the platform should have created by their SATUSEHAT identifiers (satusehat-api.md
- * §5.3). `found` holds what was found so far (kept across attempts, so a flaky platform does not
- * make the relay start over); `absent` means the platform does not have an entry, so (the
- * transaction being all-or-nothing, §5.4) the visit was never stored.
+ * After an answer was lost (or the platform says "duplicate"), the platform may hold resources
+ * whose national ids the gateway has not learnt: find the entries the bundle would create by their
+ * SATUSEHAT identifiers (satusehat-api.md §5.3). Every transaction of a submission carries its
+ * Encounter (first in the bundle): when the Encounter is to be created and is not there, no earlier
+ * transaction was stored (all-or-nothing, §5.4) and the look-up stops. Otherwise every POST entry
+ * is looked for, since an updated version may add entries beside those an earlier one created.
+ * `found` holds what was found (kept across attempts, so a flaky platform does not make the relay
+ * start over); `absent` means at least one entry is not there.
  */
 interface Lookup {
   found: Record<string, string>;
@@ -54,62 +62,100 @@ interface Lookup {
 
 async function lookUp(deps: DeliverDeps, creds: NationalCredentials, entries: readonly PlannedEntry[], signal?: AbortSignal): Promise<Lookup> {
   const found: Record<string, string> = {};
+  let absent = false;
   for (const e of entries) {
     if (e.method === 'PUT') continue;
-    if (!e.identifier) return { found, absent: true };
+    if (!e.identifier) {
+      absent = true;
+      continue;
+    }
     const q = encodeURIComponent(`${e.identifier.system}|${e.identifier.value}`);
     const res = await deps.platform.request(creds, { method: 'GET', path: `/${e.resourceType}?identifier=${q}` }, 'identifier-search', signal);
-    if (res.kind !== 'response' || res.status !== 200) return { found, absent: false, problem: problem(res, creds.organizationId) };
+    if (res.kind !== 'response' || res.status !== 200) return { found, absent, problem: problem(res, creds.organizationId) };
     const hits = (res.body as { entry?: { resource?: Resource }[] } | undefined)?.entry ?? [];
     const id = hits.length === 1 ? hits[0]?.resource?.id : undefined;
-    if (!id) return { found, absent: true };
-    found[e.ref] = id;
+    if (id) found[e.ref] = id;
+    else if (e.resourceType === 'Encounter') return { found, absent: true };
+    else absent = true;
   }
-  return { found, absent: false };
+  return { found, absent };
 }
 
-/** A lookup that found everything → delivered; interrupted → retry keeping what was found; absent → undefined (send). */
-function fromLookup(l: Lookup, known: Record<string, string>): DeliveryResult | undefined {
-  if (l.problem) return l.problem.kind === 'retry' ? { ...l.problem, ids: { ...known, ...l.found } } : l.problem;
-  if (l.absent) return undefined;
-  return { kind: 'delivered', ids: { ...known, ...l.found } };
+/** A look-up that could not finish: retry later, keeping the national ids learnt so far. */
+function interrupted(l: Lookup, known: Record<string, string>): DeliveryResult | undefined {
+  if (!l.problem) return undefined;
+  return l.problem.kind === 'retry' ? { ...l.problem, ids: { ...known, ...l.found } } : l.problem;
 }
 
-async function send(deps: DeliverDeps, creds: NationalCredentials, s: SubmissionRecord, resources: LocalResource[], ihs: string, work: RelayWork, signal?: AbortSignal): Promise<DeliveryResult> {
+/** Ids the plan already knows: the patient's IHS number and every PUT entry's national id. */
+function knownIds(entries: readonly PlannedEntry[], ids: Readonly<Record<string, string>>, patient: LocalResource | undefined, ihs: string): Record<string, string> {
+  return { ...(patient ? { [patient.ref]: ihs } : {}), ...putIds(entries, ids) };
+}
+
+/**
+ * Sends this version's bundle. A look-up only LEARNS national ids; the bundle is then rebuilt for
+ * this version (PUT for what the platform holds, POST for the rest) and sent. The visit is
+ * delivered on a 200 transaction-response to this version's own bundle, or (after a lost answer)
+ * when this same outbox row was posted before and everything it creates is found: the transaction
+ * is all-or-nothing (§5.4), so its content is there.
+ */
+async function send(deps: DeliverDeps, creds: NationalCredentials, s: SubmissionRecord, resources: LocalResource[], ihs: string, work: OutboxWork, signal?: AbortSignal): Promise<DeliveryResult> {
   const patient = resources.find((r) => r.resource.resourceType === 'Patient');
-  const { bundle, entries } = buildNationalBundle(resources, s.nationalIds, { ref: patient?.ref ?? '', ihs });
-  const known = { ...(patient ? { [patient.ref]: ihs } : {}), ...putIds(entries, s) };
-  // A previous attempt may have been stored with its answer lost: look before sending again.
-  if (work.attempts > 1 && entries.some((e) => e.method === 'POST')) {
-    const before = fromLookup(await lookUp(deps, creds, entries, signal), known);
-    if (before) return before;
+  const patientRef = { ref: patient?.ref ?? '', ihs };
+  let ids: Record<string, string> = { ...s.nationalIds };
+  let plan = buildNationalBundle(resources, ids, patientRef);
+  // A previous attempt (of this version or an earlier one) may have been stored with its answer
+  // lost: learn what the platform holds before sending again (sent_at, migration 0004).
+  if ((work.sentBefore || work.mayHaveSent) && plan.entries.some((e) => e.method === 'POST')) {
+    const l = await lookUp(deps, creds, plan.entries, signal);
+    const stop = interrupted(l, knownIds(plan.entries, ids, patient, ihs));
+    if (stop) return stop;
+    if (!l.absent && work.sentBefore) return { kind: 'delivered', ids: { ...knownIds(plan.entries, ids, patient, ihs), ...l.found } };
+    ids = { ...ids, ...l.found };
+    plan = buildNationalBundle(resources, ids, patientRef);
   }
-  const sent = await deps.platform.request(creds, { method: 'POST', path: '', json: bundle }, 'transaction', signal);
-  if (sent.kind === 'response' && sent.status === 200) {
-    const ids = idsFromResponse(entries, sent.body);
-    if (ids) return { kind: 'delivered', ids: { ...known, ...ids } };
-    return { kind: 'retry', error: 'transaction-response without an id for every entry', upstream: true, ids: known };
+  for (let round = 0; round < 2; round += 1) {
+    const { bundle, entries } = plan;
+    const known = knownIds(entries, ids, patient, ihs);
+    if (deps.markSent && !(await deps.markSent(work))) return { kind: 'retry', error: 'lost the claim before sending', upstream: false, ids: known };
+    const sent = await deps.platform.request(creds, { method: 'POST', path: '', json: bundle }, 'transaction', signal);
+    if (sent.kind === 'response' && sent.status === 200) {
+      const answered = idsFromResponse(entries, sent.body);
+      if (answered) return { kind: 'delivered', ids: { ...known, ...answered } };
+      return { kind: 'retry', error: 'transaction-response without an id for every entry', upstream: true, transient: true, ids: known };
+    }
+    if (!isDuplicate(sent)) {
+      const result = problem(sent, creds.organizationId);
+      return result.kind === 'retry' ? { ...result, ids: known } : result;
+    }
+    // "Duplicate" (§5.3): the platform holds some of the POST entries. Learn their ids, then send
+    // this version again as updates of those (once; a second "duplicate" is not resolved here).
+    const l = await lookUp(deps, creds, entries, signal);
+    const stop = interrupted(l, known);
+    if (stop) return stop;
+    if (round === 1 || Object.keys(l.found).length === 0) break;
+    ids = { ...ids, ...l.found };
+    plan = buildNationalBundle(resources, ids, patientRef);
   }
-  if (isDuplicate(sent)) {
-    const after = fromLookup(await lookUp(deps, creds, entries, signal), known);
-    if (after) return after;
-    const missing = entries.find((e) => e.method === 'POST' && !e.identifier) ?? entries.find((e) => e.method === 'POST');
-    return failed('RELAY-DUPLICATE-UNRESOLVED', { reference: missing?.ref ?? 'an entry' });
-  }
-  const result = problem(sent, creds.organizationId);
-  return result.kind === 'retry' ? { ...result, ids: known } : result;
+  const missing = plan.entries.find((e) => e.method === 'POST' && !e.identifier) ?? plan.entries.find((e) => e.method === 'POST');
+  return failed('RELAY-DUPLICATE-UNRESOLVED', { reference: missing?.ref ?? 'an entry' });
 }
 
-function putIds(entries: readonly PlannedEntry[], s: SubmissionRecord): Record<string, string> {
-  return Object.fromEntries(entries.filter((e) => e.method === 'PUT').map((e) => [e.ref, s.nationalIds[e.ref] ?? '']));
+function putIds(entries: readonly PlannedEntry[], ids: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(entries.filter((e) => e.method === 'PUT').map((e) => [e.ref, ids[e.ref] ?? '']));
 }
 
 /** One attempt at delivering one outbox row. Never throws for expected failures: they are values. */
-export async function deliver(deps: DeliverDeps, work: RelayWork, signal?: AbortSignal): Promise<DeliveryResult> {
+export async function deliver(deps: DeliverDeps, work: OutboxWork, signal?: AbortSignal): Promise<DeliveryResult> {
   const s = await deps.submissions.getSubmission(work.submissionPk);
   if (!s || s.version > work.submissionVersion) return { kind: 'superseded' };
-  const creds = await deps.credentials.get(s.organizationId);
-  if (!creds) return failed('RELAY-NO-CREDENTIALS', { organizationId: s.organizationId });
+  let creds: NationalCredentials | undefined;
+  try {
+    creds = await deps.credentials.get(s.organizationId);
+  } catch (err) {
+    return { kind: 'paused', reason: `credentials of organization ${s.organizationId} cannot be opened (CREDENTIALS_KEY?): ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (!creds) return { kind: 'paused', reason: `no national platform credentials for organization ${s.organizationId}: set NATIONAL_CLIENT_ID/NATIONAL_ORG_ID or PUT /admin/v1/credentials/${s.organizationId}, then DELETE /admin/v1/organizations/${s.organizationId}/pause` };
   const resources = await load(deps, s);
   const patient = resources.find((r) => r.resource.resourceType === 'Patient');
   if (!resources.some((r) => r.resource.resourceType === 'Encounter')) return failed('RELAY-NO-ENCOUNTER');

@@ -1,7 +1,7 @@
 import type { Patient, Resource } from 'fhir/r4';
 import type { NationalCredentials } from './credentials';
 import type { NationalPlatform } from './national-platform';
-import { failed, problem, type DeliveryResult } from './outcome';
+import { failed, isOutcome, problem, type DeliveryResult } from './outcome';
 
 export const NIK_SYSTEM = 'https://fhir.kemkes.go.id/id/nik';
 
@@ -73,7 +73,8 @@ export class NationalDirectory {
       if (this.practitioners.size < MAX_CACHED) this.practitioners.add(ihs);
       return { ok: true, value: true };
     }
-    if (found.kind === 'response' && found.status === 404) return { ok: false, result: failed('RELAY-PRACTITIONER-UNKNOWN', { ihs }) };
+    // A 404 is the platform's answer only with its OperationOutcome (a wrong URL or a proxy answers 404 too).
+    if (found.kind === 'response' && found.status === 404 && isOutcome(found.body)) return { ok: false, result: failed('RELAY-PRACTITIONER-UNKNOWN', { ihs }) };
     return { ok: false, result: problem(found, creds.organizationId) };
   }
 }

@@ -2,15 +2,16 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { RelayConfig } from '../config/relay-config';
 import type { Logger } from '../kernel';
-import type { Database } from '../store/ports';
+import type { Database, RelayStore, RelayWork } from '../store/ports';
+import type { SqlRelayStore } from '../store/relay-store';
 import { credentialProvider, type CredentialProvider, type CredentialVault, type NationalCredentials } from './credentials';
-import { deliver } from './deliver';
+import { deliver, type DeliverDeps } from './deliver';
 import { NationalDirectory } from './directory';
 import type { LatencyObserver } from './national-client';
 import { NationalPlatform } from './national-platform';
 import { CircuitBreaker } from './retry-policy';
 import { TokenCache } from './token-cache';
-import { RelayWorker, type RelayMetrics } from './worker';
+import { RelayWorker, type RelayMetrics, type WorkerStore } from './worker';
 
 export { CredentialVault } from './credentials';
 export type { NationalCredentials } from './credentials';
@@ -55,14 +56,21 @@ export function createRelay(config: RelayConfig, target: NationalTarget, db: Dat
   const vault = hooks.vault;
   const tokens = new TokenCache({ authUrl: target.authUrl, timeoutMs: config.timeoutMs, ...(hooks.observe ? { observe: hooks.observe } : {}) });
   const platform = new NationalPlatform({ fhirUrl: target.fhirUrl, tokens, timeoutMs: config.timeoutMs, ...(hooks.observe ? { observe: hooks.observe } : {}) });
-  const deps = { submissions: db.submissions, resources: db.resources, credentials: provider(target, db, vault), platform, directory: new NationalDirectory(platform, config.createPatients) };
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  // The SQL relay store persists the "may have been sent" marker (migration 0004); another store may not.
+  const outbox = db.relay as RelayStore & Partial<Pick<SqlRelayStore, 'markSent'>>;
+  const markSent = outbox.markSent?.bind(outbox);
+  const deps: DeliverDeps = {
+    submissions: db.submissions, resources: db.resources, credentials: provider(target, db, vault), platform, directory: new NationalDirectory(platform, config.createPatients),
+    ...(markSent ? { markSent: (work: RelayWork) => markSent(work, workerId) } : {}),
+  };
   const breaker = new CircuitBreaker(config.breakerThreshold, config.breakerCooldownMs);
   const worker = new RelayWorker(
-    { store: db.relay, deliver: (work, signal) => deliver(deps, work, signal), breaker, logger: logger.child({ component: 'relay' }), ...(hooks.metrics ? { metrics: hooks.metrics } : {}) },
+    { store: outbox as WorkerStore, deliver: (work, signal) => deliver(deps, work, signal), breaker, logger: logger.child({ component: 'relay' }), ...(hooks.metrics ? { metrics: hooks.metrics } : {}) },
     {
-      workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      workerId,
       concurrency: config.concurrency, leaseSeconds: config.leaseSeconds, pollMs: config.pollMs,
-      policy: { baseDelayMs: config.baseDelayMs, maxDelayMs: config.maxDelayMs, maxAttempts: config.maxAttempts },
+      policy: { baseDelayMs: config.baseDelayMs, maxDelayMs: config.maxDelayMs, maxAttempts: config.maxAttempts, maxRetryMs: config.maxRetryHours * 3_600_000 },
     },
   );
   let retention: NodeJS.Timeout | undefined;
@@ -82,7 +90,7 @@ export function createRelay(config: RelayConfig, target: NationalTarget, db: Dat
     },
     async stop() {
       if (retention) clearInterval(retention);
-      await worker.stop();
+      await worker.stop(); // the same promise for every caller (main.ts at SIGTERM, then app.close())
     },
   };
 }

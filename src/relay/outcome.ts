@@ -7,8 +7,18 @@ export type DeliveryResult =
   | { kind: 'delivered'; ids: Record<string, string> }
   /** A newer version of the submission is queued; it carries the current state. */
   | { kind: 'superseded' }
-  /** Try again later. `upstream`: the platform misbehaved (counts for the circuit breaker). */
-  | { kind: 'retry'; error: string; upstream: boolean; retryAfterMs?: number; ids?: Record<string, string> }
+  /**
+   * Try again later. `upstream`: the platform misbehaved (counts for the circuit breaker).
+   * `transient`: an outage, rate limit or lock-out, bounded by age (RELAY_MAX_RETRY_HOURS), not by
+   * RELAY_MAX_ATTEMPTS.
+   */
+  | { kind: 'retry'; error: string; upstream: boolean; transient?: boolean; retryAfterMs?: number; ids?: Record<string, string> }
+  /**
+   * The organisation's credentials are missing or refused: a configuration problem, not a verdict
+   * on this visit. The organisation's relay is paused (relay_pause, admin API) and the item stays
+   * pending without using an attempt.
+   */
+  | { kind: 'paused'; reason: string }
   /** The platform refused the content: its OperationOutcome, kept for the vendor. */
   | { kind: 'rejected'; outcome: OperationOutcome }
   /** Cannot proceed without a person acting (credentials, patient unknown): our own OperationOutcome. */
@@ -18,7 +28,7 @@ export function failed(code: ErrorCode, params: Params = {}): DeliveryResult {
   return { kind: 'failed', outcome: operationOutcome([issue(code, params)]) };
 }
 
-function isOutcome(body: unknown): body is OperationOutcome {
+export function isOutcome(body: unknown): body is OperationOutcome {
   return typeof body === 'object' && body !== null && (body as { resourceType?: unknown }).resourceType === 'OperationOutcome';
 }
 
@@ -35,20 +45,23 @@ export function isDuplicate(result: ApiResult): boolean {
 }
 
 /**
- * Any answer that is not the hoped-for success: network errors, 408, 429 and 5xx are transient;
- * a refused token is permanent for these credentials unless it is the lock-out (429); other 4xx
- * mean the platform refused the content.
+ * Any answer that is not the hoped-for success. `rejected` only when the platform answered 4xx with
+ * an OperationOutcome: the FHIR processor's verdict on the data. A refused token pauses the
+ * organisation (its credentials need a person); the token lock-out (§1.3), no answer, 408, 429,
+ * 5xx, a 401 left after a fresh token, and a 4xx without an OperationOutcome (a proxy, a wrong URL,
+ * an Apigee policy) are transient.
  */
 export function problem(result: ApiResult, organizationId: string): DeliveryResult {
-  if (result.kind === 'network') return { kind: 'retry', error: result.error, upstream: true };
+  if (result.kind === 'network') return { kind: 'retry', error: result.error, upstream: true, transient: true };
   if (result.kind === 'auth') {
-    if (result.permanent) return failed('RELAY-AUTH-REJECTED', { organizationId, detail: result.error });
-    return { kind: 'retry', error: result.error, upstream: true, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) };
+    if (result.permanent) return { kind: 'paused', reason: `national platform refused the credentials of organization ${organizationId}: ${result.error}` };
+    // Not for the breaker: one organisation's lock-out must not stop the others.
+    return { kind: 'retry', error: result.error, upstream: false, transient: true, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) };
   }
   const { status } = result;
-  if (status === 408 || status === 429 || status >= 500 || status === 401) {
-    const text = typeof result.body === 'string' ? result.body : '';
-    return { kind: 'retry', error: `HTTP ${status} ${text}`.trim(), upstream: true, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) };
+  if (status >= 400 && status < 500 && status !== 401 && status !== 408 && status !== 429 && isOutcome(result.body)) {
+    return { kind: 'rejected', outcome: result.body };
   }
-  return { kind: 'rejected', outcome: nationalOutcome(status, result.body) };
+  const text = typeof result.body === 'string' ? result.body : JSON.stringify(result.body ?? '').slice(0, 300);
+  return { kind: 'retry', error: `HTTP ${status} ${text}`.trim(), upstream: true, transient: true, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) };
 }

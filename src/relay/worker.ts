@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../kernel';
 import { issue, operationOutcome } from '../kernel';
 import type { RelayStore, RelayWork } from '../store/ports';
+import type { SqlRelayStore } from '../store/relay-store';
 import type { DeliveryResult } from './outcome';
-import { backoffMs, type CircuitBreaker, type RetryPolicy } from './retry-policy';
+import { backoffMs, exhausted, type CircuitBreaker, type RetryPolicy } from './retry-policy';
 
 export interface RelayMetrics {
-  finished(result: 'delivered' | 'retry' | 'rejected' | 'failed' | 'superseded'): void;
+  finished(result: 'delivered' | 'retry' | 'rejected' | 'failed' | 'superseded' | 'paused'): void;
 }
 
 export interface WorkerOptions {
@@ -15,10 +16,15 @@ export interface WorkerOptions {
   leaseSeconds: number;
   pollMs: number;
   policy: RetryPolicy;
+  /** How long stop() waits for in-flight deliveries before releasing the rows (default 8000). */
+  stopBudgetMs?: number;
 }
 
+/** What the worker needs of the outbox beyond the RelayStore port (src/store/relay-store.ts). */
+export type WorkerStore = RelayStore & Pick<SqlRelayStore, 'pauseOrganization'>;
+
 export interface WorkerDeps {
-  store: RelayStore;
+  store: WorkerStore;
   deliver(work: RelayWork, signal: AbortSignal): Promise<DeliveryResult>;
   breaker: CircuitBreaker;
   logger: Logger;
@@ -37,6 +43,7 @@ export class RelayWorker {
   private readonly inflight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
   private wake: (() => void) | undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(private readonly deps: WorkerDeps, private readonly opts: WorkerOptions) {}
 
@@ -51,15 +58,29 @@ export class RelayWorker {
     this.wake?.();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming, aborts in-flight deliveries, records what they concluded (a `delivered` answer
+   * that arrives while stopping is recorded, never thrown away), then releases this worker's rows.
+   * Waits at most `stopBudgetMs` (default 8 s, under main.ts's 15 s hard exit) for in-flight work.
+   * Every caller gets the same promise (main.ts stops the relay at SIGTERM, app.close() again later).
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.abort.abort();
     this.wake?.();
-    await this.loop;
-    await Promise.allSettled([...this.inflight]);
+    const budget = new AbortController();
+    const deadline = sleep(this.opts.stopBudgetMs ?? 8000, 'timeout' as const, { signal: budget.signal }).catch(() => 'done' as const);
+    const settled = (async () => { await this.loop; await Promise.allSettled([...this.inflight]); return 'done' as const; })();
+    const how = await Promise.race([settled, deadline]);
+    budget.abort();
     const released = await this.deps.store.release(this.opts.workerId).catch(() => 0);
-    this.deps.logger.info({ released }, 'relay stopped');
+    this.deps.logger.info({ released, ...(how === 'timeout' ? { inflight: this.inflight.size } : {}) }, how === 'timeout' ? 'relay stopped before in-flight deliveries ended' : 'relay stopped');
   }
 
   private async run(): Promise<void> {
@@ -105,7 +126,9 @@ export class RelayWorker {
       this.deps.logger.error({ err, submission: work.submissionPk }, 'relay delivery threw');
       result = { kind: 'retry', error: err instanceof Error ? err.message : String(err), upstream: false };
     }
-    if (this.abort.signal.aborted) return; // stop(): the row is released, not counted as an attempt.
+    // stop(): an interrupted attempt is released, not counted; a conclusion reached meanwhile (above
+    // all `delivered`) is recorded before the release.
+    if (this.abort.signal.aborted && result.kind === 'retry') return;
     try {
       await this.record(work, result);
     } catch (err) {
@@ -117,14 +140,18 @@ export class RelayWorker {
     const { store, breaker, logger } = this.deps;
     const worker = this.opts.workerId;
     if (result.kind === 'retry' && result.upstream) breaker.failure();
-    else if (result.kind !== 'superseded') breaker.success();
+    else if (result.kind === 'delivered' || result.kind === 'rejected' || result.kind === 'failed') breaker.success();
     let kind: Parameters<RelayMetrics['finished']>[0] = result.kind;
     let recorded: boolean;
     if (result.kind === 'delivered') recorded = await store.complete(work, worker, result.ids);
     else if (result.kind === 'superseded') recorded = await store.supersede(work, worker);
     else if (result.kind === 'rejected') recorded = await store.reject(work, worker, result.outcome);
     else if (result.kind === 'failed') recorded = await store.fail(work, worker, result.outcome);
-    else if (work.attempts >= this.opts.policy.maxAttempts) {
+    else if (result.kind === 'paused') {
+      recorded = await store.pauseOrganization(work, worker, result.reason);
+      if (recorded) logger.warn({ organization: work.organizationId, reason: result.reason }, 'relay paused for an organisation: fix its credentials, then DELETE /admin/v1/organizations/{org}/pause');
+    }
+    else if (exhausted(this.opts.policy, work, result.transient === true)) {
       kind = 'failed';
       recorded = await store.fail(work, worker, operationOutcome([issue('RELAY-ATTEMPTS-EXHAUSTED', { attempts: work.attempts, error: result.error })]));
     } else {

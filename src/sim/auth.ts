@@ -10,6 +10,8 @@ import type { SimState, SimToken } from './state';
 export interface AuthOptions {
   tokenTtlSeconds: number;
   lockoutSeconds: number;
+  /** HTTP status of the lock-out answer (default 401; the docs say only "4xx"). */
+  lockoutStatus?: number;
 }
 
 const AUTH_FAILED = 'The user or system was not able to be authenticated (either client_id or client_secret combination is unacceptable)';
@@ -43,8 +45,11 @@ export function authRouter(state: SimState, opts: () => AuthOptions): Router {
     }
     const locked = state.lockedUntil.get(clientId) ?? 0;
     if (locked > Date.now()) {
-      // The status is not documented (§1.3 says 4xx); 429 with Retry-After is what a client can act on.
-      res.status(429).set('Retry-After', String(Math.ceil((locked - Date.now()) / 1000))).json(oauthOutcome(RATE_LIMITED));
+      // §1.3 documents the message and only "4xx": answer 401 without Retry-After by default (not the
+      // 429 a client would recognise anyway), so that the relay must recognise the documented text.
+      const status = opts().lockoutStatus ?? 401;
+      if (status === 429) res.set('Retry-After', String(Math.ceil((locked - Date.now()) / 1000)));
+      res.status(status).json(oauthOutcome(RATE_LIMITED));
       return;
     }
     if (secret !== client.secret) {

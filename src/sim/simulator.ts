@@ -16,6 +16,8 @@ import { SimState } from './state';
 export interface SimulatorOptions {
   tokenTtlSeconds?: number;
   lockoutSeconds?: number;
+  /** Status of the token lock-out answer (default 401, §1.3 says only "4xx"). */
+  lockoutStatus?: number;
   duplicateCheck?: boolean;
   faults?: Partial<Faults>;
 }
@@ -68,7 +70,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   let base = 'http://127.0.0.1';
   let server: Server | undefined;
   const control: FaultControl = { get: () => faults, held: new Set() };
-  const auth = { tokenTtlSeconds: opts.tokenTtlSeconds ?? 3599, lockoutSeconds: opts.lockoutSeconds ?? 60 };
+  const auth = { tokenTtlSeconds: opts.tokenTtlSeconds ?? 3599, lockoutSeconds: opts.lockoutSeconds ?? 60, ...(opts.lockoutStatus !== undefined ? { lockoutStatus: opts.lockoutStatus } : {}) };
 
   const app = express();
   app.disable('x-powered-by');

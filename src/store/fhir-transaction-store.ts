@@ -3,10 +3,10 @@ import type { BundleEntry, FhirResource } from 'fhir/r4';
 import type { DataSource } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { rewriteReferences } from '../fhir/references';
-import { fail } from '../kernel';
 import type { EntryResult, FhirTransactionStore, SaveTransactionInput, TransactionEntry, TransactionOutcome } from './fhir-ports';
 import type { ResourceRef } from './ports';
-import { inTransaction, isRace, type Sql } from './sql';
+import { parseEntryRequest } from './entry-request';
+import { inTransactionRetryingRace, type Sql } from './sql';
 import { multipleMatches } from './store-errors';
 import { save } from './submission-store';
 
@@ -21,31 +21,23 @@ const ID_NAMESPACE = '8d7c3f0e-5b1a-4c3e-9a57-2f1d6e0b9c41';
 export class SqlFhirTransactionStore implements FhirTransactionStore {
   constructor(private readonly ds: DataSource) {}
 
-  /** A race with another request (unique violation, deadlock) is retried once, as in saveSubmission. */
   async saveTransaction(input: SaveTransactionInput): Promise<TransactionOutcome> {
-    const attempt = (): Promise<TransactionOutcome> => inTransaction(this.ds, (sql) => saveTransaction(sql, input));
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!isRace(err)) throw err;
-    }
-    try {
-      return await attempt();
-    } catch (err) {
-      if (isRace(err)) fail('ILP-PAYLOAD-CONFLICT', { submissionId: input.submissionId });
-      throw err;
-    }
+    return inTransactionRetryingRace(this.ds, (sql) => saveTransaction(sql, input), input.submissionId);
   }
 }
 
-/** Conditional keys in sorted order, the same advisory locks the submission store's conditional updates take. */
+/**
+ * Conditional keys in sorted order, the same advisory locks the submission store's conditional
+ * updates take: PUT urls are parsed by parseEntryRequest, as the submission store parses them, so
+ * both decode a key the same way (and a malformed escape is a 422 of that entry, never a URIError).
+ */
 async function lockKeys(sql: Sql, entries: TransactionEntry[]): Promise<void> {
   const keys = new Set<string>();
-  for (const e of entries) {
+  for (const [index, e] of entries.entries()) {
     if (e.kind === 'create-if-none') keys.add(`${e.resourceType}|${e.value}`);
     if (e.kind === 'put') {
-      const m = /^([A-Za-z]+)\?identifier=(?:[^|]*\|)?(.+)$/.exec(decodeURIComponent(e.url));
-      if (m) keys.add(`${m[1]}|${m[2]}`);
+      const r = parseEntryRequest({ request: { method: 'PUT', url: e.url }, resource: e.resource }, index);
+      if (r.kind === 'identifier') keys.add(`${r.resourceType}|${r.value}`);
     }
   }
   for (const key of [...keys].sort()) await sql.rows('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);
@@ -131,17 +123,16 @@ async function saveTransaction(sql: Sql, input: SaveTransactionInput): Promise<T
 /** The current version of each planned write: by id, or by the identifier of a conditional update. */
 async function currentRefs(sql: Sql, planned: Planned): Promise<ResourceRef[]> {
   const refs: ResourceRef[] = [];
-  for (const { entry } of planned.writes) {
+  for (const { index, entry } of planned.writes) {
     const url = entry.request?.url ?? '';
-    const byId = /^([A-Za-z]+)\/([^/?]+)$/.exec(url);
-    const identifier = /^([A-Za-z]+)\?identifier=(?:([^|]*)\|)?(.+)$/.exec(decodeURIComponent(url));
-    const [row] = byId
+    const r = parseEntryRequest(entry, index);
+    const [row] = r.kind === 'id'
       ? await sql.rows<{ resource_type: string; id: string; version_id: number }>(
-          'SELECT resource_type, id, version_id FROM resource WHERE resource_type = $1 AND id = $2', [byId[1], byId[2]])
+          'SELECT resource_type, id, version_id FROM resource WHERE resource_type = $1 AND id = $2', [r.resourceType, r.id])
       : await sql.rows<{ resource_type: string; id: string; version_id: number }>(
           `SELECT r.resource_type, r.id, r.version_id FROM resource_identifier i JOIN resource r USING (resource_type, id)
             WHERE i.resource_type = $1 AND i.value = $3 AND ($2::text IS NULL OR i.system = $2::text) ORDER BY r.id LIMIT 1`,
-          [identifier?.[1], identifier?.[2] ?? null, identifier?.[3]]);
+          [r.resourceType, r.system ?? null, r.value]);
     if (!row) throw new Error(`${url} vanished inside its own transaction`);
     refs.push({ resourceType: row.resource_type, id: row.id, versionId: row.version_id });
   }

@@ -27,12 +27,15 @@ const CLAIM = `
         ORDER BY o.available_at, o.id
         LIMIT $2
         FOR UPDATE SKIP LOCKED)
-    RETURNING id, submission_pk, submission_version, attempts),
+    RETURNING id, submission_pk, submission_version, attempts, sent_at,
+              extract(epoch FROM now() - coalesce(requeued_at, created_at))::float8 * 1000 AS age_ms),
   marked AS (
     UPDATE submission s SET status = 'relaying', updated_at = now()
       FROM claimed c WHERE s.pk = c.submission_pk AND s.version = c.submission_version AND s.status <> 'relaying'
     RETURNING s.pk)
-  SELECT c.id::text AS id, c.submission_pk, c.submission_version, c.attempts, s.organization_id
+  SELECT c.id::text AS id, c.submission_pk, c.submission_version, c.attempts, c.age_ms, s.organization_id,
+         (c.sent_at IS NOT NULL) AS sent,
+         EXISTS (SELECT 1 FROM outbox x WHERE x.submission_pk = c.submission_pk AND x.sent_at IS NOT NULL) AS any_sent
     FROM claimed c JOIN submission s ON s.pk = c.submission_pk
    ORDER BY c.id`;
 
@@ -42,17 +45,37 @@ interface ClaimRow {
   submission_version: number;
   attempts: number;
   organization_id: string;
+  sent: boolean;
+  any_sent: boolean;
+  age_ms: number;
 }
 
-/** Ends the claim if (and only if) this worker still holds it; true when it did. */
+/**
+ * A claimed row as the relay sees it: `RelayWork` plus what `sent_at` says (migration 0004).
+ * `sentBefore`: this row's transaction was posted by an earlier claim (its answer may have been
+ * lost). `mayHaveSent`: some version of this submission was posted, so the platform may hold
+ * resources whose national ids the gateway has not learnt.
+ */
+export interface OutboxWork extends RelayWork {
+  sentBefore?: boolean;
+  mayHaveSent?: boolean;
+  /** Since the row was queued (or last re-queued): transient failures are retried up to RELAY_MAX_RETRY_HOURS. */
+  ageMs?: number;
+}
+
+/**
+ * Ends the claim if (and only if) this worker still holds it, fenced by the claim's attempt number
+ * (a stale attempt of the same worker, whose lease ran out and which claimed the row again, cannot
+ * record over the newer claim); true when it did.
+ */
 async function finishRow(sql: Sql, work: RelayWork, worker: string, status: 'done' | 'failed' | 'pending', extra: { delayMs?: number; error?: string }): Promise<boolean> {
   const rows = await sql.rows<{ id: string }>(
     `UPDATE outbox SET status = $3, claimed_until = NULL, claimed_by = NULL, last_error = $4,
             available_at = CASE WHEN $3 = 'pending' THEN now() + make_interval(secs => $5::float8 / 1000) ELSE available_at END,
             done_at = CASE WHEN $3 = 'done' THEN now() ELSE done_at END
-      WHERE id = $1::bigint AND claimed_by = $2 AND status = 'claimed'
+      WHERE id = $1::bigint AND claimed_by = $2 AND status = 'claimed' AND attempts = $6
       RETURNING id::text AS id`,
-    [work.outboxId, worker, status, extra.error ?? null, extra.delayMs ?? 0],
+    [work.outboxId, worker, status, extra.error ?? null, extra.delayMs ?? 0, work.attempts],
   );
   return rows.length === 1;
 }
@@ -78,12 +101,47 @@ async function setSubmission(sql: Sql, work: RelayWork, status: string | undefin
 export class SqlRelayStore implements RelayStore {
   constructor(private readonly ds: DataSource) {}
 
-  async claim(worker: string, limit: number, leaseSeconds: number): Promise<RelayWork[]> {
+  async claim(worker: string, limit: number, leaseSeconds: number): Promise<OutboxWork[]> {
     const rows = await inTransaction(this.ds, (sql) => sql.rows<ClaimRow>(CLAIM, [worker, limit, leaseSeconds]));
     return rows.map((r) => ({
       outboxId: r.id, submissionPk: r.submission_pk, submissionVersion: r.submission_version,
-      organizationId: r.organization_id, attempts: r.attempts,
+      organizationId: r.organization_id, attempts: r.attempts, sentBefore: r.sent, mayHaveSent: r.any_sent, ageMs: Number(r.age_ms),
     }));
+  }
+
+  /**
+   * Credentials missing or refused: pause the organisation (relay_pause, shown by the admin API;
+   * `DELETE /admin/v1/organizations/{org}/pause` after fixing them) and hand the row back to the
+   * queue without counting the attempt. Guarded by the claim.
+   */
+  pauseOrganization(work: RelayWork, worker: string, reason: string): Promise<boolean> {
+    return inTransaction(this.ds, async (sql) => {
+      const rows = await sql.rows<{ id: string }>(
+        `UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL, attempts = greatest(attempts - 1, 0), last_error = $3
+          WHERE id = $1::bigint AND claimed_by = $2 AND status = 'claimed' AND attempts = $4 RETURNING id::text AS id`,
+        [work.outboxId, worker, reason, work.attempts],
+      );
+      if (rows.length !== 1) return false;
+      await sql.rows(`INSERT INTO relay_pause (organization_id, reason) VALUES ($1, $2) ON CONFLICT (organization_id) DO NOTHING`, [work.organizationId, reason]);
+      await event(sql, work, 'retry', { attempts: work.attempts, paused: true, error: reason });
+      return true;
+    });
+  }
+
+  /**
+   * Persisted before the relay posts this row's transaction: from then on the platform may hold
+   * it, and every later claim looks before sending again (`OutboxWork.sentBefore`/`mayHaveSent`).
+   * Guarded by the claim, like the finishing calls; false when this worker no longer holds it.
+   */
+  async markSent(work: RelayWork, worker: string): Promise<boolean> {
+    const rows = await withConnection(this.ds, (sql) =>
+      sql.rows<{ id: string }>(
+        `UPDATE outbox SET sent_at = coalesce(sent_at, now())
+          WHERE id = $1::bigint AND claimed_by = $2 AND status = 'claimed' AND attempts = $3 RETURNING id::text AS id`,
+        [work.outboxId, worker, work.attempts],
+      ),
+    );
+    return rows.length === 1;
   }
 
   complete(work: RelayWork, worker: string, nationalIds: Record<string, string>): Promise<boolean> {
@@ -143,7 +201,7 @@ export class SqlRelayStore implements RelayStore {
     if (valid.length === 0) return Promise.resolve([]);
     return inTransaction(this.ds, async (sql) => {
       const rows = await sql.rows<{ pk: string; outbox_id: string }>(
-        `UPDATE outbox o SET status = 'pending', available_at = now(), attempts = 0, last_error = NULL, claimed_by = NULL, claimed_until = NULL
+        `UPDATE outbox o SET status = 'pending', available_at = now(), attempts = 0, last_error = NULL, claimed_by = NULL, claimed_until = NULL, requeued_at = now()
            FROM submission s
           WHERE s.pk = ANY($1::uuid[]) AND o.submission_pk = s.pk AND o.submission_version = s.version
             AND o.status = 'failed' AND s.status IN ('failed', 'rejected')

@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { fail } from '../kernel';
 
 /**
  * The store speaks SQL through TypeORM's QueryRunner: one runner is one connection (on PGlite,
@@ -98,4 +99,23 @@ export function containsNul(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(containsNul);
   if (value === null || typeof value !== 'object') return false;
   return Object.entries(value).some(([key, child]) => key.includes('\u0000') || containsNul(child));
+}
+
+/**
+ * One transaction per attempt. A race with another request (unique violation, deadlock,
+ * serialization failure) is retried once: the retry sees the other request's committed rows.
+ * A second race becomes a 409 the client may retry.
+ */
+export async function inTransactionRetryingRace<T>(ds: DataSource, fn: (sql: Sql) => Promise<T>, submissionId: string): Promise<T> {
+  try {
+    return await inTransaction(ds, fn);
+  } catch (err) {
+    if (!isRace(err)) throw err;
+  }
+  try {
+    return await inTransaction(ds, fn);
+  } catch (err) {
+    if (isRace(err)) fail('ILP-PAYLOAD-CONFLICT', { submissionId });
+    throw err;
+  }
 }

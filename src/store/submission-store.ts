@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { fail } from '../kernel';
 import { removeDropped, writeBundle } from './bundle-writer';
 import { enqueue } from './outbox-store';
 import type { SaveOutcome, SaveSubmissionInput, SubmissionRecord, SubmissionStore } from './ports';
 import { SUBMISSION_SELECT, toSubmissionRecord, type StoredRef, type SubmissionRow } from './rows';
-import { CLOCK, clockNow, containsNul, inTransaction, iso, isRace, json, one, withConnection, type Sql } from './sql';
+import { CLOCK, clockNow, containsNul, inTransactionRetryingRace, iso, json, one, withConnection, type Sql } from './sql';
 import { nulCharacter } from './store-errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -13,23 +12,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class SqlSubmissionStore implements SubmissionStore {
   constructor(private readonly ds: DataSource) {}
 
-  /**
-   * One transaction per attempt. A race with another request (unique violation, deadlock) is
-   * retried once: the retry sees the other request's committed rows. A second race → 409.
-   */
   async saveSubmission(input: SaveSubmissionInput): Promise<SaveOutcome> {
-    const attempt = (): Promise<SaveOutcome> => inTransaction(this.ds, (sql) => save(sql, input));
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!isRace(err)) throw err;
-    }
-    try {
-      return await attempt();
-    } catch (err) {
-      if (isRace(err)) fail('ILP-PAYLOAD-CONFLICT', { submissionId: input.submissionId });
-      throw err;
-    }
+    return inTransactionRetryingRace(this.ds, (sql) => save(sql, input), input.submissionId);
   }
 
   async getSubmission(id: string): Promise<SubmissionRecord | undefined> {

@@ -102,6 +102,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
       resources.forEach((r) => registry.add(r));
     },
     validate(resource, opts = {}) {
+      if (depthOf(resource) > MAX_DEPTH) return [tooDeep()];
       const issues: Issue[] = [];
       const root = isObj(resource) ? resource : {};
       const type = isObj(resource) && typeof resource.resourceType === 'string' ? resource.resourceType : 'Resource';
@@ -113,6 +114,30 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
       return dedupe(issues);
     },
   };
+}
+
+/**
+ * JSON nesting the validator walks (recursively). Real resources nest a few dozen levels at most
+ * (a Bundle, its resources, extensions, Questionnaire items); a pathologically nested file would
+ * overflow the stack, so it is refused up front with a fatal issue, measured without recursion.
+ */
+export const MAX_DEPTH = 256;
+
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [v, d] = top;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > max) max = d;
+    if (max > MAX_DEPTH) return max;
+    for (const child of Object.values(v as object)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+function tooDeep(): Issue {
+  return issue('VAL-TOO-DEEP', { limit: MAX_DEPTH });
 }
 
 function fullUrlsOf(bundle: Json): Map<string, string> {

@@ -120,8 +120,18 @@ export const NATIVE_KEYS: readonly string[] = Object.keys(NATIVE);
 export { simpleExpression };
 
 interface FhirPathModule {
-  compile(expr: { base: string; expression: string } | string, model: unknown): (resource: unknown, env?: Record<string, unknown>) => unknown[];
+  compile(
+    expr: { base: string; expression: string } | string,
+    model: unknown,
+    options?: { traceFn?: (value: unknown, label: string) => void },
+  ): (resource: unknown, env?: Record<string, unknown>) => unknown[];
 }
+
+/**
+ * FHIRPath `trace()` prints to stdout by default, which would corrupt `validate --format json`
+ * and the JSON logs: profiles may use it, and it must stay silent (fhirpath ≥ 5 `traceFn`).
+ */
+export const SILENT_FHIRPATH = { traceFn: (): void => undefined };
 
 let fhirpath: { module: FhirPathModule; model: unknown } | undefined;
 const compiled = new Map<string, InvariantCheck>();
@@ -158,7 +168,7 @@ export function invariantCheck(constraint: Constraint, basePath: string): Invari
   const { module, model } = loadFhirPath();
   let check: InvariantCheck;
   try {
-    const fn = module.compile({ base: basePath, expression: constraint.expression ?? 'true' }, model);
+    const fn = module.compile({ base: basePath, expression: constraint.expression ?? 'true' }, model, SILENT_FHIRPATH);
     check = (node, resource, root) => {
       try {
         const result = fn(node, { resource, rootResource: root });

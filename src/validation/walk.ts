@@ -188,7 +188,8 @@ function checkInvariants(value: unknown, node: ElementNode, type: string, path: 
     if (result === true) continue;
     ctx.issues.push(
       typeof result === 'string'
-        ? issue('VAL-INVARIANT-ERROR', { key: c.key, reason: result }, path)
+        // Not evaluated (FHIRPath failed): a warning, since nothing is known to be wrong with the data.
+        ? { ...issue('VAL-INVARIANT-ERROR', { key: c.key, reason: result }, path), severity: 'warning' as const }
         : issue('VAL-INVARIANT', { key: c.key, human: c.human }, path),
     );
   }

@@ -3,9 +3,11 @@ import { fail } from '../../kernel';
 import { isSearchable, SEARCHABLE_TYPES } from '../../fhir/search-parameters';
 import { parseSearch, type Filter } from '../../fhir/search-request';
 import type { ExportParams } from '../../store/fhir-ports';
+import { principalOf, requireRead } from '../access';
 import { accepted } from '../outcomes';
 import type { FhirRequest, Handler } from '../types';
 import { OUTPUT_FORMATS } from './operation';
+import { withOwner } from './owner';
 
 /**
  * $export kick-off (Bulk Data Access IG 2.0, export.html#bulk-data-kick-off-request): checks the
@@ -72,9 +74,11 @@ function kickoff(level: ExportParams['level']): Handler {
     if (!/respond-async/.test(req.headers.prefer ?? '')) fail('FHIR-EXPORT-PREFER');
     if (level === 'group' && !(await deps.fhir.exports.groupMembers(id ?? ''))) fail('FHIR-RESOURCE-NOT-FOUND', { type: 'Group', id: (id ?? '').slice(0, 64) });
     const params = parseExportParams(parameterList(req), level, id);
+    // The access policy checked only the path's type (Patient, Group, *): every exported type needs its read scope.
+    requireRead(req, params.types);
     const path = level === 'system' ? '/$export' : level === 'patient' ? '/Patient/$export' : `/Group/${id ?? ''}/$export`;
     const query = req.method === 'GET' && req.query.length > 0 ? `?${new URLSearchParams(req.query).toString()}` : '';
-    const job = await deps.fhir.exports.create(`${req.baseUrl}${path}${query}`, params);
+    const job = await deps.fhir.exports.create(`${req.baseUrl}${path}${query}`, withOwner(params, principalOf(req).clientId));
     deps.exportKicked?.();
     return [accepted, undefined, { headers: { 'Content-Location': `${req.baseUrl}/bulkstatus/${job.id}` } }];
   };

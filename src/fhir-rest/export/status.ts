@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { fail } from '../../kernel';
 import type { ExportJob } from '../../store/fhir-ports';
+import { principalOf } from '../access';
 import { accepted, allOk } from '../outcomes';
 import type { FhirRequest, Handler } from '../types';
 import { NDJSON } from './operation';
+import { isOwner } from './owner';
 
 /** Status polling, the manifest, cancellation and file download (Bulk Data Access IG 2.0, export.html). */
 
@@ -25,15 +27,26 @@ export function manifest(job: ExportJob, req: FhirRequest): object {
   };
 }
 
-async function live(id: string, deps: Parameters<Handler>[2]): Promise<ExportJob> {
+/**
+ * The caller's job: another client's job, a cancelled one (export.html#bulk-data-delete-request)
+ * and an expired one (its files are about to be swept) are all "not found".
+ */
+async function owned(req: FhirRequest, id: string, deps: Parameters<Handler>[2]): Promise<ExportJob> {
+  const { clientId } = principalOf(req);
   const job = await deps.fhir.exports.get(id);
-  // A cancelled job is gone for the client (export.html#bulk-data-delete-request).
-  if (!job || job.status === 'cancelled') return fail('FHIR-EXPORT-NOT-FOUND', { id: id.slice(0, 64) });
+  const expired = job?.expiresAt !== undefined && Date.parse(job.expiresAt) <= Date.now();
+  if (!job || !isOwner(job, clientId) || expired) return fail('FHIR-EXPORT-NOT-FOUND', { id: id.slice(0, 64) });
+  return job;
+}
+
+async function live(req: FhirRequest, id: string, deps: Parameters<Handler>[2]): Promise<ExportJob> {
+  const job = await owned(req, id, deps);
+  if (job.status === 'cancelled') return fail('FHIR-EXPORT-NOT-FOUND', { id: id.slice(0, 64) });
   return job;
 }
 
 export const exportStatusHandler: Handler = async (req, { id = '' }, deps) => {
-  const job = await live(id, deps);
+  const job = await live(req, id, deps);
   if (job.status === 'failed') fail('FHIR-EXPORT-FAILED', { id, detail: job.progress.message ?? 'unknown error' });
   if (job.status === 'completed') {
     const headers: Record<string, string> = job.expiresAt ? { Expires: new Date(job.expiresAt).toUTCString() } : {};
@@ -45,13 +58,14 @@ export const exportStatusHandler: Handler = async (req, { id = '' }, deps) => {
 };
 
 /** DELETE on the status URL: cancels a running job, or removes a finished one and its files. */
-export const exportCancelHandler: Handler = async (_req, { id = '' }, deps) => {
+export const exportCancelHandler: Handler = async (req, { id = '' }, deps) => {
+  await owned(req, id, deps);
   if (!(await deps.fhir.exports.cancel(id))) fail('FHIR-EXPORT-NOT-FOUND', { id: id.slice(0, 64) });
   return [accepted];
 };
 
-export const exportFileHandler: Handler = async (_req, { id = '', file = '' }, deps) => {
-  const job = await live(id, deps);
+export const exportFileHandler: Handler = async (req, { id = '', file = '' }, deps) => {
+  const job = await live(req, id, deps);
   const known = job.status === 'completed' && [...job.output, ...job.error].some((f) => f.url === file);
   if (!known) fail('FHIR-EXPORT-NOT-FOUND', { id: `${id}/${file}`.slice(0, 128) });
   return [allOk, undefined, { file: { path: join(deps.export.dir, job.id, file), contentType: NDJSON } }];

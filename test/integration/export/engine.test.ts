@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -83,6 +83,21 @@ describe(`export engine on ${testDbKind()}`, () => {
     expect(await db.fhir.exports.claim('w3', 0)).toBeDefined();
     await db.fhir.exports.cancel(a.id);
     await db.fhir.exports.cancel(b.id);
+  });
+
+  test('a job taken over from a dead worker completes despite that worker\'s partial files', async () => {
+    const job = await db.fhir.exports.create('test', PARAMS);
+    expect((await db.fhir.exports.claim('dead', 300))?.id).toBe(job.id);
+    // The dead worker got as far as its first file ('wx' used to hit EEXIST on it and crash the process).
+    mkdirSync(join(dir, job.id), { recursive: true });
+    writeFileSync(join(dir, job.id, 'Observation-1.ndjson'), '{"resourceType":"Observation","id":"partial"}\n');
+    const taken = await db.fhir.exports.claim('w2', 0);
+    expect(taken?.id).toBe(job.id);
+    await runExport(taken!, deps());
+    const done = await db.fhir.exports.get(job.id);
+    expect(done?.status).toBe('completed');
+    expect(done?.output.reduce((n, f) => n + f.count, 0)).toBe(done?.progress.total);
+    expect(readFileSync(join(dir, job.id, 'Observation-1.ndjson'), 'utf8')).not.toContain('partial');
   });
 
   test('the runner deletes expired jobs and their files', async () => {

@@ -64,3 +64,11 @@ test('_count defaults to 20 and is capped at 1000', async () => {
   expect(searchIds(capped.body)).toHaveLength(1000);
   expect(link(capped.body, 'next')).toContain('_offset=1000');
 });
+
+test('_count=0 is count-only: a total, no entries and no next link (a next link to itself would page forever)', async () => {
+  const page = await getJson(`${gw.url}/fhir/Observation?code=29463-7&_count=0`);
+  expect(page.status).toBe(200);
+  expect(page.body.total).toBe(N);
+  expect(page.body.entry).toBeUndefined();
+  expect(link(page.body, 'next')).toBeUndefined();
+});

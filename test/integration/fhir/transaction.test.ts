@@ -84,6 +84,39 @@ describe(`transactions on ${testDbKind()}`, () => {
     expect(await count(`Patient?identifier=${nik}`)).toBe(0);
   });
 
+  test('a malformed escape in a PUT url is a 4xx OperationOutcome naming the entry, not a 500 (URIError)', async () => {
+    const bundle = vendorTransaction({ nik: '3174010101900808', village: '3174061003' });
+    const patient = bundle.entry?.[0];
+    if (patient) patient.request = { method: 'PUT', url: 'Patient?identifier=%E0' };
+    const res = await postJson(base, bundle);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(JSON.stringify(res.body)).toContain('Bundle.entry[0]');
+    expect(await count('Patient?identifier=3174010101900808')).toBe(0);
+    const batch = await postJson(base, { ...bundle, type: 'batch' }, { 'X-Organization-Id': '10000005' });
+    expect(batch.status).toBe(200);
+    expect(entries(batch.body)[0]?.response?.status).toMatch(/^4/);
+  });
+
+  test('PUT Type?identifier= is decoded as the store decodes it (form decoding: + is a space), so re-sending the same Bundle answers 200, not 500', async () => {
+    const nik = '3174010101900909';
+    const first = vendorTransaction({ nik, village: '3174061003', identifier: 'DECODE-0909' });
+    const patient = first.entry?.[0];
+    if (patient?.resource?.resourceType === 'Patient') {
+      patient.resource.identifier = [{ system: 'https://simpus.example/mrn', value: 'RM 09+1' }, ...(patient.resource.identifier ?? [])];
+      patient.request = { method: 'PUT', url: 'Patient?identifier=https%3A%2F%2Fsimpus.example%2Fmrn|RM+09%2B1' };
+    }
+    const a = await postJson(base, first);
+    expect(a.status).toBe(200);
+    expect(entries(a.body)[0]?.response?.status).toBe('201 Created');
+    // The same Bundle again: unchanged, so the store looks each entry up again by its url.
+    const b = await postJson(base, first);
+    expect(b.status).toBe(200);
+    expect(entries(b.body)[0]?.response?.location).toBe(entries(a.body)[0]?.response?.location);
+    expect(await count(`Patient?identifier=${nik}`)).toBe(1);
+  });
+
   test('the organisation comes from Encounter.serviceProvider or X-Organization-Id, else 422', async () => {
     // A Bundle with only a Patient names no organisation; our profiles require Observation.encounter,
     // so a Patient alone is the Bundle without an Encounter.

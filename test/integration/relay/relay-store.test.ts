@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/database';
 import { submission, submissionId, visit } from '../../support/bundles';
 import type { RelayWork } from '../../../src/store/ports';
+import type { OutboxWork, SqlRelayStore } from '../../../src/store/relay-store';
 
 describe(`relay store: claims, leases, pauses (${testDbKind()})`, () => {
   let db: TestDatabase;
@@ -44,6 +45,20 @@ describe(`relay store: claims, leases, pauses (${testDbKind()})`, () => {
     expect(s?.nationalIds).toEqual({ 'Encounter/x': 'national-x' });
   });
 
+  test('finishing calls are fenced by the claim\'s attempt: a stale attempt of the same worker cannot record over its newer claim', async () => {
+    await save(1);
+    const store = db.relay as unknown as SqlRelayStore;
+    const [stale] = await store.claim('w1', 1, 1);
+    await sleep(1200);
+    const [fresh] = await store.claim('w1', 1, 60); // the same worker, after its lease ran out
+    expect(fresh?.attempts).toBe(2);
+    expect(await store.markSent(stale as RelayWork, 'w1')).toBe(false);
+    expect(await store.fail(stale as RelayWork, 'w1', { resourceType: 'OperationOutcome', issue: [] })).toBe(false);
+    expect(await store.pauseOrganization(stale as RelayWork, 'w1', 'stale')).toBe(false);
+    expect(await store.listPaused()).toEqual([]);
+    expect(await store.complete(fresh as RelayWork, 'w1', {})).toBe(true);
+  });
+
   test('retry puts the row back after its delay; release hands a stopping worker\'s rows back without counting the attempt', async () => {
     await save(2);
     const [a, b] = await db.relay.claim('w1', 2, 60);
@@ -52,6 +67,23 @@ describe(`relay store: claims, leases, pauses (${testDbKind()})`, () => {
     const next = await db.relay.claim('w2', 5, 60);
     expect(next.map((n) => n.outboxId)).toEqual([b?.outboxId]);
     expect(next[0]?.attempts).toBe(1);
+  });
+
+  test('sent_at is persisted before posting and survives release: the next claim knows the row may have been sent', async () => {
+    const [id] = await save(2);
+    const store = db.relay as unknown as SqlRelayStore;
+    const claimed = await store.claim('w1', 2, 60);
+    const mine = claimed.find((c) => c.submissionPk === id) as OutboxWork;
+    const other = claimed.find((c) => c.submissionPk !== id) as OutboxWork;
+    expect(mine.sentBefore).toBe(false);
+    expect(mine.mayHaveSent).toBe(false);
+    expect(await store.markSent(mine, 'someone-else')).toBe(false);
+    expect(await store.markSent(mine, 'w1')).toBe(true);
+    expect(await store.release('w1')).toBe(2);
+    const again = await store.claim('w2', 2, 60);
+    const mineAgain = again.find((c) => c.outboxId === mine.outboxId);
+    expect(mineAgain).toMatchObject({ attempts: 1, sentBefore: true, mayHaveSent: true });
+    expect(again.find((c) => c.outboxId === other.outboxId)).toMatchObject({ attempts: 1, sentBefore: false, mayHaveSent: false });
   });
 
   test('a newer version is not claimed while an older one of the same submission is being sent', async () => {

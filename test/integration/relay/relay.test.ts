@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { testDbKind } from '../../support/database';
 import { newNik } from '../../support/bundles';
 import { json, startRelayHarness, status, submit, visitPayload, waitForStatus, type RelayHarness } from './harness';
@@ -142,5 +143,50 @@ describe(`relay rejections and re-queue (${testDbKind()})`, () => {
     await waitForStatus(h.url, id, ['delivered']);
     const r = await json(`${h.url}/admin/v1/submissions/requeue`, { method: 'POST', body: JSON.stringify({ ids: [id], reason: 'why not' }) });
     expect(r.body).toEqual({ requeued: [], notRequeued: [id] });
+  });
+});
+
+describe(`relay: refused credentials and outages (${testDbKind()})`, () => {
+  let h: RelayHarness;
+  beforeAll(async () => {
+    // One attempt only: what follows must not use attempts up.
+    h = await startRelayHarness({ CREDENTIALS_KEY: randomBytes(32).toString('base64'), RELAY_MAX_ATTEMPTS: '1' }, { lockoutSeconds: 1 });
+  });
+  afterAll(async () => { await h?.close(); });
+
+  test('a refused secret pauses the organisation (visible in the admin API) and leaves the visit pending without using an attempt', async () => {
+    const creds = (secret: string) => json(`${h.url}/admin/v1/credentials/10000005`, { method: 'PUT', body: JSON.stringify({ clientId: 'sim-10000005', clientSecret: secret }) });
+    expect((await creds('wrong-secret')).status).toBe(200);
+    const id = await submit(h.url, visitPayload());
+    let paused: { organizationId: string; reason: string }[] = [];
+    for (let i = 0; i < 200 && paused.length === 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      paused = (await json(`${h.url}/admin/v1/organizations/paused`)).body.items as typeof paused;
+    }
+    expect(paused.map((p) => p.organizationId)).toEqual(['10000005']);
+    expect(paused[0]?.reason).toContain('refused the credentials');
+    const waiting = await status(h.url, id);
+    expect(['accepted', 'relaying']).toContain(waiting.status);
+    expect((await h.db.relay.stats()).failed).toBe(0);
+    const events = (await json(`${h.url}/admin/v1/submissions/${id}/events`)).body.items as { kind: string; detail: { attempts?: number; paused?: boolean } }[];
+    expect(events.map((e) => [e.kind, e.detail.paused])).toEqual([['retry', true]]);
+
+    await new Promise((r) => setTimeout(r, 1100)); // the simulator's lock-out after a wrong secret
+    expect((await creds('sim-secret-10000005')).status).toBe(200);
+    expect((await json(`${h.url}/admin/v1/organizations/10000005/pause`, { method: 'DELETE' })).status).toBeLessThan(300);
+    const done = await waitForStatus(h.url, id, ['delivered', 'failed', 'rejected']);
+    expect(done.status).toBe('delivered');
+    const after = (await json(`${h.url}/admin/v1/submissions/${id}/events`)).body.items as { kind: string; detail: { attempts?: number } }[];
+    expect(after.at(-1)).toMatchObject({ kind: 'delivered', detail: { attempts: 1 } }); // the paused claim was not counted
+  });
+
+  test('an outage (5xx on every call) does not use up RELAY_MAX_ATTEMPTS: the visit is delivered when the platform is back', async () => {
+    h.sim.setFaults({ error5xx: 1 });
+    const id = await submit(h.url, visitPayload());
+    for (let i = 0; i < 200 && (h.sim.state.stats.faults['5xx'] ?? 0) < 4; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(h.sim.state.stats.faults['5xx']).toBeGreaterThanOrEqual(4);
+    expect(['accepted', 'relaying']).toContain((await status(h.url, id)).status);
+    h.sim.setFaults({ error5xx: 0 });
+    expect((await waitForStatus(h.url, id, ['delivered', 'failed', 'rejected'])).status).toBe('delivered');
   });
 });

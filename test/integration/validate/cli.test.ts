@@ -82,9 +82,26 @@ test.each([
   ['missing file', ['nope.json']],
   ['unknown profile', ['--profile', 'https://nowhere.example.org/p', 'x.json']],
   ['--load of a file that is not JSON', ['--load', 'broken-load.json', 'x.json']],
+  ['a directory without .json files', ['empty-dir']],
 ])('usage error (%s): exit 2 and the usage text', (_name, args) => {
   file('x.json', ptm('Patient'));
+  mkdirSync(join(dir, 'empty-dir'), { recursive: true });
   const r = run(...args);
   expect(r.status).toBe(2);
   expect(r.stderr).toMatch(/Usage: ilp-gateway validate/);
+});
+
+test('--format json stays JSON when a profile invariant calls FHIRPath trace() (trace must not print to stdout)', () => {
+  const pkg = join(dir, 'trace-pkg');
+  file('trace-pkg/StructureDefinition-traced-patient.json', {
+    resourceType: 'StructureDefinition', id: 'traced-patient', url: 'https://tester.example.org/fhir/StructureDefinition/traced-patient',
+    name: 'tracedpatient', status: 'draft', fhirVersion: '4.0.1', kind: 'resource', abstract: false, type: 'Patient',
+    baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient', derivation: 'constraint',
+    differential: { element: [{ id: 'Patient', path: 'Patient', constraint: [{ key: 'trc-1', severity: 'error', human: 'traced', expression: "gender.trace('TRACED-GENDER').exists()" }] }] },
+  });
+  const patient = file('traced/patient.json', { ...(ptm('Patient') as object), gender: 'female' });
+  const r = run('--load', pkg, '--profile', 'https://tester.example.org/fhir/StructureDefinition/traced-patient', '--format', 'json', patient);
+  expect(r.stdout).not.toContain('TRACED-GENDER');
+  expect(r.status).toBe(0);
+  expect((JSON.parse(r.stdout) as { valid: boolean }[])[0]?.valid).toBe(true);
 });

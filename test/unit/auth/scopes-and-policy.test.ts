@@ -1,5 +1,8 @@
 import { findRule, fhirScope } from '../../../src/auth/access-policy';
 import { allows, grantScopes } from '../../../src/auth/scopes';
+import { requireRead } from '../../../src/fhir-rest/access';
+import type { FhirRequest } from '../../../src/fhir-rest/types';
+import { OperationOutcomeError } from '../../../src/kernel';
 
 describe('scopes', () => {
   test.each([
@@ -35,7 +38,9 @@ describe('access policy', () => {
     ['GET', '/fhir/Patient/123/_history', 'system/Patient.read'],
     ['POST', '/fhir', 'system/*.write'],
     ['GET', '/fhir/$export', 'system/*.read'],
+    // The path-level gate only: the kick-off handler also requires system/<T>.read for every exported type.
     ['GET', '/fhir/Patient/$export', 'system/Patient.read'],
+    ['GET', '/fhir/Group/g1/$export', 'system/Group.read'],
     ['POST', '/fhir/$validate', 'authenticated'],
     ['POST', '/fhir/Observation/$validate', 'authenticated'],
     ['GET', '/admin/v1/failed', 'admin'],
@@ -51,5 +56,32 @@ describe('access policy', () => {
     expect(fhirScope('/fhir/bulkstatus/123', 'GET')).toBe('system/*.read');
     expect(fhirScope('/fhir/bulkfiles/123/Observation-1.ndjson', 'GET')).toBe('system/*.read');
     expect(fhirScope('/fhir/Observation/123', 'DELETE')).toBe('system/Observation.write');
+  });
+});
+
+describe('handler-level scope checks (src/fhir-rest/access.ts)', () => {
+  const req = (scopes: string[] | undefined): FhirRequest => ({
+    method: 'GET', path: '/Patient/$export', query: [], headers: {}, body: undefined, baseUrl: 'http://gw/fhir',
+    ...(scopes ? { principal: { clientId: 'c', scopes } } : {}),
+  });
+  const status = (fn: () => void): number | undefined => {
+    try {
+      fn();
+      return undefined;
+    } catch (err) {
+      return err instanceof OperationOutcomeError ? err.status : -1;
+    }
+  };
+
+  test('every type needs its read scope: Patient.read does not cover an export of Observation', () => {
+    expect(status(() => requireRead(req(['system/Patient.read']), ['Patient', 'Observation']))).toBe(403);
+    expect(status(() => requireRead(req(['system/Patient.read']), ['Patient']))).toBeUndefined();
+    expect(status(() => requireRead(req(['system/Patient.read', 'system/Observation.*']), ['Patient', 'Observation']))).toBeUndefined();
+    expect(status(() => requireRead(req(['system/*.read']), ['Patient', 'Observation', 'CarePlan']))).toBeUndefined();
+    expect(status(() => requireRead(req(['system/*.write']), ['Patient']))).toBe(403);
+  });
+
+  test('no principal is no scope (401)', () => {
+    expect(status(() => requireRead(req(undefined), ['Patient']))).toBe(401);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NdjsonFiles } from '../../../src/export/ndjson-files';
@@ -35,4 +35,16 @@ test('large writes wait for drain and lose nothing', async () => {
   const [file] = await files.close();
   expect(file?.count).toBe(50);
   expect(readFileSync(join(dir, 'Patient-1.ndjson'), 'utf8').split('\n').filter((l) => l !== '')).toHaveLength(50);
+});
+
+test('a file that cannot be opened is an error of write(), not an unhandled stream error', async () => {
+  writeFileSync(join(dir, 'Patient-1.ndjson'), 'partial\n'); // a dead worker's leftover ('wx' refuses it)
+  const files = new NdjsonFiles(dir, 'Patient', 10);
+  await expect(files.write('{"resourceType":"Patient"}')).rejects.toMatchObject({ code: 'EEXIST' });
+  await expect(files.close()).rejects.toMatchObject({ code: 'EEXIST' });
+});
+
+test('a directory that vanished is an error of write()', async () => {
+  const files = new NdjsonFiles(join(dir, 'gone'), 'Patient', 10);
+  await expect(files.write('{"resourceType":"Patient"}')).rejects.toMatchObject({ code: 'ENOENT' });
 });

@@ -61,10 +61,22 @@ describe('parseSearch', () => {
     expect(r).toMatchObject({ count: 1000, offset: 40, total: 'accurate', sort: [{ key: { date: 'date' }, desc: true }, { key: '_id', desc: false }] });
     expect(r.include).toEqual([{ sourceType: 'Observation', code: 'encounter' }]);
     expect(parse('Encounter', '_summary=count').summaryCount).toBe(true);
+    // _count=0 is a count-only search: no page to repeat (its next link would be itself, forever).
+    expect(parse('Encounter', '_count=0')).toMatchObject({ count: 0, summaryCount: true });
+    // A known parameter with an empty value is ignored; 100 values and 10 includes are still fine.
+    expect(parse('Observation', 'code=&_id=').filters).toEqual([]);
+    expect(parse('Observation', `code=${Array.from({ length: 100 }, (_, i) => `c${i}`).join(',')}`).filters).toHaveLength(1);
+    expect(parse('Observation', Array.from({ length: 10 }, () => '_include=Observation:subject').join('&')).include).toHaveLength(10);
   });
 
   test.each([
     ['Observation', 'colour=red', 'FHIR-SEARCH-PARAM-UNKNOWN'],
+    // An empty value does not make an unknown parameter acceptable.
+    ['Observation', 'colour=', 'FHIR-SEARCH-PARAM-UNKNOWN'],
+    ['Observation', '_offset=100001', 'FHIR-SEARCH-VALUE'],
+    ['Observation', 'colour=,', 'FHIR-SEARCH-PARAM-UNKNOWN'],
+    ['Observation', `code=${Array.from({ length: 101 }, (_, i) => `c${i}`).join(',')}`, 'FHIR-SEARCH-VALUE'],
+    ['Observation', Array.from({ length: 11 }, () => '_include=Observation:subject').join('&'), 'FHIR-SEARCH-VALUE'],
     ['Observation', 'code:exact=1', 'FHIR-SEARCH-MODIFIER'],
     ['Observation', 'date:missing=maybe', 'FHIR-SEARCH-VALUE'],
     ['Observation', 'date=2024-13', 'FHIR-SEARCH-VALUE'],

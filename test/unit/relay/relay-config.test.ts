@@ -3,7 +3,7 @@ import { loadConfig } from '../../../src/config/config';
 describe('relay and simulator configuration', () => {
   test('defaults: relay on, patients not created, no key, no admin token; simulator faithful and fault-free', () => {
     const c = loadConfig({});
-    expect(c.relay).toMatchObject({ enabled: true, createPatients: false, maxAttempts: 12, credentialsKey: undefined, adminToken: undefined, retentionDays: 30 });
+    expect(c.relay).toMatchObject({ enabled: true, createPatients: false, maxAttempts: 12, maxRetryHours: 168, credentialsKey: undefined, adminToken: undefined, retentionDays: 30 });
     expect(c.sim).toMatchObject({ host: '127.0.0.1', tokenTtlSeconds: 3599, duplicateCheck: true, faults: { error5xx: 0, rate429: 0 } });
     expect(Object.isFrozen(c.relay) && Object.isFrozen(c.sim.faults)).toBe(true);
   });

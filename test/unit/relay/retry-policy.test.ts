@@ -1,7 +1,7 @@
 import { parseRetryAfter } from '../../../src/relay/national-client';
-import { backoffMs, CircuitBreaker } from '../../../src/relay/retry-policy';
+import { backoffMs, CircuitBreaker, exhausted } from '../../../src/relay/retry-policy';
 
-const policy = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 10 };
+const policy = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 10, maxRetryMs: 7 * 24 * 3_600_000 };
 
 describe('backoff with jitter', () => {
   test.each([
@@ -14,6 +14,23 @@ describe('backoff with jitter', () => {
     expect(backoffMs(policy, 1, 7000, () => 0)).toBe(7000);
     expect(backoffMs(policy, 1, 120_000, () => 0)).toBe(120_000);
     expect(backoffMs(policy, 3, 100, () => 1)).toBe(4000);
+  });
+
+  test('Retry-After is capped at max(RELAY_MAX_DELAY_MS, 1 h)', () => {
+    expect(backoffMs(policy, 1, 86_400_000, () => 0)).toBe(3_600_000);
+    expect(backoffMs({ ...policy, maxDelayMs: 7_200_000 }, 1, 86_400_000, () => 0)).toBe(7_200_000);
+  });
+});
+
+describe('when to give up', () => {
+  test('transient failures do not use up attempts: they are bounded by the age of the queued item', () => {
+    expect(exhausted(policy, { attempts: 500, ageMs: 3_600_000 }, true)).toBe(false);
+    expect(exhausted(policy, { attempts: 2, ageMs: 7 * 24 * 3_600_000 }, true)).toBe(true);
+  });
+
+  test('other verdict-less problems are bounded by RELAY_MAX_ATTEMPTS', () => {
+    expect(exhausted(policy, { attempts: 9, ageMs: 0 }, false)).toBe(false);
+    expect(exhausted(policy, { attempts: 10, ageMs: 0 }, false)).toBe(true);
   });
 });
 

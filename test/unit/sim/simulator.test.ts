@@ -48,8 +48,9 @@ describe('OAuth2 (§1.2–1.3)', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.body.issue[0].severity).toBe('invalid');
     const locked = await token('lock-me', 'right');
-    expect(locked.status).toBe(429);
-    expect(JSON.stringify(locked.body)).toContain('rate limit policy');
+    // §1.3 documents the message and only "4xx": not 429, no Retry-After.
+    expect(locked.status).toBe(401);
+    expect(JSON.stringify(locked.body)).toContain('Authentication temporarily cannot be performed due to the rate limit policy. Rate limit: 1 request per minute after a failed attempt.');
     expect((await token('nobody', 'x')).body).toEqual({ ErrorCode: 'invalid_client', Error: 'ClientId is Invalid' });
   });
 

@@ -12,7 +12,16 @@ validator.load([
   profile('broken', { element: [{ id: 'Patient.nickname', path: 'Patient.nickname', min: 1 }] }),
   profile('gendered', { element: [{ id: 'Patient.gender', path: 'Patient.gender', min: 1 }] }),
   profile('born', { element: [{ id: 'Patient.birthDate', path: 'Patient.birthDate', min: 1 }] }, URL + 'gendered'),
+  profile('unevaluable', { element: [{ id: 'Patient', path: 'Patient', constraint: [{ key: 'unev-1', severity: 'error', human: 'one given name', expression: 'name.given.single().exists()' }] }] }),
 ]);
+
+test('an invariant FHIRPath cannot evaluate is a warning (not evaluated), not an error against the data', () => {
+  const issues = validator.validate({ resourceType: 'Patient', meta: { profile: [URL + 'unevaluable'] }, name: [{ given: ['Sari', 'Dewi'] }] });
+  const unevaluated = issues.filter((i) => i.errorCode === 'VAL-INVARIANT-ERROR');
+  expect(unevaluated).toHaveLength(1);
+  expect(unevaluated[0]).toMatchObject({ severity: 'warning', expression: 'Patient' });
+  expect(unevaluated[0]?.message.en).toMatch(/unev-1 could not be evaluated/);
+});
 
 test('a profile whose snapshot cannot be generated is an error on the resource, not a crash', () => {
   const issues = validator.validate({ resourceType: 'Patient', meta: { profile: [URL + 'broken'] } });
@@ -30,4 +39,18 @@ test('an explicit profile applies to the top-level resource only', () => {
   const issues = validator.validate(bundle, { profiles: [URL + 'gendered'] });
   expect(issues).toContainEqual(expect.objectContaining({ errorCode: 'VAL-PROFILE-TYPE', expression: 'Bundle' }));
   expect(issues.map((i) => i.expression)).not.toContain('Bundle.entry[0].resource.gender');
+});
+
+test('a pathologically nested resource is one fatal issue, not a stack overflow', () => {
+  const deep: Record<string, unknown> = { resourceType: 'Patient' };
+  let at = deep;
+  for (let i = 0; i < 20_000; i++) {
+    const next: Record<string, unknown> = { url: 'http://x.example.org/e' };
+    at.extension = [next];
+    at = next;
+  }
+  const issues = validator.validate(deep);
+  expect(issues).toEqual([expect.objectContaining({ severity: 'fatal', errorCode: 'VAL-TOO-DEEP' })]);
+  // Ordinary nesting is validated as before.
+  expect(validator.validate({ resourceType: 'Patient', extension: [{ url: 'http://x.example.org/e', extension: [{ url: 'a', valueString: 'b' }] }] }).some((i) => i.errorCode === 'VAL-TOO-DEEP')).toBe(false);
 });
