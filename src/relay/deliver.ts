@@ -13,7 +13,7 @@ export interface DeliverDeps {
   platform: NationalPlatform;
   directory: NationalDirectory;
   /** Persists the "may have been sent" marker of the claimed row just before its transaction is posted; false when the claim was lost. */
-  markSent?: (work: RelayWork) => Promise<boolean>;
+  markSent: (work: RelayWork) => Promise<boolean>;
 }
 
 /** `RelayWork` with the outbox's `sent_at` marker (src/store/relay-store.ts). */
@@ -117,7 +117,7 @@ async function send(deps: DeliverDeps, creds: NationalCredentials, s: Submission
   for (let round = 0; round < 2; round += 1) {
     const { bundle, entries } = plan;
     const known = knownIds(entries, ids, patient, ihs);
-    if (deps.markSent && !(await deps.markSent(work))) return { kind: 'retry', error: 'lost the claim before sending', upstream: false, ids: known };
+    if (!(await deps.markSent(work))) return { kind: 'retry', error: 'lost the claim before sending', upstream: false, ids: known };
     const sent = await deps.platform.request(creds, { method: 'POST', path: '', json: bundle }, 'transaction', signal);
     if (sent.kind === 'response' && sent.status === 200) {
       const answered = idsFromResponse(entries, sent.body);

@@ -2,8 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { RelayConfig } from '../config/relay-config';
 import type { Logger } from '../kernel';
-import type { Database, RelayStore, RelayWork } from '../store/ports';
-import type { SqlRelayStore } from '../store/relay-store';
+import type { Database, RelayWork } from '../store/ports';
 import { credentialProvider, type CredentialProvider, type CredentialVault, type NationalCredentials } from './credentials';
 import { deliver, type DeliverDeps } from './deliver';
 import { NationalDirectory } from './directory';
@@ -11,7 +10,7 @@ import type { LatencyObserver } from './national-client';
 import { NationalPlatform } from './national-platform';
 import { CircuitBreaker } from './retry-policy';
 import { TokenCache } from './token-cache';
-import { RelayWorker, type RelayMetrics, type WorkerStore } from './worker';
+import { RelayWorker, type RelayMetrics } from './worker';
 
 export { CredentialVault } from './credentials';
 export type { NationalCredentials } from './credentials';
@@ -57,16 +56,14 @@ export function createRelay(config: RelayConfig, target: NationalTarget, db: Dat
   const tokens = new TokenCache({ authUrl: target.authUrl, timeoutMs: config.timeoutMs, ...(hooks.observe ? { observe: hooks.observe } : {}) });
   const platform = new NationalPlatform({ fhirUrl: target.fhirUrl, tokens, timeoutMs: config.timeoutMs, ...(hooks.observe ? { observe: hooks.observe } : {}) });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  // The SQL relay store persists the "may have been sent" marker (migration 0004); another store may not.
-  const outbox = db.relay as RelayStore & Partial<Pick<SqlRelayStore, 'markSent'>>;
-  const markSent = outbox.markSent?.bind(outbox);
+  const outbox = db.relay;
   const deps: DeliverDeps = {
     submissions: db.submissions, resources: db.resources, credentials: provider(target, db, vault), platform, directory: new NationalDirectory(platform, config.createPatients),
-    ...(markSent ? { markSent: (work: RelayWork) => markSent(work, workerId) } : {}),
+    markSent: (work: RelayWork) => outbox.markSent(work, workerId),
   };
   const breaker = new CircuitBreaker(config.breakerThreshold, config.breakerCooldownMs);
   const worker = new RelayWorker(
-    { store: outbox as WorkerStore, deliver: (work, signal) => deliver(deps, work, signal), breaker, logger: logger.child({ component: 'relay' }), ...(hooks.metrics ? { metrics: hooks.metrics } : {}) },
+    { store: outbox, deliver: (work, signal) => deliver(deps, work, signal), breaker, logger: logger.child({ component: 'relay' }), ...(hooks.metrics ? { metrics: hooks.metrics } : {}) },
     {
       workerId,
       concurrency: config.concurrency, leaseSeconds: config.leaseSeconds, pollMs: config.pollMs,

@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../kernel';
 import { issue, operationOutcome } from '../kernel';
 import type { RelayStore, RelayWork } from '../store/ports';
-import type { SqlRelayStore } from '../store/relay-store';
 import type { DeliveryResult } from './outcome';
 import { backoffMs, exhausted, type CircuitBreaker, type RetryPolicy } from './retry-policy';
 
@@ -21,7 +20,7 @@ export interface WorkerOptions {
 }
 
 /** What the worker needs of the outbox beyond the RelayStore port (src/store/relay-store.ts). */
-export type WorkerStore = RelayStore & Pick<SqlRelayStore, 'pauseOrganization'>;
+export type WorkerStore = RelayStore;
 
 export interface WorkerDeps {
   store: WorkerStore;

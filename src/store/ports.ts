@@ -169,6 +169,13 @@ export interface RelayStore {
   fail(work: RelayWork, worker: string, outcome: OperationOutcome): Promise<boolean>;
   /** Graceful stop: this worker's claimed rows go back to pending at once. */
   release(worker: string): Promise<number>;
+  /**
+   * Records, before the transaction is posted, that this row may reach the platform: every later
+   * claim then looks the visit up before sending again. False when the claim was lost.
+   */
+  markSent(work: RelayWork, worker: string): Promise<boolean>;
+  /** The organisation's credentials or token were refused: pause it, the item stays pending without using an attempt. */
+  pauseOrganization(work: RelayWork, worker: string, reason: string): Promise<boolean>;
   /** Failed or rejected submissions back to the queue; returns the gateway ids re-queued. */
   requeue(ids: readonly string[], reason: string): Promise<string[]>;
   listProblems(filter: { status?: 'failed' | 'rejected'; organizationId?: string; limit?: number }): Promise<RelayProblem[]>;

@@ -49,6 +49,8 @@ describe(`admin API and the duplicate answer (${testDbKind()})`, () => {
     const deps: DeliverDeps = {
       submissions: h.db.submissions, resources: h.db.resources, platform, directory: new NationalDirectory(platform, false),
       credentials: { get: async (org) => ({ organizationId: org, clientId: `sim-${org}`, clientSecret: `sim-secret-${org}` }) },
+      // These tests call deliver() directly, without a claimed outbox row to mark.
+      markSent: async () => true,
     };
     const s = await waitForStatus(h.url, id, ['accepted']);
     const work = { outboxId: '0', submissionPk: id, submissionVersion: Number(s.version), organizationId: '10000005', attempts: 1 };

@@ -22,6 +22,8 @@ describe(`lost answers and newer versions (${testDbKind()})`, () => {
     deps = {
       submissions: h.db.submissions, resources: h.db.resources, platform, directory: new NationalDirectory(platform, false),
       credentials: { get: async (org) => ({ organizationId: org, clientId: `sim-${org}`, clientSecret: `sim-secret-${org}` }) },
+      // These tests call deliver() directly, without a claimed outbox row to mark.
+      markSent: async () => true,
     };
     // Warm the directory (patient, practitioners) so that the faults below hit the transaction only.
     const warm = await submit(h.url, visitPayload());
