@@ -40,7 +40,6 @@ export async function writeResource(sql: Sql, resourceType: string, id: string, 
   const lastUpdated = after(current?.last_updated, now);
   const content: Resource = { ...candidate, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } };
   await storeVersion(sql, { resourceType, id, versionId, lastUpdated, content }, current !== undefined);
-  await replaceIdentifiers(sql, resourceType, id, content);
   await indexResource(sql, { ...content, id });
   return { resourceType, id, versionId };
 }
@@ -51,7 +50,6 @@ export async function deleteResource(sql: Sql, resourceType: string, id: string,
   if (!current || current.deleted) return undefined;
   const versionId = current.version_id + 1;
   await storeVersion(sql, { resourceType, id, versionId, lastUpdated: after(current.last_updated, now), content: null }, true);
-  await replaceIdentifiers(sql, resourceType, id, null);
   await deleteIndex(sql, resourceType, id);
   return { resourceType, id, versionId };
 }
@@ -65,30 +63,33 @@ interface Version {
   content: Resource | null;
 }
 
-/** A plain INSERT for a new id: if another transaction inserts it first, the unique violation makes the caller retry. */
+/**
+ * One statement per version: the current row, its history row and the identifier index that
+ * mirrors it (a deleted resource is found by no identifier). Identifiers are replaced by deleting
+ * the ones that went and inserting the new ones with ON CONFLICT DO NOTHING, so the order in which
+ * PostgreSQL runs the CTEs cannot matter. A plain INSERT for a new id: if another transaction
+ * inserts it first, the unique violation makes the caller retry.
+ */
 async function storeVersion(sql: Sql, v: Version, exists: boolean): Promise<void> {
   const write = exists
     ? `UPDATE resource SET version_id = $3, last_updated = $4::timestamptz, deleted = $5::boolean, content = $6::jsonb
         WHERE resource_type = $1 AND id = $2 RETURNING *`
     : `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
         VALUES ($1, $2, $3, $4::timestamptz, $5::boolean, $6::jsonb) RETURNING *`;
+  const identifiers = v.content ? identifiersOf(v.content) : [];
   await sql.rows(
-    `WITH written AS (${write})
-     INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, content)
-     SELECT resource_type, id, version_id, last_updated, deleted, content FROM written`,
-    [v.resourceType, v.id, v.versionId, v.lastUpdated, v.content === null ? 'true' : 'false', v.content === null ? null : json(v.content)],
-  );
-}
-
-/** The identifier index mirrors the current version; a deleted resource is found by no identifier. */
-async function replaceIdentifiers(sql: Sql, resourceType: string, id: string, content: Resource | null): Promise<void> {
-  await sql.rows('DELETE FROM resource_identifier WHERE resource_type = $1 AND id = $2', [resourceType, id]);
-  const identifiers = content ? identifiersOf(content) : [];
-  if (identifiers.length === 0) return;
-  await sql.rows(
-    `INSERT INTO resource_identifier (resource_type, system, value, id)
-     SELECT $1, x.system, x.value, $2 FROM jsonb_to_recordset($3::jsonb) AS x(system text, value text)`,
-    [resourceType, id, json(identifiers)],
+    `WITH written AS (${write}),
+     history AS (
+       INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, content)
+       SELECT resource_type, id, version_id, last_updated, deleted, content FROM written),
+     wanted AS (SELECT x.system, x.value FROM jsonb_to_recordset($7::jsonb) AS x(system text, value text)),
+     gone AS (
+       DELETE FROM resource_identifier r WHERE r.resource_type = $1 AND r.id = $2
+          AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.system = r.system AND w.value = r.value))
+     INSERT INTO resource_identifier (resource_type, system, value, id)
+     SELECT $1, w.system, w.value, $2 FROM wanted w
+     ON CONFLICT DO NOTHING`,
+    [v.resourceType, v.id, v.versionId, v.lastUpdated, v.content === null ? 'true' : 'false', v.content === null ? null : json(v.content), json(identifiers)],
   );
 }
 

@@ -52,6 +52,9 @@ describe(`export engine on ${testDbKind()}`, () => {
 
   test('what changes after transactionTime is exported as it was then; what is created after is not', async () => {
     const job = await db.fhir.exports.create('test', PARAMS);
+    // Timestamps have millisecond precision: a write in the same millisecond as the kick-off is not
+    // "after" transactionTime. Step past it, as any real later write is.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const late: Observation & { id: string } = { resourceType: 'Observation', id: randomUUID(), status: 'preliminary', code: { text: 'late' } };
     await db.submissions.saveSubmission(bundleSubmission(transaction([put({ ...first, status: 'amended' }), put(late)]), submissionId('LATE')));
     const claimed = await db.fhir.exports.claim('w1', 300);
