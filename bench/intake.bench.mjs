@@ -1,4 +1,4 @@
-// ILP intake throughput. Pure pipeline (schema → normalise → map → structural validation) against
+// ILP intake throughput. Pure pipeline (schema → normalise → map → profile validation) against
 // the floor of parsing and serialising the same payload, and the HTTP intake (with storage) against
 // an express server that only echoes the same JSON, both measured now on this machine.
 import console from 'node:console';

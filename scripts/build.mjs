@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build` (also run by npm's `prepare` on `npm ci`):
-//   1. generated/fhir-r4-schema.js, only when missing or older than its inputs (it takes seconds);
-//   1b. generated/fhir-r4-definitions.json (the profile validator's R4 base), same rule;
+//   1. generated/fhir-r4-definitions.json (the profile validator's R4 base), only when missing or
+//      older than its inputs (it takes seconds);
 //   2. tsc -p tsconfig.json, skipped when no source changed since the last successful compile, else
 //      incremental (build info in dist/, so deleting dist/ forces a full build; so does --force);
 //   3. remove dist/ files whose source is gone (tsc never deletes, and a stale module still loads);
@@ -24,14 +24,6 @@ const TSC = at('node_modules', 'typescript', 'bin', 'tsc');
 /** `node scripts/build.mjs --force` regenerates and recompiles everything. */
 const FORCE = process.argv.includes('--force');
 
-const GENERATED = at('generated', 'fhir-r4-schema.js');
-const GENERATOR_INPUTS = [
-  at('scripts', 'gen-fhir-schema-validator.mjs'),
-  at('node_modules', '@medplum', 'definitions', 'dist', 'fhir', 'r4', 'fhir.schema.json'),
-  at('node_modules', '@medplum', 'definitions', 'dist', 'fhir', 'r4', 'profiles-resources.json'),
-  at('node_modules', 'ajv', 'package.json'), // the generated code calls ajv's runtime of the same version
-];
-
 /**
  * Non-TypeScript files the compiled code reads at run time, copied from src/ to dist/ with the same
  * relative path, e.g. 'console/index.html'. None yet.
@@ -41,15 +33,6 @@ const ASSETS = [];
 class BuildError extends Error {}
 
 const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : undefined);
-
-async function generateSchemaValidator() {
-  const out = mtime(GENERATED);
-  const newest = Math.max(...GENERATOR_INPUTS.map((f) => mtime(f) ?? Infinity));
-  if (!FORCE && out !== undefined && out >= newest) return 'up to date';
-  const { generate } = await import('./gen-fhir-schema-validator.mjs');
-  const { bytes } = generate({ quiet: true });
-  return `generated ${relative(ROOT, GENERATED)} (${(bytes / 1e6).toFixed(1)} MB)`;
-}
 
 const VALIDATOR_DEFINITIONS = at('generated', 'fhir-r4-definitions.json');
 
@@ -145,7 +128,6 @@ function markCliExecutable() {
 }
 
 const STEPS = [
-  ['FHIR schema validator', generateSchemaValidator],
   ['validator definitions', generateValidatorDefinitions],
   ['tsc', compileTypeScript],
   ['prune dist', pruneStaleOutput],

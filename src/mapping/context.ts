@@ -1,4 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
+import type { InterpretContext } from '../catalog/interpret';
 import type { Catalogue } from '../catalog/types';
 import { toUtcInstant } from '../fhir/datetime';
 import type { NormalisedSubmission } from '../intake/submission';
@@ -23,6 +24,19 @@ export interface MappingContext {
   practitionerRef: { reference: string; display: string };
   patientRef: { reference: string; display: string };
   encounterRef: { reference: string };
+  /** What the thresholds depend on (sex, age, life-cycle, gestational age), the same for every item of the visit. */
+  interpretContext: InterpretContext;
+}
+
+function interpretContextOf(sub: NormalisedSubmission): InterpretContext {
+  const ga = sub.items.find((i) => i.code === 'gestational-age-weeks')?.value;
+  return {
+    sex: sub.raw.patient.gender,
+    ageYears: sub.age.years,
+    ageMonths: sub.age.months,
+    lifeCycles: sub.raw.lifeCycle,
+    ...(typeof ga === 'number' ? { gestationalWeeks: ga } : {}),
+  };
 }
 
 export function createContext(sub: NormalisedSubmission, catalogue: Catalogue): MappingContext {
@@ -45,6 +59,7 @@ export function createContext(sub: NormalisedSubmission, catalogue: Catalogue): 
     practitionerRef: { reference: `Practitioner/${sub.raw.practitioner.ihsNumber}`, display: sub.raw.practitioner.name },
     patientRef: { reference: urn('patient'), display: sub.raw.patient.name },
     encounterRef: { reference: urn('encounter') },
+    interpretContext: interpretContextOf(sub),
   };
 }
 

@@ -1,12 +1,11 @@
 import type { Encounter, EncounterDiagnosis, Extension } from 'fhir/r4';
-import { CLUSTERS, ENCOUNTER_CLASS_DISPLAY, SETTINGS, VISIT_TYPES } from '../catalog/vocabulary';
+import { CLUSTERS, ENCOUNTER_CLASS_DISPLAY, SETTINGS, VISIT_TYPES, type SettingDef } from '../catalog/vocabulary';
 import { ILP, SYSTEMS, kemkesIdentifierSystem } from '../fhir/canonical';
 import type { MappingContext } from './context';
 
-function ilpExtensions(ctx: MappingContext): Extension[] {
+function ilpExtensions(ctx: MappingContext, setting: SettingDef | undefined): Extension[] {
   const s = ctx.sub.raw;
   const cluster = CLUSTERS.find((c) => c.code === s.cluster);
-  const setting = SETTINGS.find((x) => x.code === s.setting);
   return [
     { url: ILP.clusterExtension, valueCoding: { system: ILP.clusterCodeSystem, code: String(s.cluster), display: cluster?.display ?? '' } },
     ...s.lifeCycle.map((g): Extension => ({ url: ILP.lifeCycleExtension, valueCoding: { system: ILP.lifeCycleCodeSystem, code: g } })),
@@ -51,7 +50,7 @@ export function mapEncounter(ctx: MappingContext, diagnosisUrns: string[]): Enco
   const encounter: Encounter = {
     resourceType: 'Encounter',
     id: ctx.id('encounter'),
-    extension: ilpExtensions(ctx),
+    extension: ilpExtensions(ctx, setting),
     identifier: [{ system: kemkesIdentifierSystem('encounter', ctx.orgId), value: s.submissionId }],
     status: 'finished',
     statusHistory: statusHistory(period.start, period.end),

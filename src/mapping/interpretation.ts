@@ -27,7 +27,7 @@ export interface ItemInterpretation {
  * disagrees (the clinician saw the patient), with a warning so the disagreement is visible.
  */
 export function interpretItem(ctx: MappingContext, item: CatalogueItem, value: ItemValue, vendorFlag: Flag | undefined, path: string): ItemInterpretation {
-  const computed = interpret(item, value, interpretContext(ctx));
+  const computed = interpret(item, value, ctx.interpretContext);
   if (!vendorFlag) return computed ? { concepts: [flagConcept(computed.flag), bandConcept(computed.band)], band: computed.band } : { concepts: [] };
   if (!computed) return { concepts: [flagConcept(vendorFlag)] };
   if (computed.flag === vendorFlag) return { concepts: [flagConcept(vendorFlag), bandConcept(computed.band)], band: computed.band };
@@ -39,16 +39,5 @@ export function interpretItem(ctx: MappingContext, item: CatalogueItem, value: I
     warning: issue('WARN-INTERPRETATION-DISAGREES', {
       vendor: vendorFlag, item: item.code, computed: `${computed.flag} ${computed.band.label}`, rule: computed.rule.source,
     }, `${path}.interpretation`),
-  };
-}
-
-function interpretContext(ctx: MappingContext) {
-  const ga = ctx.sub.items.find((i) => i.code === 'gestational-age-weeks')?.value;
-  return {
-    sex: ctx.sub.raw.patient.gender,
-    ageYears: ctx.sub.age.years,
-    ageMonths: ctx.sub.age.months,
-    lifeCycles: ctx.sub.raw.lifeCycle,
-    ...(typeof ga === 'number' ? { gestationalWeeks: ga } : {}),
   };
 }

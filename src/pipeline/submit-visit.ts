@@ -9,7 +9,7 @@ import { Issue, OperationOutcomeError, issue, toFhirIssue } from '../kernel';
 import { mapSubmission } from '../mapping/map-submission';
 import type { SaveOutcome, SubmissionStore } from '../store/ports';
 
-/** Checks every produced resource before anything is stored (the validator issue replaces the structural check). */
+/** Checks every produced resource against R4 and the ILP profiles before anything is stored. */
 export type BundleValidator = (bundle: Bundle) => Issue[];
 
 export interface IntakeDeps {

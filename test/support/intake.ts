@@ -1,5 +1,5 @@
 import { loadCatalogue } from '../../src/catalog';
-import { validateBundleStructure } from '../../src/fhir/structural-validation';
+import { createIlpValidator } from '../../src/validation/ilp/ilp-validator';
 import { compileSubmissionValidator } from '../../src/intake/schema-validator';
 import type { IntakeDeps } from '../../src/pipeline/submit-visit';
 
@@ -8,11 +8,12 @@ export const TEST_NOW = Date.parse('2026-11-23T00:00:00Z');
 
 let cached: IntakeDeps | undefined;
 
-/** Real catalogue, real generated schema, real structural validator; a fixed clock. */
+/** Real catalogue, real generated schema, the profile validator the gateway runs; a fixed clock. */
 export function intakeDeps(): IntakeDeps {
   cached ??= (() => {
     const catalogue = loadCatalogue();
-    return { catalogue, schema: compileSubmissionValidator(catalogue), validateBundle: validateBundleStructure, now: () => TEST_NOW };
+    const validator = createIlpValidator();
+    return { catalogue, schema: compileSubmissionValidator(catalogue), validateBundle: (bundle) => validator.validate(bundle), now: () => TEST_NOW };
   })();
   return cached;
 }

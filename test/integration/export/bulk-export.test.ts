@@ -1,7 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resource } from 'fhir/r4';
-import { validateStructure } from '../../../src/fhir/structural-validation';
+import { createIlpValidator } from '../../../src/validation/ilp/ilp-validator';
+
+const validator = createIlpValidator();
 import { testDbKind } from '../../support/database';
 import { example, uniqueId } from '../../support/submissions';
 import { getJson, postJson, startFhirGateway, vendorTransaction, type Json } from '../fhir/fhir-support';
@@ -56,7 +58,7 @@ async function download(manifest: Manifest): Promise<Resource[]> {
     for (const line of lines) {
       const resource = JSON.parse(line) as Resource;
       expect(resource.resourceType).toBe(file.type);
-      expect(validateStructure(resource)).toEqual([]);
+      expect(validator.validate(resource).filter((i) => i.severity === 'error' || i.severity === 'fatal')).toEqual([]);
       resources.push(resource);
     }
   }
