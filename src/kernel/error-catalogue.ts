@@ -124,6 +124,18 @@ export const ERRORS = {
   'WARN-LIFECYCLE-AGE': { status: 200, type: 'business-rule', severity: 'warning', en: 'Life-cycle group "{group}" does not fit age {age} at the visit', id: 'Kelompok siklus hidup "{group}" tidak sesuai dengan usia {age} saat kunjungan' },
   'WARN-ITEM-NOT-ELIGIBLE': { status: 200, type: 'business-rule', severity: 'warning', en: 'Item "{code}" is not part of the ILP package for the life-cycle groups of this visit ({groups})', id: 'Item "{code}" bukan bagian dari paket ILP untuk kelompok siklus hidup kunjungan ini ({groups})' },
   'WARN-ITEM-CLUSTER': { status: 200, type: 'business-rule', severity: 'warning', en: 'Item "{code}" is normally delivered by cluster {clusters}, not cluster {cluster}', id: 'Item "{code}" biasanya dilayani klaster {clusters}, bukan klaster {cluster}' },
+  // ── Village monitoring (PWS) ──────────────────────────────────────────────────────────────
+  'PWS-AREA-INVALID': { status: 400, type: 'value', en: 'Parameter area "{area}" is not a Kemendagri code: {detail}', id: 'Parameter area "{area}" bukan kode Kemendagri: {detail}' },
+  'PWS-AREA-REQUIRED': { status: 400, type: 'required', en: 'Parameter area (Kemendagri code of 2, 4, 6 or 10 digits) is required', id: 'Parameter area (kode Kemendagri 2, 4, 6 atau 10 digit) wajib diisi' },
+  'PWS-AREA-FORBIDDEN': { status: 403, type: 'forbidden', en: 'This client may not see area {area}', id: 'Klien ini tidak berwenang melihat wilayah {area}' },
+  'PWS-PARAM-INVALID': { status: 400, type: 'value', en: 'Parameter {name} must be given once, as text', id: 'Parameter {name} harus diberikan sekali, sebagai teks' },
+  'PWS-PERIOD-INVALID': { status: 400, type: 'value', en: 'Parameter period "{period}" must be YYYY-MM or YYYY', id: 'Parameter period "{period}" harus YYYY-MM atau YYYY' },
+  'PWS-INDICATOR-UNKNOWN': { status: 400, type: 'code-invalid', en: 'Unknown indicator "{code}"; see GET /pws/v1/registry', id: 'Indikator "{code}" tidak dikenal; lihat GET /pws/v1/registry' },
+  'PWS-LEVEL-INVALID': { status: 400, type: 'value', en: 'Parameter level must be "village" or absent', id: 'Parameter level harus "village" atau dikosongkan' },
+  'PWS-TARGET-INVALID': { status: 422, type: 'value', en: 'Invalid target: {detail}', id: 'Sasaran tidak valid: {detail}' },
+  'PWS-TARGET-GROUP': { status: 422, type: 'code-invalid', en: 'Unknown target group "{group}" (allowed: {allowed})', id: 'Kelompok sasaran "{group}" tidak dikenal (yang diizinkan: {allowed})' },
+  'PWS-TARGET-CSV': { status: 422, type: 'value', en: 'Target CSV line {line}: {detail}; nothing was loaded', id: 'CSV sasaran baris {line}: {detail}; tidak ada data yang dimuat' },
+  'PWS-MEDIA-TYPE': { status: 415, type: 'not-supported', en: 'Targets are uploaded as text/csv or application/json, not "{type}"', id: 'Sasaran diunggah sebagai text/csv atau application/json, bukan "{type}"' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

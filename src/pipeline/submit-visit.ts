@@ -7,6 +7,7 @@ import type { SubmissionSchemaValidator } from '../intake/schema-validator';
 import type { NormalisedSubmission } from '../intake/submission';
 import { Issue, OperationOutcomeError, issue, toFhirIssue } from '../kernel';
 import { mapSubmission } from '../mapping/map-submission';
+import { contributionsOf } from '../pws/contributions';
 import type { SaveOutcome, SubmissionStore } from '../store/ports';
 
 /** Checks every produced resource against R4 and the ILP profiles before anything is stored. */
@@ -69,6 +70,7 @@ export async function submitVisit(body: unknown, deps: IntakeDeps, store: Submis
     payloadHash: prepared.payloadHash,
     bundle: prepared.bundle,
     warnings: prepared.issues.map(toFhirIssue),
+    contributions: contributionsOf(prepared.sub, prepared.bundle),
   });
   return { saved, warnings: prepared.issues };
 }

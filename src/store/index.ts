@@ -1,2 +1,3 @@
 export * from './ports';
+export * from './pws-ports';
 export { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './open-database';

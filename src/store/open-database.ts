@@ -9,6 +9,7 @@ import { MIGRATIONS } from './migrations';
 import { SqlOutboxStore } from './outbox-store';
 import { loadPGlite, pgliteDriver } from './pglite-pool';
 import type { Database } from './ports';
+import { SqlPwsStore } from './pws-store';
 import { SqlRelayStore } from './relay-store';
 import { SqlResourceStore } from './resource-store';
 import { withConnection } from './sql';
@@ -106,6 +107,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly fhir: FhirStores;
   readonly relay: SqlRelayStore;
   readonly credentials: SqlCredentialStore;
+  readonly pws: SqlPwsStore;
   private closed = false;
 
   constructor(
@@ -120,6 +122,7 @@ class SqlDatabase implements GatewayDatabase {
     this.fhir = createFhirStores(ds);
     this.relay = new SqlRelayStore(ds);
     this.credentials = new SqlCredentialStore(ds);
+    this.pws = new SqlPwsStore(ds);
   }
 
   async migrate(): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4';
 import type { FhirStores } from './fhir-ports';
+import type { PwsStore, VisitContributions } from './pws-ports';
 
 /**
  * What the rest of the gateway sees of storage. Implementations live beside this file
@@ -64,6 +65,8 @@ export interface SaveSubmissionInput {
    */
   bundle: Bundle;
   warnings: OperationOutcomeIssue[];
+  /** What the visit contributes to village monitoring (PWS), written in the same transaction. */
+  contributions?: VisitContributions;
 }
 
 export type SaveOutcome =
@@ -213,6 +216,8 @@ export interface Database {
   readonly fhir: FhirStores;
   readonly relay: RelayStore;
   readonly credentials: CredentialStore;
+  /** Village monitoring: contributions and targets (src/store/pws-ports.ts). */
+  readonly pws: PwsStore;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
