@@ -8,6 +8,7 @@ import { createHttpApp } from './api/http-app';
 import { validateRouter } from './api/validate.routes';
 import { setUpAuth } from './auth/setup';
 import { adminRouter } from './api/admin.routes';
+import { measureRouter } from './api/measure.routes';
 import { pwsRouter } from './api/pws.routes';
 import { createMetrics, registerQueueGauges, type Metrics } from './api/metrics';
 import { loadCatalogue } from './catalog';
@@ -59,6 +60,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     mounts: [
       { path: '/fhir', router: validateRouter({ validate: (req) => validateOperation(validator, req) }), json: true },
       { path: '/', router: authRouter(auth), json: false },
+      { path: '/fhir', router: measureRouter({ pws: db.pws, version: VERSION, now: () => Date.now() }), json: false },
       { path: '/fhir', router: fhir, json: true },
       { path: '/pws/v1', router: pwsRouter({ pws: db.pws, bodyLimitBytes: config.bodyLimitBytes }), json: false },
       { path: '/admin/v1', router: adminRouter({ relayStore: db.relay, credentials: db.credentials, relay, vault, adminToken: config.relay.adminToken }), json: true },

@@ -135,6 +135,7 @@ export const ERRORS = {
   'PWS-TARGET-INVALID': { status: 422, type: 'value', en: 'Invalid target: {detail}', id: 'Sasaran tidak valid: {detail}' },
   'PWS-TARGET-GROUP': { status: 422, type: 'code-invalid', en: 'Unknown target group "{group}" (allowed: {allowed})', id: 'Kelompok sasaran "{group}" tidak dikenal (yang diizinkan: {allowed})' },
   'PWS-TARGET-CSV': { status: 422, type: 'value', en: 'Target CSV line {line}: {detail}; nothing was loaded', id: 'CSV sasaran baris {line}: {detail}; tidak ada data yang dimuat' },
+  'PWS-MEASURE-PERIOD': { status: 400, type: 'value', en: 'periodStart {start} and periodEnd {end} must be dates in one calendar year, start before end', id: 'periodStart {start} dan periodEnd {end} harus tanggal dalam satu tahun kalender, awal sebelum akhir' },
   'PWS-MEDIA-TYPE': { status: 415, type: 'not-supported', en: 'Targets are uploaded as text/csv or application/json, not "{type}"', id: 'Sasaran diunggah sebagai text/csv atau application/json, bukan "{type}"' },
 } satisfies Record<string, ErrorDefinition>;
 

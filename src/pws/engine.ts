@@ -49,35 +49,12 @@ function queryOf(p: Population, period: Period): PopulationQuery {
 
 type Counts = { total: number; byVillage: Map<string, number> };
 
-/**
- * Runs each distinct population query once per evaluation (several indicators share a
- * denominator, e.g. D of SKDN), a few at a time so PostgreSQL's pool is used without flooding it.
- */
-class CountCache {
-  private readonly cache = new Map<string, Promise<Counts>>();
-  constructor(private readonly store: PwsStore, private readonly scope: PwsScope) {}
-  get(q: PopulationQuery): Promise<Counts> {
-    const key = JSON.stringify(q);
-    let hit = this.cache.get(key);
-    if (!hit) {
-      hit = this.store.count(this.scope, q);
-      this.cache.set(key, hit);
-    }
-    return hit;
-  }
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  });
-  await Promise.all(workers);
-  return out;
+/** Each distinct population once (several indicators share a denominator, e.g. D of SKDN), all in one store call. */
+async function countAll(store: PwsStore, scope: PwsScope, queries: readonly PopulationQuery[]): Promise<(q: PopulationQuery) => Counts> {
+  const keys = [...new Set(queries.map((q) => JSON.stringify(q)))];
+  const counts = await store.countMany(scope, keys.map((k) => JSON.parse(k) as PopulationQuery));
+  const byKey = new Map(keys.map((k, i) => [k, counts[i]!]));
+  return (q) => byKey.get(JSON.stringify(q))!;
 }
 
 interface Pieces {
@@ -111,25 +88,29 @@ function resultOf(rule: IndicatorRule, period: Period, targets: Map<string, Coun
  * measured" denominators are counted in the same period as the numerator.
  */
 export async function evaluate(store: PwsStore, scope: PwsScope, period: Period, rules: readonly IndicatorRule[] = INDICATOR_RULES): Promise<Evaluation> {
-  const counts = new CountCache(store, scope);
   const ytd = period.month !== undefined ? yearToDate(period) : undefined;
-  const groups = [...new Set(rules.flatMap((r) => ('target' in r.denominator ? [r.denominator.target] : [])))];
-  const targetsP = store.targets(scope, period.year, groups);
-  const pieces = await mapLimited(rules, 4, async (rule): Promise<Pieces> => {
+  const plans = rules.map((rule) => {
     const den = 'target' in rule.denominator ? undefined : rule.denominator;
-    const [num, denC, ytdNum, ytdDen] = await Promise.all([
-      counts.get(queryOf(rule.numerator, period)),
-      den ? counts.get(queryOf(den, period)) : undefined,
-      ytd ? counts.get(queryOf(rule.numerator, ytd)) : undefined,
-      ytd && den ? counts.get(queryOf(den, ytd)) : undefined,
-    ]);
-    return { num, den: denC, ...(ytdNum ? { ytdNum } : {}), ...(ytdDen ? { ytdDen } : {}) };
+    return {
+      num: queryOf(rule.numerator, period),
+      den: den ? queryOf(den, period) : undefined,
+      ytdNum: ytd ? queryOf(rule.numerator, ytd) : undefined,
+      ytdDen: ytd && den ? queryOf(den, ytd) : undefined,
+    };
   });
-  const targets = await targetsP;
+  const groups = [...new Set(rules.flatMap((r) => ('target' in r.denominator ? [r.denominator.target] : [])))];
+  const all = plans.flatMap((p) => [p.num, p.den, p.ytdNum, p.ytdDen].filter((q): q is PopulationQuery => q !== undefined));
+  const [count, targets] = await Promise.all([countAll(store, scope, all), store.targets(scope, period.year, groups)]);
+  const pieces: Pieces[] = plans.map((p) => ({
+    num: count(p.num),
+    den: p.den ? count(p.den) : undefined,
+    ...(p.ytdNum ? { ytdNum: count(p.ytdNum) } : {}),
+    ...(p.ytdDen ? { ytdDen: count(p.ytdDen) } : {}),
+  }));
   const villages = new Set<string>();
   for (const p of pieces) for (const c of [p.num, p.den, p.ytdNum, p.ytdDen]) c?.byVillage.forEach((_n, v) => villages.add(v));
   for (const t of targets.values()) t.byVillage.forEach((_n, v) => villages.add(v));
   const byVillage = new Map<string, IndicatorResult[]>();
-  for (const v of [...villages].sort()) byVillage.set(v, rules.map((r, i) => resultOf(r, period, targets, pieces[i] as Pieces, v)));
-  return { total: rules.map((r, i) => resultOf(r, period, targets, pieces[i] as Pieces)), byVillage };
+  for (const v of [...villages].sort()) byVillage.set(v, rules.map((r, i) => resultOf(r, period, targets, pieces[i]!, v)));
+  return { total: rules.map((r, i) => resultOf(r, period, targets, pieces[i]!)), byVillage };
 }

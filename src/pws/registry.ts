@@ -12,7 +12,8 @@
 /** Sasaran groups a district enters per village and year (PUT /pws/v1/targets/{village}/{year}). */
 export const TARGET_GROUPS = [
   'penduduk', 'ibu-hamil', 'ibu-bersalin', 'bayi', 'baduta', 'balita', 'usia-pendidikan-dasar', 'remaja-putri',
-  'usia-15-59', 'usia-15-plus', 'lansia', 'penderita-hipertensi', 'penderita-dm', 'terduga-tbc',
+  'usia-15-59', 'usia-15-plus', 'lansia', 'anak-prasekolah', 'usia-10-plus', 'usia-40-plus',
+  'penderita-hipertensi', 'penderita-dm', 'terduga-tbc',
 ] as const;
 export type TargetGroup = (typeof TARGET_GROUPS)[number];
 
@@ -244,6 +245,21 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     source: 'KMK HK.01.07/MENKES/2015/2023 BAB X §2 (remaja putri kelas 7 dan 10)',
     notCaptured: 'The school grade (kelas 7 and 10) is not captured; girls aged 12–18 count.',
   },
+  {
+    code: 'PWS-K2-TUMBANG', kind: 'PWS', cluster: 2, period: 'year',
+    name: t('Development screening (KPSP)', 'Skrining perkembangan (KPSP)'),
+    numerator: { requires: [any('item:kpsp-result')], age: { unit: 'months', max: 72 }, text: t('Children 0–71 months with a KPSP result', 'Anak 0–71 bulan dengan hasil KPSP') },
+    denominator: { target: 'balita', text: t('Sasaran balita', 'Sasaran balita') },
+    source: 'Pedoman SDIDTK (Kemenkes 2022); KMK HK.01.07/MENKES/2015/2023 BAB X §2',
+    notCaptured: 'Preschool children (60–71 months) have no separate target yet: the balita target is the denominator.',
+  },
+  {
+    code: 'PWS-K2-TUMBANG-ABNORMAL', kind: 'PWS', cluster: 2, period: 'year',
+    name: t('Development result doubtful or deviating', 'Hasil perkembangan meragukan atau penyimpangan'),
+    numerator: { requires: [any(...bands('kpsp-result', 'perkembangan-meragukan', 'perkembangan-penyimpangan'))], age: { unit: 'months', max: 72 }, text: t('Children whose KPSP is meragukan or penyimpangan', 'Anak dengan KPSP meragukan atau penyimpangan') },
+    denominator: { requires: [any('item:kpsp-result')], age: { unit: 'months', max: 72 }, text: t('Children with a KPSP result', 'Anak dengan hasil KPSP') },
+    source: 'Pedoman SDIDTK (Kemenkes 2022)',
+  },
   // ── Klaster 3: adults and elderly ──────────────────────────────────────────────────────────
   {
     code: 'PWS-K3-PTM-SCREENED', kind: 'PWS', cluster: 3, period: 'month', programTarget: 100,
@@ -286,6 +302,28 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any(...VISION)], age: FROM_15, text: t('Residents ≥ 15 years with visual acuity measured', 'Penduduk ≥ 15 tahun yang diperiksa tajam penglihatan') },
     denominator: { target: 'usia-15-plus', text: t('Sasaran usia ≥ 15 tahun', 'Sasaran usia ≥ 15 tahun') },
     source: PTM,
+  },
+  {
+    code: 'PWS-K3-PPOK-SCREENED', kind: 'PWS', cluster: 3, period: 'year',
+    name: t('COPD risk screening (PUMA)', 'Skrining PPOK (PUMA)'),
+    numerator: { requires: [any('item:puma-score')], age: { unit: 'years', min: 40 }, text: t('Residents ≥ 40 years with a PUMA score', 'Penduduk ≥ 40 tahun dengan skor PUMA') },
+    denominator: { target: 'usia-40-plus', text: t('Sasaran usia ≥ 40 tahun', 'Sasaran usia ≥ 40 tahun') },
+    source: `${PTM}; PUMA (KMK Formulir 5)`,
+  },
+  {
+    code: 'PWS-K3-MEROKOK', kind: 'PWS', cluster: 3, period: 'year',
+    name: t('Current smokers among those asked', 'Perokok aktif di antara yang ditanya'),
+    numerator: { requires: [any(...bands('smoking-status', 'perokok-aktif'))], age: { unit: 'years', min: 10 }, text: t('Residents ≥ 10 years who smoke', 'Penduduk ≥ 10 tahun yang merokok') },
+    denominator: { requires: [any('item:smoking-status')], age: { unit: 'years', min: 10 }, text: t('Residents ≥ 10 years with a smoking status recorded', 'Penduduk ≥ 10 tahun dengan status merokok tercatat') },
+    source: PTM,
+    notCaptured: 'Counselling of smokers (UBM) is not captured.',
+  },
+  {
+    code: 'PWS-K3-LANSIA-SCREENED', kind: 'PWS', cluster: 3, period: 'year',
+    name: t('Geriatric screening (ADL)', 'Skrining lansia (AKS)'),
+    numerator: { requires: [any('item:adl-score')], age: { unit: 'years', min: 60 }, text: t('Residents ≥ 60 years with an ADL (AKS) result', 'Penduduk ≥ 60 tahun dengan hasil AKS') },
+    denominator: { target: 'lansia', text: t('Sasaran lansia', 'Sasaran lansia') },
+    source: `${PTM}; ADL Barthel 0–20 (KMK Formulir 6)`,
   },
   // ── Klaster 4: communicable disease ────────────────────────────────────────────────────────
   {

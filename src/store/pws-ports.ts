@@ -64,8 +64,8 @@ export interface TargetRow {
 }
 
 export interface PwsStore {
-  /** Distinct people in the scope meeting the population, in total and per village of residence. */
-  count(scope: PwsScope, q: PopulationQuery): Promise<{ total: number; byVillage: Map<string, number> }>;
+  /** For each population: distinct people in the scope meeting it, in total and per village of residence. */
+  countMany(scope: PwsScope, qs: readonly PopulationQuery[]): Promise<{ total: number; byVillage: Map<string, number> }[]>;
   /** Sums of the targets of the villages under the scope's area, per group: in total and per village. */
   targets(scope: PwsScope, year: number, groups: readonly string[]): Promise<Map<string, { total: number; byVillage: Map<string, number> }>>;
   /** Replaces the given (village, year, group) targets in one transaction: all rows or none. */

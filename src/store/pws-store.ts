@@ -5,6 +5,9 @@ import { inTransaction, json, withConnection, type Sql } from './sql';
 /** Upper bound of a Kemendagri code prefix range: codes are digits, and '~' sorts after them in the C collation. */
 const upper = (prefix: string): string => `${prefix}~`;
 
+/** Statements an indicator query runs at once: enough to use both cores, few enough to leave the pool to intake. */
+const COUNT_CONNECTIONS = 3;
+
 const AGE_COLUMN = { days: 'age_days', months: 'age_months', years: 'age_years' } as const;
 
 /** Collects positional parameters while a WHERE clause is built. */
@@ -27,9 +30,9 @@ function scopeConditions(scope: PwsScope, p: Params): string[] {
   return where;
 }
 
-function populationConditions(q: PopulationQuery, p: Params): string[] {
-  const facts = [...new Set(q.requirements.flatMap((r) => r.facts))];
-  const where = [`fact = ANY(${p.add(facts)}::text[])`, `local_date >= ${p.add(q.lookbackFrom)}::date`, `local_date < ${p.add(q.to)}::date`];
+/** Conditions of one population other than its facts and dates (age, sex, pregnancy). */
+function personConditions(q: PopulationQuery, p: Params): string[] {
+  const where: string[] = [];
   if (q.age?.min !== undefined) where.push(`${AGE_COLUMN[q.age.unit]} >= ${p.add(q.age.min)}`);
   if (q.age?.max !== undefined) where.push(`${AGE_COLUMN[q.age.unit]} < ${p.add(q.age.max)}`);
   if (q.sex) where.push(`sex = ${p.add(q.sex)}`);
@@ -37,20 +40,38 @@ function populationConditions(q: PopulationQuery, p: Params): string[] {
   return where;
 }
 
+function populationConditions(q: PopulationQuery, p: Params): string[] {
+  const facts = [...new Set(q.requirements.flatMap((r) => r.facts))];
+  return [`fact = ANY(${p.add(facts)}::text[])`, `local_date >= ${p.add(q.lookbackFrom)}::date`, `local_date < ${p.add(q.to)}::date`, ...personConditions(q, p)];
+}
+
 /** A single "any of these facts in the period" needs no grouping per person: the common, fast case. */
-function isSimple(q: PopulationQuery): boolean {
+export function isSimple(q: PopulationQuery): boolean {
   return q.requirements.length === 1 && (q.requirements[0]?.minDates ?? 1) <= 1 && q.lookbackFrom === q.from;
 }
 
+/**
+ * Every simple population of one period in ONE scan: each is a `count(DISTINCT person_key)
+ * FILTER (…)` column over the rows of all their facts in the area and period. A village month
+ * is then one statement instead of one per indicator.
+ */
+export function countSimpleSql(scope: PwsScope, qs: readonly PopulationQuery[]): { text: string; values: unknown[] } {
+  const [first] = qs;
+  if (!first || !qs.every((q) => isSimple(q) && q.from === first.from && q.to === first.to)) throw new Error('countSimpleSql takes simple populations of one period');
+  const p = new Params();
+  const facts = [...new Set(qs.flatMap((q) => q.requirements.flatMap((r) => r.facts)))];
+  const where = [...scopeConditions(scope, p), `fact = ANY(${p.add(facts)}::text[])`, `local_date >= ${p.add(first.from)}::date`, `local_date < ${p.add(first.to)}::date`];
+  const columns = qs.map((q, i) => {
+    const conditions = [`fact = ANY(${p.add(q.requirements[0]!.facts)}::text[])`, ...personConditions(q, p)];
+    return `count(DISTINCT person_key) FILTER (WHERE ${conditions.join(' AND ')})::int AS q${i}`;
+  });
+  return { text: `SELECT village_code, ${columns.join(', ')} FROM pws_contribution WHERE ${where.join(' AND ')} GROUP BY ROLLUP (village_code)`, values: p.values };
+}
+
+/** A population with several requirements, repeated dates or a look-back: grouped per person. */
 export function countSql(scope: PwsScope, q: PopulationQuery): { text: string; values: unknown[] } {
   const p = new Params();
   const where = [...scopeConditions(scope, p), ...populationConditions(q, p)].join(' AND ');
-  if (isSimple(q)) {
-    return {
-      text: `SELECT village_code, count(DISTINCT person_key)::int AS n FROM pws_contribution WHERE ${where} GROUP BY ROLLUP (village_code)`,
-      values: p.values,
-    };
-  }
   // Every requirement met within [lookbackFrom, to); counted where the person had a matching fact inside the period.
   const from = p.add(q.from);
   const having = q.requirements.map((r) => `count(DISTINCT local_date) FILTER (WHERE fact = ANY(${p.add(r.facts)}::text[])) >= ${p.add(r.minDates)}`);
@@ -63,19 +84,52 @@ export function countSql(scope: PwsScope, q: PopulationQuery): { text: string; v
   };
 }
 
+type Counts = { total: number; byVillage: Map<string, number> };
+
+/** ROLLUP rows: one per village, and the grand total (village NULL) counted distinct across villages. */
+function countsOf(rows: readonly Record<string, string | number | null>[], column: string): Counts {
+  const byVillage = new Map<string, number>();
+  let total = 0;
+  for (const r of rows) {
+    const n = Number(r[column] ?? 0);
+    if (r.village_code === null) total = n;
+    else if (n > 0) byVillage.set(String(r.village_code), n);
+  }
+  return { total, byVillage };
+}
+
 export class SqlPwsStore implements PwsStore {
   constructor(private readonly ds: DataSource) {}
 
-  async count(scope: PwsScope, q: PopulationQuery): Promise<{ total: number; byVillage: Map<string, number> }> {
-    const { text, values } = countSql(scope, q);
-    const rows = await withConnection(this.ds, (sql) => sql.rows<{ village_code: string | null; n: number }>(text, values));
-    const byVillage = new Map<string, number>();
-    let total = 0;
-    for (const r of rows) {
-      if (r.village_code === null) total = Number(r.n);
-      else byVillage.set(r.village_code, Number(r.n));
-    }
-    return { total, byVillage };
+  /**
+   * Small areas (a kecamatan or a village: a few thousand rows a year) are one scan for all
+   * simple populations of a period; larger areas read each population through its own index
+   * range, a few statements at a time, which beats one scan sorting every distinct count at once.
+   */
+  async countMany(scope: PwsScope, qs: readonly PopulationQuery[]): Promise<Counts[]> {
+    const out = new Array<Counts>(qs.length);
+    const jobs: { indexes: number[]; sql: { text: string; values: unknown[] }; column: (i: number) => string }[] = [];
+    const combine = scope.areaPrefix.length >= 6;
+    const periods = new Map<string, number[]>();
+    qs.forEach((q, i) => {
+      if (isSimple(q) && combine) {
+        const key = `${q.from}|${q.to}`;
+        periods.set(key, [...(periods.get(key) ?? []), i]);
+      } else {
+        jobs.push({ indexes: [i], sql: isSimple(q) ? countSimpleSql(scope, [q]) : countSql(scope, q), column: () => (isSimple(q) ? 'q0' : 'n') });
+      }
+    });
+    for (const indexes of periods.values()) jobs.push({ indexes, sql: countSimpleSql(scope, indexes.map((i) => qs[i]!)), column: (col) => `q${col}` });
+    let next = 0;
+    const worker = () => withConnection(this.ds, async (sql) => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        const rows = await sql.rows<Record<string, string | number | null>>(job.sql.text, job.sql.values);
+        job.indexes.forEach((qi, col) => { out[qi] = countsOf(rows, job.column(col)); });
+      }
+    });
+    await Promise.all(Array.from({ length: Math.min(COUNT_CONNECTIONS, jobs.length) }, worker));
+    return out;
   }
 
   async targets(scope: PwsScope, year: number, groups: readonly string[]): Promise<Map<string, { total: number; byVillage: Map<string, number> }>> {

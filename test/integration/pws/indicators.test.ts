@@ -1,6 +1,7 @@
 import { example, uniqueId, type Json } from '../../support/submissions';
 import { startGateway, type TestGateway } from '../../support/gateway';
 import { testDbKind } from '../../support/database';
+import { createIlpValidator } from '../../../src/validation/ilp/ilp-validator';
 
 /**
  * Village monitoring from hand-made visits. Every expected figure below was counted by hand from
@@ -167,6 +168,27 @@ describe(`PWS indicators from hand-made visits (${testDbKind()})`, () => {
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe('area,period,code,name,numerator,denominator,value,ytd_numerator,ytd_denominator,ytd_value,target_line,target_missing');
     expect(lines).toContain(`${V1},2026-03,PWS-K3-HT,Tekanan darah tinggi ditemukan,2,4,50,2,4,50,,`);
+  });
+
+  test('FHIR: a Measure per indicator and $evaluate-measure answers a summary MeasureReport with the same figures', async () => {
+    const measure = (await (await fetch(`${gw.url}/fhir/Measure/PWS-K3-HT`)).json()) as Json;
+    expect(measure).toMatchObject({ resourceType: 'Measure', id: 'PWS-K3-HT', status: 'active', scoring: { coding: [{ code: 'proportion' }] } });
+    expect(measure.group[0].population.map((p: Json) => p.code.coding[0].code)).toEqual(['numerator', 'denominator']);
+    const res = await fetch(`${gw.url}/fhir/Measure/PWS-K3-HT/$evaluate-measure?periodStart=2026-03-01&periodEnd=2026-03-31&area=${V1}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/fhir+json');
+    const report = (await res.json()) as Json;
+    expect(report).toMatchObject({ resourceType: 'MeasureReport', type: 'summary', status: 'complete', period: { start: '2026-03-01', end: '2026-03-31' } });
+    const counts = Object.fromEntries(report.group[0].population.map((p: Json) => [p.code.coding[0].code, p.count]));
+    expect(counts).toEqual({ numerator: 2, denominator: 4 });
+    expect(report.group[0].measureScore.value).toBe(50);
+    for (const resource of [measure, report]) {
+      const issues = createIlpValidator().validate(resource as never).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+      expect(issues).toEqual([]);
+    }
+    const bad = await fetch(`${gw.url}/fhir/Measure/PWS-K3-HT/$evaluate-measure?periodStart=2026-03-01&periodEnd=2027-01-31&area=35`);
+    expect(bad.status).toBe(400);
+    expect((await fetch(`${gw.url}/fhir/Measure/NOPE`)).status).toBe(404);
   });
 
   test('a late-arriving visit and a changed visit move the counts; nothing is counted twice', async () => {
