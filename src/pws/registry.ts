@@ -191,7 +191,7 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
   {
     code: 'PWS-K2-GIZI-ND', kind: 'PWS', cluster: 2, period: 'month',
     name: t('Weighed under-fives gaining weight (N/D)', 'Balita naik berat badannya (N/D)'),
-    numerator: { requires: [any('value:weight-gain:N')], age: UNDER_FIVE, text: t('Under-fives whose weight gain reached the KBM (N)', 'Balita dengan kenaikan berat badan sesuai KBM (N)') },
+    numerator: { requires: [any(...bands('weight-gain', 'naik'))], age: UNDER_FIVE, text: t('Under-fives whose weight gain reached the KBM (N)', 'Balita dengan kenaikan berat badan sesuai KBM (N)') },
     denominator: { ...WEIGHED, text: t('Under-fives weighed (D)', 'Balita ditimbang (D)') },
     source: `${SKDN}; KBM per Permenkes 2/2020`,
   },
@@ -259,6 +259,14 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any(...bands('kpsp-result', 'perkembangan-meragukan', 'perkembangan-penyimpangan'))], age: { unit: 'months', max: 72 }, text: t('Children whose KPSP is meragukan or penyimpangan', 'Anak dengan KPSP meragukan atau penyimpangan') },
     denominator: { requires: [any('item:kpsp-result')], age: { unit: 'months', max: 72 }, text: t('Children with a KPSP result', 'Anak dengan hasil KPSP') },
     source: 'Pedoman SDIDTK (Kemenkes 2022)',
+  },
+  {
+    code: 'PWS-K2-REMAJA-TTD', kind: 'PWS', cluster: 2, period: 'year',
+    name: t('Adolescent girls given iron tablets (TTD)', 'Remaja putri mendapat tablet tambah darah (TTD)'),
+    numerator: { requires: [any('item:iron-tablets')], sex: 'female', age: { unit: 'years', min: 12, max: 19 }, text: t('Girls 12–18 years given TTD in the year', 'Remaja putri 12–18 tahun yang mendapat TTD') },
+    denominator: { target: 'remaja-putri', text: t('Sasaran remaja putri', 'Sasaran remaja putri') },
+    source: 'KMK HK.01.07/MENKES/2015/2023 BAB X §2 (remaja putri mengonsumsi TTD)',
+    notCaptured: 'Tablets given are recorded; whether they were taken (konsumsi) is not.',
   },
   // ── Klaster 3: adults and elderly ──────────────────────────────────────────────────────────
   {
@@ -361,12 +369,12 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     code: 'SPM-04', kind: 'SPM', cluster: 2, period: 'year', programTarget: 100,
     name: t('Health services for under-fives', 'Pelayanan kesehatan balita'),
     numerator: {
-      requires: [{ anyOf: ['item:body-weight'], minDates: 8 }, { anyOf: ['item:kpsp-result'], minDates: 2 }], age: { unit: 'months', min: 12, max: 60 },
-      text: t('Children 12–59 months weighed on ≥ 8 days and with ≥ 2 development checks (KPSP) in the year', 'Anak 12–59 bulan ditimbang ≥ 8 kali dan ≥ 2 kali KPSP dalam setahun'),
+      requires: [{ anyOf: ['item:body-weight'], minDates: 8 }, { anyOf: ['item:kpsp-result'], minDates: 2 }, { anyOf: ['item:vitamin-a'], minDates: 2 }], age: { unit: 'months', min: 12, max: 60 },
+      text: t('Children 12–59 months weighed on ≥ 8 days, with ≥ 2 development checks (KPSP) and 2 vitamin A doses in the year', 'Anak 12–59 bulan ditimbang ≥ 8 kali, ≥ 2 kali KPSP dan 2 kali vitamin A dalam setahun'),
     },
     denominator: { target: 'balita', text: t('Sasaran balita', 'Sasaran balita') },
     source: SPM,
-    notCaptured: 'Vitamin A (2×/year) and complete immunisation are not yet part of this count.',
+    notCaptured: 'Complete routine immunisation and MTBS care when sick are not yet part of this count.',
   },
   {
     code: 'SPM-05', kind: 'SPM', cluster: 2, period: 'year', programTarget: 100,
