@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadCatalogue, INDICATORS } from '../../../src/catalog';
 import { ageOn, contributionsOf, localDateOf, personKeyOf } from '../../../src/pws/contributions';
 import { monthsBefore, parseArea, parsePeriod, yearToDate } from '../../../src/pws/query';
 import { INDICATOR_RULES, NOT_COMPUTED, TARGET_GROUPS } from '../../../src/pws/registry';
+import { renderPwsMarkdown } from '../../../src/pws/render-docs';
 import { pwsScope } from '../../../src/pws/scope';
 import { targetsFromCsv, targetsFromJson } from '../../../src/pws/targets';
 import { prepareVisit } from '../../../src/pipeline/submit-visit';
@@ -116,5 +119,11 @@ describe('the registry', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('docs/pws.md', () => {
+  test('is the registry as rendered now (npm run build && npm run docs:pws)', () => {
+    expect(readFileSync(join(__dirname, '..', '..', '..', 'docs', 'pws.md'), 'utf8')).toBe(renderPwsMarkdown());
   });
 });
