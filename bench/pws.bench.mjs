@@ -121,7 +121,7 @@ async function intakeCost(db) {
         const v = visits[next++];
         await db.submissions.saveSubmission({
           organizationId: v.sub.raw.organizationId, submissionId: v.sub.raw.submissionId, payload: v.sub.raw, payloadHash: v.payloadHash,
-          bundle: v.bundle, warnings: [], ...(withContributions ? { contributions: contributionsOf(v.sub, v.bundle) } : {}),
+          bundle: v.bundle, warnings: [], ...(withContributions ? { contributions: contributionsOf(v.bundle, deps.catalogue, { organizationId: v.sub.raw.organizationId, offsetMinutes: v.sub.offsetMinutes }) } : {}),
         });
       }
     }));
@@ -130,7 +130,8 @@ async function intakeCost(db) {
   await run('warm', true);
   const without = await run('a', false);
   const withC = await run('b', true);
-  const rows = contributionsOf(prepared('x')[0].sub, prepared('x')[0].bundle).rows.length;
+  const sample = prepared('x')[0];
+  const rows = contributionsOf(sample.bundle, deps.catalogue, { organizationId: '1', offsetMinutes: sample.sub.offsetMinutes }).rows.length;
   console.log(`intake store (8 in flight): with contributions ${fmt(withC, 0)} visits/s, without ${fmt(without, 0)} visits/s → cost ${fmt((1 - withC / without) * 100)}% (${rows} contribution rows per reference visit)`);
 }
 

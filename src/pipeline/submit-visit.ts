@@ -70,7 +70,7 @@ export async function submitVisit(body: unknown, deps: IntakeDeps, store: Submis
     payloadHash: prepared.payloadHash,
     bundle: prepared.bundle,
     warnings: prepared.issues.map(toFhirIssue),
-    contributions: contributionsOf(prepared.sub, prepared.bundle),
+    contributions: contributionsOf(prepared.bundle, deps.catalogue, { organizationId: prepared.sub.raw.organizationId, offsetMinutes: prepared.sub.offsetMinutes }),
   });
   return { saved, warnings: prepared.issues };
 }

@@ -62,7 +62,7 @@ describe('contributions of a visit', () => {
   });
   test('the reference visit: items, bands, ordinal and life cycle as facts, residence village, age at the visit', () => {
     const prepared = prepareVisit(example(), intakeDeps());
-    const { rows, aliases } = contributionsOf(prepared.sub, prepared.bundle);
+    const { rows, aliases } = contributionsOf(prepared.bundle, intakeDeps().catalogue, { organizationId: '10000005', offsetMinutes: prepared.sub.offsetMinutes });
     expect(aliases).toEqual([]);
     const facts = rows.map((r) => r.fact);
     // Written out by hand from docs/examples/ilp-submission.example.json (BP 142/92 at 24 weeks, Hb 10.4, MUAC 24.5).
@@ -75,6 +75,31 @@ describe('contributions of a visit', () => {
     for (const r of rows) {
       expect(r).toMatchObject({ personKey: 'nik:9271060312000001', villageCode: '3508012001', localDate: '2024-07-29', ageYears: 22, sex: 'female', pregnant: true, organizationId: '10000005' });
     }
+  });
+});
+
+describe('contributions of a FHIR-native visit', () => {
+  test('the same facts as the ILP path; the local date from the residence province\'s time zone when sent in UTC', () => {
+    const deps = intakeDeps();
+    const body = example();
+    body.patient.address.villageCode = '9271061001'; // Papua Barat Daya: WIT, UTC+9
+    body.start = '2024-07-29T23:30:00+09:00';
+    body.end = '2024-07-29T23:50:00+09:00';
+    const prepared = prepareVisit(body, deps);
+    const ilp = contributionsOf(prepared.bundle, deps.catalogue, { organizationId: 'o', offsetMinutes: prepared.sub.offsetMinutes });
+    // The mapped Bundle is in UTC (14:30Z), as a FHIR-native vendor must send it to SATUSEHAT.
+    const fhir = contributionsOf(prepared.bundle, deps.catalogue, { organizationId: 'o' });
+    expect(fhir).toEqual(ilp);
+    expect(new Set(fhir.rows.map((r) => r.localDate))).toEqual(new Set(['2024-07-29']));
+    // The same instant for a resident of Jawa Timur (WIB, UTC+7) is still 29 July locally; at 18:00Z it is the 30th.
+    const java = contributionsOf({ ...prepared.bundle, entry: prepared.bundle.entry!.map((e) => e.resource?.resourceType === 'Encounter' ? { ...e, resource: { ...e.resource, period: { start: '2024-07-29T18:00:00+00:00' } } } : e) }, deps.catalogue, { organizationId: 'o' });
+    expect(java.rows[0]?.localDate).toBe('2024-07-30');
+  });
+  test('a Bundle that cannot be placed (no Patient, or no residence village) contributes nothing', () => {
+    const deps = intakeDeps();
+    const prepared = prepareVisit(example(), deps);
+    const noPatient = { ...prepared.bundle, entry: prepared.bundle.entry!.filter((e) => e.resource?.resourceType !== 'Patient') };
+    expect(contributionsOf(noPatient, deps.catalogue, { organizationId: 'o' })).toEqual({ rows: [], aliases: [] });
   });
 });
 
