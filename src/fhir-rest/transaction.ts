@@ -132,6 +132,17 @@ async function batchEntry(bundle: Bundle, entry: BundleEntry, index: number, iss
   }
 }
 
+/** The entries a batch can store (a malformed one is that entry's own 4xx later), for the ownership pre-check. */
+function writableEntries(bundle: Bundle): TransactionEntry[] {
+  return (bundle.entry ?? []).flatMap((entry, index) => {
+    try {
+      return [toTransactionEntry(entry, index)];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Batch entries are independent (http.html#brules): each is stored or refused on its own, in order. */
 async function batch(bundle: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<Bundle> {
   // Decided for the whole batch before any entry is stored: one entry naming another organisation refuses the batch.
@@ -139,6 +150,7 @@ async function batch(bundle: Bundle, req: FhirRequest, deps: FhirRestDeps): Prom
   const issues = deps.validate(bundle);
   const outside = issues.filter((i) => !/^Bundle\.entry\[\d+\]/.test(i.expression ?? ''));
   if (hasErrors(outside)) throw new OperationOutcomeError(422, outside);
+  await deps.fhir.transactions.assertWritable(organizationId, writableEntries(bundle));
   const entries: BundleEntry[] = [];
   for (const [index, entry] of (bundle.entry ?? []).entries()) entries.push(await batchEntry(bundle, entry, index, issues, organizationId, deps));
   return { resourceType: 'Bundle', type: 'batch-response', entry: entries };

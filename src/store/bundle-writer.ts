@@ -56,7 +56,7 @@ async function residencesOf(sql: Sql, writes: PlannedWrite[], contents: Map<numb
 }
 
 /** Literal `Type/id` references of a resource (after urn:uuid rewriting). */
-function literalReferences(value: unknown, out: Set<string>): void {
+export function literalReferences(value: unknown, out: Set<string>): void {
   if (Array.isArray(value)) {
     for (const v of value) literalReferences(v, out);
     return;
@@ -78,6 +78,11 @@ async function checkReferences(sql: Sql, writes: PlannedWrite[], contents: Map<n
   const refs = new Set<string>();
   for (const w of writes) literalReferences(contents.get(w.index) ?? w.resource, refs);
   for (const w of writes) refs.delete(`${w.resourceType}/${w.id}`);
+  await assertOwned(sql, refs, organizationId);
+}
+
+/** 403 (AUTH-OWNER) when any of `refs` (`Type/id`) is a stored resource of another organisation. */
+export async function assertOwned(sql: Sql, refs: ReadonlySet<string>, organizationId: string): Promise<void> {
   if (refs.size === 0) return;
   const keys = [...refs].map((r) => ({ t: r.slice(0, r.indexOf('/')), i: r.slice(r.indexOf('/') + 1) }));
   const [foreign] = await sql.rows<{ resource_type: string; id: string }>(

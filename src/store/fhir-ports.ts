@@ -54,6 +54,8 @@ export interface TransactionOutcome {
 export interface FhirTransactionStore {
   /** Everything, or nothing (FHIR R4 http.html#trules), with the submission and its outbox row in the same transaction. */
   saveTransaction(input: SaveTransactionInput): Promise<TransactionOutcome>;
+  /** 403 when an entry would overwrite or refer to another organisation's stored resource (checked before a batch stores anything). */
+  assertWritable(organizationId: string, entries: TransactionEntry[]): Promise<void>;
 }
 
 export type ExportStatus = 'accepted' | 'in-progress' | 'completed' | 'failed' | 'cancelled';

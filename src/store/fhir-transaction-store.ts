@@ -6,7 +6,8 @@ import { rewriteReferences } from '../fhir/references';
 import type { EntryResult, FhirTransactionStore, SaveTransactionInput, TransactionEntry, TransactionOutcome } from './fhir-ports';
 import type { ResourceRef } from './ports';
 import { parseEntryRequest } from './entry-request';
-import { inTransactionRetryingRace, type Sql } from './sql';
+import { inTransactionRetryingRace, withConnection, type Sql } from './sql';
+import { assertOwned, literalReferences } from './bundle-writer';
 import { multipleMatches } from './store-errors';
 import { identifierLockKey } from './bundle-plan';
 import { save } from './submission-store';
@@ -24,6 +25,20 @@ export class SqlFhirTransactionStore implements FhirTransactionStore {
 
   async saveTransaction(input: SaveTransactionInput): Promise<TransactionOutcome> {
     return inTransactionRetryingRace(this.ds, (sql) => saveTransaction(sql, input), input.submissionId);
+  }
+
+  /**
+   * A batch is refused whole, before any entry is stored, when one entry would overwrite or refer
+   * to another organisation's resource (docs/decisions/0010). Each write checks again in its own
+   * transaction, so a race in between is still refused.
+   */
+  async assertWritable(organizationId: string, entries: TransactionEntry[]): Promise<void> {
+    const refs = new Set<string>();
+    for (const e of entries) {
+      if (e.kind === 'put' && /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/.test(e.url)) refs.add(e.url);
+      literalReferences(e.resource, refs);
+    }
+    await withConnection(this.ds, (sql) => assertOwned(sql, refs, organizationId));
   }
 }
 
