@@ -26,9 +26,9 @@ const location = (id: string): string => `/ilp/v1/submissions/${id}`;
  * Tenant rule: a client sends and reads visits only for the organisations it is registered for.
  * A body without a usable organizationId is left to the schema, which names the field.
  */
-function assertMayActFor(res: Response, body: unknown): void {
+function assertMayActFor(res: Response, body: unknown, writes: boolean): void {
   const principal = principalOf(res);
-  requireWriter(principal);
+  if (writes) requireWriter(principal);
   const org = (body as { organizationId?: unknown } | null)?.organizationId;
   if (typeof org === 'string' && !mayActFor(principal, org)) fail('AUTH-ORG', { organizationId: org.slice(0, 20) });
 }
@@ -66,7 +66,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   const openApi = buildOpenApi(deps.intake.catalogue, deps.version);
 
   router.post('/encounters', requireJson, async (req, res) => {
-    assertMayActFor(res, req.body);
+    assertMayActFor(res, req.body, true);
     const { saved, warnings } = await submitVisit(req.body, deps.intake, deps.submissions);
     deps.metrics.submissions.inc({ result: saved.kind });
     const s = saved.submission;
@@ -79,7 +79,8 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   });
 
   router.post('/encounters/\\$validate', requireJson, (req, res) => {
-    assertMayActFor(res, req.body);
+    // A dry run stores nothing: the organisation rule applies, the read-only rule of district clients does not.
+    assertMayActFor(res, req.body, false);
     const prepared = prepareVisit(req.body, deps.intake);
     res.status(200).json({ valid: true, outcome: { resourceType: 'OperationOutcome', issue: operationOutcome(prepared.issues).issue }, bundle: prepared.bundle });
   });
