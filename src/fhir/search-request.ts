@@ -229,3 +229,9 @@ export function parseSearch(resourceType: string, query: readonly (readonly [str
   if (control.count === 0) control.summaryCount = true;
   return { resourceType, filters, ...control };
 }
+
+/** Whether a search knows the query key (a result parameter, `_elements` (read by fhir/summary.ts), `_id`, `_lastUpdated` or a search parameter of the type). */
+export function isKnownParameter(resourceType: string, key: string): boolean {
+  const [name = ''] = key.split(':', 1);
+  return CONTROL.has(name) || name === '_elements' || name === '_id' || name === '_lastUpdated' || searchParam(resourceType, name) !== undefined;
+}

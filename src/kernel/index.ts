@@ -2,3 +2,4 @@ export * from './operation-outcome';
 export * from './error-catalogue';
 export * from './result';
 export * from './logger';
+export * from './canonical-json';
