@@ -67,7 +67,8 @@ export function capabilityStatement(version: string, baseUrl: string): Capabilit
     software: { name: 'ILP Gateway', version },
     implementation: { description: 'ILP Gateway FHIR API (stored ILP visits and FHIR Bundles)', url: baseUrl },
     fhirVersion: '4.0.1',
-    format: ['json', 'application/fhir+json'],
+    // Full media types only (BCP-13, the required binding of format); R4's shorthand "json" is not one.
+    format: ['application/fhir+json', 'application/json'],
     rest: [{
       mode: 'server',
       documentation: 'Writes: POST [base] with a transaction or batch Bundle (entries POST, conditional create by ifNoneExist=identifier, ' +

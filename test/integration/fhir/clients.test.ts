@@ -223,3 +223,21 @@ describe(`MedplumClient against the gateway on ${testDbKind()}`, () => {
     await expect(client.get(client.fhirUrl('metadata'), { headers: { Accept: 'application/fhir+xml' } })).rejects.toThrow(/application\/fhir\+json only/);
   });
 });
+
+describe('HTTP details no client library shows', () => {
+  test('405 names the allowed methods in Allow; HEAD is answered wherever GET is', async () => {
+    const put = await fetch(`${base}/Patient/x`, { method: 'PUT', headers: { 'Content-Type': 'application/fhir+json' }, body: '{}' });
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    const validate = await fetch(`${base}/Observation/$validate`);
+    expect([validate.status, validate.headers.get('allow')]).toEqual([405, 'POST']);
+    expect((await fetch(`${base}/metadata`, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  test('every read carries ETag and Last-Modified, also with _summary', async () => {
+    const [patientEntry] = await visit(16);
+    const res = await fetch(`${base}/Patient/${idOf(patientEntry?.response?.location)}?_summary=true`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBe('W/"1"');
+    expect(Date.parse(res.headers.get('last-modified') ?? '')).not.toBeNaN();
+  });
+});
