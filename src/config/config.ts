@@ -1,3 +1,4 @@
+import { deepFreeze } from '../kernel';
 import { numberVar, type Env } from './env';
 import { loadFhirConfig, type FhirConfig } from './fhir-config';
 import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
@@ -131,13 +132,4 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
-}
-
-function deepFreeze<T>(o: T): T {
-  // Typed arrays (the signing key) cannot be frozen; they are never handed out for mutation.
-  if (o && typeof o === 'object' && !ArrayBuffer.isView(o)) {
-    for (const v of Object.values(o)) deepFreeze(v);
-    Object.freeze(o);
-  }
-  return o;
 }

@@ -1,4 +1,5 @@
 import { fail } from '../kernel';
+import { FHIR_ID } from './ids';
 import { searchParam, type SearchParam } from './search-parameters';
 import { dateRange, normaliseString, parseReference } from './search-values';
 
@@ -89,7 +90,7 @@ function parseToken(value: string): TokenValue {
 function parseRef(name: string, value: string, modifierType: string | undefined): { type?: string; id: string } {
   const parsed = parseReference(value);
   if (parsed) return parsed;
-  if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) return modifierType ? { type: modifierType, id: value } : { id: value };
+  if (FHIR_ID.test(value)) return modifierType ? { type: modifierType, id: value } : { id: value };
   return invalid(name, `"${value}" is not a reference (Type/id or id)`);
 }
 

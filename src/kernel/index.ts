@@ -3,3 +3,4 @@ export * from './error-catalogue';
 export * from './result';
 export * from './logger';
 export * from './canonical-json';
+export * from './deep-freeze';

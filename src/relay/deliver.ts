@@ -1,4 +1,5 @@
 import type { Encounter, Patient, Resource } from 'fhir/r4';
+import { FHIR_ID } from '../fhir/ids';
 import type { RelayWork, ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
 import type { CredentialProvider, NationalCredentials } from './credentials';
 import type { NationalDirectory } from './directory';
@@ -33,8 +34,8 @@ async function load(deps: DeliverDeps, s: SubmissionRecord): Promise<LocalResour
   }
   if (out.some((r) => r.resource.resourceType === 'Patient')) return out;
   const subject = (out.find((r) => r.resource.resourceType === 'Encounter')?.resource as Encounter | undefined)?.subject?.reference;
-  const id = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(subject ?? '')?.[1];
-  const patient = id ? await deps.resources.read('Patient', id) : undefined;
+  const id = subject?.startsWith('Patient/') ? subject.slice('Patient/'.length) : undefined;
+  const patient = id && FHIR_ID.test(id) ? await deps.resources.read('Patient', id) : undefined;
   if (patient?.resource) out.push({ ref: `Patient/${patient.id}`, resource: patient.resource });
   return out;
 }

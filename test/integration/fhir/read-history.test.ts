@@ -1,11 +1,11 @@
-import type { Bundle, CapabilityStatement, Observation, Patient } from 'fhir/r4';
+import type { Bundle, CapabilityStatement, Observation } from 'fhir/r4';
 import { example, uniqueId, type Json as Payload } from '../../support/submissions';
 import { Client } from 'pg';
 import { parseSearch } from '../../../src/fhir/search-request';
 import { MIGRATIONS } from '../../../src/store/migrations';
 import { submission, submissionId, visit } from '../../support/bundles';
 import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/database';
-import { getJson, postJson, regionAddress, searchIds, startFhirGateway, vendorTransaction } from './fhir-support';
+import { getJson, postJson, searchIds, startFhirGateway, vendorTransaction } from './fhir-support';
 
 /** read, vread, _history (http.html#read, #vread, #history), deletions, re-indexing, and the CapabilityStatement. */
 let gw: Awaited<ReturnType<typeof startFhirGateway>>;
