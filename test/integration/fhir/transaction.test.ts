@@ -117,13 +117,14 @@ describe(`transactions on ${testDbKind()}`, () => {
     expect(await count(`Patient?identifier=${nik}`)).toBe(1);
   });
 
-  test('the organisation comes from Encounter.serviceProvider or X-Organization-Id, else 422', async () => {
-    const bundle = vendorTransaction({ nik: '3174010101900606', village: '3174061003' });
-    delete (bundle.entry?.[1]?.resource as Encounter).serviceProvider;
-    const refused = await postJson(base, bundle);
-    expect(refused.status).toBe(422);
-    expect(JSON.stringify(refused.body)).toContain('FHIR-ORGANIZATION-MISSING');
+  test('the organisation is the Encounter\'s serviceProvider (X-Organization-Id is only a fallback); without one, 422', async () => {
+    const bundle = vendorTransaction({ nik: '3174010101900606', village: '3174061003', identifier: 'ORG-0606' });
     expect((await postJson(base, bundle, { 'X-Organization-Id': '10000077' })).status).toBe(200);
+    expect(await gw.db.submissions.findSubmission('10000005', 'fhir:https://simpus.example/bundle|ORG-0606')).toBeDefined();
+    expect(await gw.db.submissions.findSubmission('10000077', 'fhir:https://simpus.example/bundle|ORG-0606')).toBeUndefined();
+    const without = vendorTransaction({ nik: '3174010101900626', village: '3174061003' });
+    delete (without.entry?.[1]?.resource as Encounter).serviceProvider;
+    expect((await postJson(base, without)).status).toBe(422);
   });
 
   test('a transaction with nothing to relay (a Patient or a Group alone) is refused at intake with 422, nothing queued', async () => {
