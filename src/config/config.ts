@@ -1,3 +1,5 @@
+import { deepFreeze } from '../kernel';
+import { numberVar, type Env } from './env';
 import { loadFhirConfig, type FhirConfig } from './fhir-config';
 import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
 
@@ -47,20 +49,11 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-function intVar(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-    return fallback;
-  }
-  return n;
-}
+const intVar = numberVar;
 
 function urlVar(env: Env, name: string, protocols: string[], problems: string[]): string | undefined {
   const raw = env[name];
@@ -139,13 +132,4 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
-}
-
-function deepFreeze<T>(o: T): T {
-  // Typed arrays (the signing key) cannot be frozen; they are never handed out for mutation.
-  if (o && typeof o === 'object' && !ArrayBuffer.isView(o)) {
-    for (const v of Object.values(o)) deepFreeze(v);
-    Object.freeze(o);
-  }
-  return o;
 }

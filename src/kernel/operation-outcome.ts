@@ -63,6 +63,8 @@ export class OperationOutcomeError extends Error {
   constructor(
     readonly status: number,
     readonly issues: readonly Issue[],
+    /** Response headers the status needs (Allow on 405, Retry-After on 429, RFC 9110 §15.5.6, RFC 6585 §4). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(issues.map((i) => i.message.en).join('; '));
     this.name = 'OperationOutcomeError';
