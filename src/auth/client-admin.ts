@@ -39,9 +39,12 @@ const validate = new Ajv({ allErrors: true }).compile<ClientInput>(schema);
 
 /** Every problem with a client description, or the checked value. */
 export function checkClientInput(input: unknown): { ok: true; client: ClientInput } | { ok: false; problems: string[] } {
-  if (!validate(input)) return { ok: false, problems: (validate.errors ?? []).map((e) => `${e.instancePath || '(client)'} ${e.message ?? ''}`.trim()) };
+  // Every problem at once, the schema's and the scope check's, so one correction pass suffices.
+  const scopes = (input as { scopes?: unknown } | null)?.scopes;
+  const unknownScopes = Array.isArray(scopes) ? scopes.filter((s) => typeof s === 'string' && !isKnownScope(s)).map((s) => `unknown scope ${String(s)}`) : [];
+  if (!validate(input)) return { ok: false, problems: [...(validate.errors ?? []).map((e) => `${e.instancePath || '(client)'} ${e.message ?? ''}`.trim()), ...unknownScopes] };
   const problems = [
-    ...input.scopes.filter((s) => !isKnownScope(s)).map((s) => `unknown scope ${s}`),
+    ...unknownScopes,
     ...(input.jwksUri ? jwksUriProblems(input.jwksUri) : []),
     ...(input.jwks && input.jwksUri ? ['give jwks or jwksUri, not both'] : []),
     ...(input.jwks?.keys.some((k) => 'd' in k || 'k' in k) ? ['jwks must hold public keys only'] : []),
