@@ -20,7 +20,7 @@ beforeAll(async () => {
   if (!created.ok || !created.secret) throw new Error('fixture client not created');
   secret = created.secret;
   await createClient(db.clients, { clientId: 'simpus-b', organizations: ['10000006'], scopes: ['ilp/submission.read'] });
-}, 60_000);
+}, 120_000);
 afterAll(async () => { await db?.drop(); });
 
 /**

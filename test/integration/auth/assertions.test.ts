@@ -50,7 +50,7 @@ beforeAll(async () => {
   await db.clients.create({ clientId: 'pusdatin', jwks: { keys: [es.jwk, rsa.jwk] }, organizations: ['*'], scopes: ['system/*.read'] });
   await db.clients.create({ clientId: 'remote', jwksUri: jwksUrl, organizations: ['*'], scopes: ['system/*.read'] });
   gw = await gatewayOn(db, ENV);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await gw?.stop();

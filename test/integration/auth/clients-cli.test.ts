@@ -24,7 +24,7 @@ beforeAll(async () => {
   } else {
     env = { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'ilp-cli-')), 'data') };
   }
-}, 60_000);
+}, 120_000);
 afterAll(async () => { await db?.drop(); });
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -33,7 +33,7 @@ beforeAll(async () => {
   const t = await token('ops', ops.secret);
   expect(t.status).toBe(200);
   adminToken = t.body.access_token as string;
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await gw?.stop();
   await db?.drop();
