@@ -15,9 +15,13 @@ export interface ApiClient {
   jwksUri?: string;
   /** SATUSEHAT organisation ids this client may send or read visits for; `*` = all. */
   organizations: string[];
-  /** Kemendagri code prefixes (2/4/6/10 digits) of the patients it may see; absent = no region restriction. */
-  regions?: string[];
   scopes: string[];
+  /**
+   * District data teams: Kemendagri code prefixes (2-digit province, 4-digit kabupaten/kota,
+   * 6-digit kecamatan, 10-digit desa) of where the patients it may see live. Absent = no region
+   * restriction (docs/decisions/0010).
+   */
+  regions?: string[];
 }
 
 /** Kemendagri area codes: province (2), kabupaten/kota (4), kecamatan (6), desa/kelurahan (10 digits). */
@@ -38,8 +42,8 @@ const schema = {
       jwks: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', minItems: 1, items: { type: 'object' } } } },
       jwksUri: { type: 'string', maxLength: 2000 },
       organizations: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(\\*|\\d{6,12})$' } },
-      regions: { type: 'array', minItems: 1, items: { type: 'string', pattern: REGION_PATTERN } },
       scopes: { type: 'array', minItems: 1, items: { type: 'string' } },
+      regions: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', pattern: '^(\\d{2}|\\d{4}|\\d{6}|\\d{10})$' } },
     },
   },
 };

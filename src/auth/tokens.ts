@@ -5,9 +5,13 @@ import type { ApiClient } from './clients';
 /** What a verified access token says about its bearer. */
 export interface Principal {
   clientId: string;
+  /** SATUSEHAT organisation ids the client acts for; `*` = all. */
   organizations: string[];
   scopes: string[];
-  /** Kemendagri code prefixes (2/4/6/10 digits); absent = no region restriction. */
+  /**
+   * Kemendagri code prefixes (2/4/6/10 digits) of the patients' residence the client may see;
+   * absent = no region restriction (docs/decisions/0010).
+   */
   regions?: string[];
 }
 
@@ -28,12 +32,13 @@ export function keyId(key: Uint8Array): string {
 }
 
 function principalOf(payload: Record<string, unknown>): Principal | undefined {
-  const { sub, scope, org, regions } = payload;
+  const { sub, scope, org, reg } = payload;
   if (typeof sub !== 'string' || typeof scope !== 'string' || !Array.isArray(org)) return undefined;
-  if (regions !== undefined && !Array.isArray(regions)) return undefined;
+  // A `reg` claim that is present but not a list would widen access if ignored: refuse the token.
+  if (reg !== undefined && !Array.isArray(reg)) return undefined;
   return {
     clientId: sub, scopes: scope.split(' ').filter(Boolean), organizations: org.map(String),
-    ...(Array.isArray(regions) ? { regions: regions.map(String) } : {}),
+    ...(Array.isArray(reg) ? { regions: reg.map(String) } : {}),
   };
 }
 
@@ -49,7 +54,7 @@ export function createTokenSigner(current: Uint8Array, ttlSeconds: number, now: 
   return {
     async issue(client, scopes) {
       const iat = Math.floor(now() / 1000);
-      const claims = { scope: scopes.join(' '), org: client.organizations, ...(client.regions ? { regions: client.regions } : {}) };
+      const claims = { scope: scopes.join(' '), org: client.organizations, ...(client.regions ? { reg: client.regions } : {}) };
       const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: currentKid })
         .setIssuer(ISSUER)
