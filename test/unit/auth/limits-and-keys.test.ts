@@ -80,3 +80,27 @@ test('the scrypt pool answers busy instead of queueing without bound', async () 
   expect(results.slice(0, 2)).toEqual(['mismatch', 'match']);
   expect(results.slice(2)).toEqual(['busy', 'busy']);
 });
+
+test('the client directory caches status for its TTL and knows which ids it found', async () => {
+  let now = 0;
+  let status: 'active' | 'revoked' | undefined = 'active';
+  let lookups = 0;
+  const { createClientDirectory } = await import('../../../src/auth/client-directory');
+  const dir = createClientDirectory({
+    get: async (id) => (status && id === 'simpus-a' ? { ...client, status, source: 'api', createdAt: '', updatedAt: '' } : undefined),
+    status: async (id) => { lookups += 1; return id === 'simpus-a' ? status : undefined; },
+  }, 5, () => now);
+  expect(dir.isKnown('simpus-a')).toBe(false);
+  expect(await dir.isActive('simpus-a')).toBe(true);
+  status = 'revoked';
+  expect(await dir.isActive('simpus-a')).toBe(true); // cached
+  now += 5001;
+  expect(await dir.isActive('simpus-a')).toBe(false);
+  expect(lookups).toBe(2);
+  expect(await dir.findActive('simpus-a')).toBeUndefined();
+  expect(dir.isKnown('simpus-a')).toBe(true);
+  expect(await dir.findActive('made-up')).toBeUndefined();
+  expect(dir.isKnown('made-up')).toBe(false);
+  now += 61_000;
+  expect(dir.isKnown('simpus-a')).toBe(false);
+});
