@@ -57,7 +57,7 @@ describe(`ilp-gateway clients (${testDbKind()})`, () => {
     expect(row!.secretHash).toMatch(/^scrypt\$/);
     expect(JSON.stringify(row)).not.toContain(secret);
     expect(await verifySecret(secret, row!.secretHash!)).toBe(true);
-  }, 60_000);
+  }, 180_000);
 
   test('add refuses a taken id (exit 1) and bad input (exit 2), writing nothing', async () => {
     const dup = cli('add', 'simpus-cli', '--org', '10000006', '--scope', 'ilp/submission.read');
@@ -68,7 +68,7 @@ describe(`ilp-gateway clients (${testDbKind()})`, () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/unknown scope teleport/);
     expect(await stored('bad-one')).toBeUndefined();
-  }, 60_000);
+  }, 180_000);
 
   test('add with --jwks-file registers keys and prints no secret', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ilp-jwks-')), 'jwks.json');
@@ -77,7 +77,7 @@ describe(`ilp-gateway clients (${testDbKind()})`, () => {
     expect(r.status).toBe(0);
     expect(r.stdout).not.toMatch(/client_secret/);
     expect((await stored('pusdatin-cli'))!.secretHash).toBeUndefined();
-  }, 60_000);
+  }, 180_000);
 
   test('list shows clients without secrets or hashes', () => {
     const r = cli('list');
@@ -88,7 +88,7 @@ describe(`ilp-gateway clients (${testDbKind()})`, () => {
     const json = JSON.parse(cli('list', '--json').stdout) as Record<string, unknown>[];
     expect(json.map((c) => c.clientId)).toEqual(['pusdatin-cli', 'simpus-cli']);
     expect(json.every((c) => !('secretHash' in c))).toBe(true);
-  }, 60_000);
+  }, 180_000);
 
   test('rotate-secret prints a new secret; the stored hash matches it and no longer the old one', async () => {
     const r = cli('rotate-secret', 'simpus-cli');
@@ -99,7 +99,7 @@ describe(`ilp-gateway clients (${testDbKind()})`, () => {
     expect(await verifySecret(secret, row!.secretHash!)).toBe(false);
     expect(row!.secretRotatedAt).toEqual(expect.any(String));
     expect(cli('rotate-secret', 'pusdatin-cli').status).toBe(1); // keys, not a secret
-  }, 60_000);
+  }, 180_000);
 
   test('revoke marks the client revoked; a second revoke and unknown ids exit 1', async () => {
     expect(cli('revoke', 'simpus-cli').status).toBe(0);
@@ -108,5 +108,5 @@ describe(`ilp-gateway clients (${testDbKind()})`, () => {
     expect(cli('revoke', 'nobody').status).toBe(1);
     expect(cli('rotate-secret', 'simpus-cli').status).toBe(1);
     expect(cli('frobnicate').status).toBe(2);
-  }, 60_000);
+  }, 180_000);
 });
