@@ -5,8 +5,8 @@ import { hashSecret, verifySecret } from './secrets';
  * flood of token requests starve legitimate ones (issue #8: 200 parallel unknown ids held a real
  * request for 9.5 s). Real checks run at most `concurrency` at once with at most `maxQueue`
  * waiting; beyond that the caller is told to come back (429). Requests naming an unknown client
- * never enter that queue: they get equal-cost dummy work in one spare slot when it is free, and
- * otherwise wait as long as a real check takes, so the answer time does not reveal which client
+ * never enter that queue: they get equal-cost dummy work in one spare slot within a budget (a
+ * quarter of one core), and otherwise wait as long as a real check takes, so the answer time does not reveal which client
  * ids exist and no amount of them delays a real client.
  */
 export interface SecretVerifier {
@@ -28,6 +28,7 @@ export function createSecretVerifier(opts: VerifierOptions): SecretVerifier {
   let active = 0;
   const waiting: (() => void)[] = [];
   let dummyBusy = false;
+  let dummyNextAt = 0;
   // Exponentially weighted average of a check's duration, seeded by calibrate() below.
   let typicalMs = 50;
   const measured = (ms: number): void => { typicalMs = typicalMs * 0.8 + ms * 0.2; };
@@ -55,12 +56,17 @@ export function createSecretVerifier(opts: VerifierOptions): SecretVerifier {
       }
     },
     async imitate() {
-      if (!dummyBusy) {
+      // The dummy slot's budget: one at a time, and idle three times as long as it last ran, so a
+      // flood of unknown ids burns at most a quarter of one core; the rest only wait.
+      if (!dummyBusy && performance.now() >= dummyNextAt) {
         dummyBusy = true;
+        const started = performance.now();
         try {
           await verifySecret('', DUMMY_HASH);
         } finally {
           dummyBusy = false;
+          const ran = performance.now() - started;
+          dummyNextAt = performance.now() + 3 * ran;
         }
         return;
       }

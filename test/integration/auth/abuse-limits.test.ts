@@ -121,11 +121,18 @@ describe(`bounded scrypt work (${testDbKind()})`, () => {
     // The peer measured in the same run: 200 requests that cost nothing (/healthz). On this shared
     // 2-core machine any 200 requests slow the process down; what must not happen is that unknown
     // client ids cost more than that (before the bounded pool they held a token request for 9.5 s).
-    const cheap = await during('healthz');
-    const unknown = await during('unknown-ids');
-    console.log(`legit token request: ${alone.toFixed(0)} ms alone, ${cheap.toFixed(0)} ms during 200 /healthz requests, ${unknown.toFixed(0)} ms during 200 unknown-id token requests`);
-    expect(unknown).toBeLessThan(cheap + 1000);
-  }, 90_000);
+    // Two interleaved rounds each; the faster of each kind is the least disturbed by whatever else
+    // the machine is doing at that moment.
+    const cheap: number[] = [];
+    const unknown: number[] = [];
+    for (let round = 0; round < 2; round += 1) {
+      cheap.push(await during('healthz'));
+      unknown.push(await during('unknown-ids'));
+    }
+    const ms = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(' / ');
+    console.log(`legit token request: ${alone.toFixed(0)} ms alone, ${ms(cheap)} ms during 200 /healthz requests, ${ms(unknown)} ms during 200 unknown-id token requests`);
+    expect(Math.min(...unknown)).toBeLessThan(Math.min(...cheap) + 1000);
+  }, 180_000);
 
   test('unknown client ids and wrong secrets get the same answer', async () => {
     const unknown = await token(gw.url, 'nobody-at-all', 'guess');
