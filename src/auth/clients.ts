@@ -85,6 +85,7 @@ export function jwksUriProblems(uri: string): string[] {
   }
 }
 
+/** @deprecated The access decision lives in access-decision.ts (mayActFor there); kept for callers on other branches. */
 export function mayActFor(client: Pick<ApiClient, 'organizations'>, organizationId: string): boolean {
   return client.organizations.includes('*') || client.organizations.includes(organizationId);
 }
