@@ -12,7 +12,11 @@ import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/d
 
 const BASE = 'http://gateway.test';
 const TOKEN_URL = `${BASE}/auth/token`;
-const ENV = { AUTH_SIGNING_KEY: Buffer.alloc(32, 5).toString('base64'), PUBLIC_BASE_URL: BASE, AUTH_JWKS_TIMEOUT_MS: '500', AUTH_JWKS_MIN_REFRESH_SECONDS: '1' };
+// This file refuses many assertions on purpose: the failure throttle (abuse-limits.test.ts) is set out of the way.
+const ENV = {
+  AUTH_SIGNING_KEY: Buffer.alloc(32, 5).toString('base64'), PUBLIC_BASE_URL: BASE, AUTH_JWKS_TIMEOUT_MS: '500', AUTH_JWKS_MIN_REFRESH_SECONDS: '1',
+  AUTH_THROTTLE_CLIENT_FAILURES: '1000', AUTH_THROTTLE_ADDRESS_FAILURES: '1000',
+};
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 let db: TestDatabase;
