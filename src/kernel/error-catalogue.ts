@@ -118,6 +118,11 @@ export const ERRORS = {
   'ADMIN-BAD-REQUEST': { status: 400, type: 'invalid', en: '{detail}', id: '{detail}' },
   'ADMIN-NO-CREDENTIALS-KEY': { status: 409, type: 'security', en: 'Credentials cannot be stored without CREDENTIALS_KEY (32 bytes, base64): secrets are encrypted at rest', id: 'Kredensial tidak dapat disimpan tanpa CREDENTIALS_KEY (32 byte, base64): rahasia dienkripsi saat disimpan' },
   'ADMIN-NOT-FOUND': { status: 404, type: 'not-found', en: '{what} not found', id: '{what} tidak ditemukan' },
+  // auth-clients (issue #8: clients in the database, abuse limits)
+  'AUTH-CLIENT-REVOKED': { status: 401, type: 'login', en: 'The client of this access token has been revoked', id: 'Klien pemilik token akses ini telah dicabut' },
+  'AUTH-RATE-LIMIT': { status: 429, type: 'throttled', en: 'Too many requests from this client; retry after {seconds} s', id: 'Terlalu banyak permintaan dari klien ini; coba lagi setelah {seconds} detik' },
+  'ADMIN-CLIENT-EXISTS': { status: 409, type: 'duplicate', en: 'API client {clientId} already exists (client ids are never reused, not even after revocation)', id: 'Klien API {clientId} sudah ada (id klien tidak pernah dipakai ulang, juga setelah dicabut)' },
+  'ADMIN-CLIENT-CONFLICT': { status: 409, type: 'conflict', en: 'API client {clientId}: {detail}', id: 'Klien API {clientId}: {detail}' },
   // Warnings (never block a submission).
   'WARN-INTERPRETATION-DISAGREES': { status: 200, type: 'business-rule', severity: 'warning', en: 'Vendor interpretation "{vendor}" for {item} differs from the catalogue threshold result "{computed}" ({rule}); the vendor value is kept', id: 'Interpretasi vendor "{vendor}" untuk {item} berbeda dengan hasil ambang katalog "{computed}" ({rule}); nilai vendor dipakai' },
   'WARN-NIK-BIRTHDATE': { status: 200, type: 'business-rule', severity: 'warning', en: 'The NIK birth-date segment ({segment}) does not match birthDate {birthDate} and gender {gender}', id: 'Segmen tanggal lahir pada NIK ({segment}) tidak cocok dengan tanggal lahir {birthDate} dan jenis kelamin {gender}' },

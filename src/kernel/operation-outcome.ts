@@ -5,7 +5,7 @@ export type Severity = 'fatal' | 'error' | 'warning' | 'information';
 export type IssueType =
   | 'invalid' | 'structure' | 'required' | 'value' | 'invariant' | 'security' | 'login' | 'forbidden'
   | 'processing' | 'not-supported' | 'duplicate' | 'not-found' | 'too-costly' | 'business-rule'
-  | 'conflict' | 'transient' | 'exception' | 'timeout' | 'informational' | 'code-invalid' | 'too-long';
+  | 'conflict' | 'transient' | 'exception' | 'timeout' | 'informational' | 'code-invalid' | 'too-long' | 'throttled';
 
 /** A localised message: English is the default text; Bahasa Indonesia travels in details.text. */
 export interface Message {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from '../kernel';
+import { SqlApiClientStore, SqlAssertionReplayStore } from './client-store';
 import { SqlCredentialStore } from './credential-store';
 import type { FhirStores } from './fhir-ports';
 import { createFhirStores } from './fhir-stores';
@@ -106,6 +107,8 @@ class SqlDatabase implements GatewayDatabase {
   readonly fhir: FhirStores;
   readonly relay: SqlRelayStore;
   readonly credentials: SqlCredentialStore;
+  readonly clients: SqlApiClientStore;
+  readonly assertions: SqlAssertionReplayStore;
   private closed = false;
 
   constructor(
@@ -120,6 +123,8 @@ class SqlDatabase implements GatewayDatabase {
     this.fhir = createFhirStores(ds);
     this.relay = new SqlRelayStore(ds);
     this.credentials = new SqlCredentialStore(ds);
+    this.clients = new SqlApiClientStore(ds);
+    this.assertions = new SqlAssertionReplayStore(ds);
   }
 
   async migrate(): Promise<string[]> {
