@@ -43,6 +43,8 @@ export function authorize(deps: AuthDeps): RequestHandler {
     if (!token) fail('AUTH-MISSING');
     const principal = await deps.signer.verify(token);
     if (!principal) fail('AUTH-INVALID');
+    // Who was refused a scope is recorded by the audit trail (src/api/audit.middleware.ts).
+    res.locals.authenticatedClientId = principal.clientId;
     res.removeHeader('WWW-Authenticate');
     const scope = typeof rule?.scope === 'function' ? rule.scope(req.path, req.method) : rule?.scope;
     if (scope && !allows(principal.scopes, scope)) fail('AUTH-SCOPE', { scope });

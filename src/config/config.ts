@@ -1,3 +1,4 @@
+import { loadAuditConfig, type AuditConfig } from './audit-config';
 import { loadFhirConfig, type FhirConfig } from './fhir-config';
 import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
 
@@ -31,6 +32,8 @@ export interface Config {
   readonly sim: SimConfig;
   /** The FHIR API and Bulk export (issue #5). */
   readonly fhir: FhirConfig;
+  /** The audit trail (issue #8). */
+  readonly audit: AuditConfig;
   readonly auth: {
     /** JSON file listing the API clients (src/auth/clients.ts); none → no client can log in. */
     readonly clientsFile: string | undefined;
@@ -131,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     relay: loadRelayConfig(env, problems),
     sim: loadSimConfig(env, problems),
     fhir: loadFhirConfig(env, env.DATA_DIR || './data', problems),
+    audit: loadAuditConfig(env, nodeEnv === 'production', problems),
     auth: {
       clientsFile,
       signingKey: signingKey ? new Uint8Array(signingKey) : undefined,

@@ -1,5 +1,6 @@
 import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceSearchParam } from 'fhir/r4';
 import { SEARCHABLE_TYPES, searchParamsOf } from '../fhir/search-parameters';
+import { AUDIT_EVENT_RESOURCE } from './audit-event';
 import { EXPORT_OPERATION } from './export/operation';
 import { allOk } from './outcomes';
 import type { Handler } from './types';
@@ -74,6 +75,7 @@ export function capabilityStatement(version: string, baseUrl: string): Capabilit
       },
       resource: [
         ...SEARCHABLE_TYPES.map(searchable),
+        AUDIT_EVENT_RESOURCE,
         { type: 'Group', interaction: [{ code: 'read' }, { code: 'vread' }, { code: 'history-instance' }], versioning: 'versioned', operation: [{ name: 'export', definition: EXPORT_OPERATION.url ?? '' }] },
       ],
       interaction: [{ code: 'transaction' }, { code: 'batch' }],

@@ -1,5 +1,6 @@
 import type { OperationOutcome, Resource } from 'fhir/r4';
 import type { Issue } from '../kernel';
+import type { AuditStore } from '../store/audit-ports';
 import type { FhirStores } from '../store/fhir-ports';
 import type { ResourceStore } from '../store/ports';
 
@@ -29,6 +30,8 @@ export interface FhirRequest {
 export interface FhirPrincipal {
   clientId: string;
   scopes: readonly string[];
+  /** SATUSEHAT organisation ids the client acts for; `*` = all (ministry). */
+  organizations?: readonly string[];
 }
 
 export interface FhirResponseOptions {
@@ -55,6 +58,8 @@ export interface FhirRestDeps {
   validate: FhirValidator;
   export: ExportSettings;
   version: string;
+  /** The audit trail, read-only (GET /fhir/AuditEvent). */
+  audit: Pick<AuditStore, 'search' | 'read'>;
   /** Called after an export kick-off, so the in-process runner starts without waiting for its next poll. */
   exportKicked?: () => void;
 }

@@ -124,6 +124,9 @@ export const ERRORS = {
   'WARN-LIFECYCLE-AGE': { status: 200, type: 'business-rule', severity: 'warning', en: 'Life-cycle group "{group}" does not fit age {age} at the visit', id: 'Kelompok siklus hidup "{group}" tidak sesuai dengan usia {age} saat kunjungan' },
   'WARN-ITEM-NOT-ELIGIBLE': { status: 200, type: 'business-rule', severity: 'warning', en: 'Item "{code}" is not part of the ILP package for the life-cycle groups of this visit ({groups})', id: 'Item "{code}" bukan bagian dari paket ILP untuk kelompok siklus hidup kunjungan ini ({groups})' },
   'WARN-ITEM-CLUSTER': { status: 200, type: 'business-rule', severity: 'warning', en: 'Item "{code}" is normally delivered by cluster {clusters}, not cluster {cluster}', id: 'Item "{code}" biasanya dilayani klaster {clusters}, bukan klaster {cluster}' },
+  // audit trail (issue #8, docs/decisions/0012-audit-trail.md)
+  'AUDIT-BACKLOG': { status: 503, type: 'transient', en: 'The audit trail cannot be written fast enough; retry shortly (personal data is not served unaudited)', id: 'Jejak audit tidak dapat ditulis cukup cepat; coba lagi sebentar (data pribadi tidak dilayani tanpa audit)' },
+  'AUDIT-READ-FORBIDDEN': { status: 403, type: 'forbidden', en: 'Reading audit events requires the scope system/AuditEvent.read or admin', id: 'Membaca peristiwa audit memerlukan cakupan (scope) system/AuditEvent.read atau admin' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from '../kernel';
+import { SqlAuditStore } from './audit-store';
 import { SqlCredentialStore } from './credential-store';
 import type { FhirStores } from './fhir-ports';
 import { createFhirStores } from './fhir-stores';
@@ -106,6 +107,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly fhir: FhirStores;
   readonly relay: SqlRelayStore;
   readonly credentials: SqlCredentialStore;
+  readonly audit: SqlAuditStore;
   private closed = false;
 
   constructor(
@@ -120,6 +122,7 @@ class SqlDatabase implements GatewayDatabase {
     this.fhir = createFhirStores(ds);
     this.relay = new SqlRelayStore(ds);
     this.credentials = new SqlCredentialStore(ds);
+    this.audit = new SqlAuditStore(ds);
   }
 
   async migrate(): Promise<string[]> {

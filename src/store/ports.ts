@@ -1,4 +1,5 @@
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4';
+import type { AuditStore } from './audit-ports';
 import type { FhirStores } from './fhir-ports';
 
 /**
@@ -213,6 +214,8 @@ export interface Database {
   readonly fhir: FhirStores;
   readonly relay: RelayStore;
   readonly credentials: CredentialStore;
+  /** The audit trail (src/store/audit-ports.ts). */
+  readonly audit: AuditStore;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
