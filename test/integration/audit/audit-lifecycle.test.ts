@@ -8,6 +8,9 @@ import type { AuditRow } from '../../../src/store/audit-ports';
 import { openTestDatabase, type TestDatabase } from '../../support/database';
 import { call, startAuditGateway, tokenFor } from './audit-support';
 
+// Each gateway hashes its clients' secrets (scrypt) and, on PGlite, initialises a database: slow on a busy machine.
+jest.setTimeout(240_000);
+
 const DAY = 86_400_000;
 
 function row(recorded: Date, over: Partial<AuditRow> = {}): AuditRow {

@@ -9,6 +9,9 @@ import { example, uniqueId } from '../../support/submissions';
 import { vendorTransaction } from '../fhir/fhir-support';
 import { call, startAuditGateway, tokenFor, type AuditGateway, type ClientName, type Json } from './audit-support';
 
+// Each gateway hashes its clients' secrets (scrypt) and, on PGlite, initialises a database: slow on a busy machine.
+jest.setTimeout(240_000);
+
 let gw: AuditGateway;
 const tokens = {} as Record<ClientName, string>;
 const NIK = '9271060312000001';
