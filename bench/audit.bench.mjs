@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { setTimeout as delay } from 'node:timers/promises';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath, URL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,8 +27,8 @@ const { openDatabase } = require(join(ROOT, 'dist/store/open-database'));
 const pg = require('pg');
 
 const SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS || 5);
-const INTAKE_SECONDS = Number(process.env.BENCH_AUDIT_INTAKE_SECONDS || 2);
+const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS || 6);
+const INTAKE_SECONDS = Number(process.env.BENCH_AUDIT_INTAKE_SECONDS || 3);
 const SEARCH_SECONDS = Number(process.env.BENCH_AUDIT_SEARCH_SECONDS || 1.5);
 const CONCURRENCY = 8;
 const example = JSON.parse(readFileSync(join(ROOT, 'docs/examples/ilp-submission.example.json'), 'utf8'));
@@ -84,23 +85,64 @@ function searchRequest(g, patients) {
   return (i) => fetch(`${g.url}/fhir/Observation?patient=Patient/${patients[i % patients.length]}&_count=20`, { headers: g.auth });
 }
 
-/** Interleaved rounds; returns req/s per gateway (all completions over all measured time). */
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+
+/**
+ * Interleaved rounds (the order rotates each round, so no gateway always follows another's
+ * background flush); returns req/s per gateway over all measured time, and the median of the
+ * per-round A/B and B/C ratios, which a noisy neighbour on the machine disturbs least.
+ */
 async function measure(label, gateways, seconds, makeRequest) {
   const totals = gateways.map(() => ({ done: 0, seconds: 0 }));
+  const ab = [];
+  const bc = [];
   for (const g of gateways) await run(0.5, makeRequest(g)); // warm-up
   for (let r = 0; r < ROUNDS; r += 1) {
-    for (const [k, g] of gateways.entries()) {
-      const m = await run(seconds, makeRequest(g));
+    const rate = [];
+    for (let j = 0; j < gateways.length; j += 1) {
+      const k = (j + r) % gateways.length;
+      const m = await run(seconds, makeRequest(gateways[k]));
       totals[k].done += m.done;
       totals[k].seconds += m.seconds;
+      rate[k] = m.done / m.seconds;
       await delay(100);
     }
+    ab.push(rate[0] / rate[1]);
+    bc.push(rate[1] / rate[2]);
   }
-  const rates = totals.map((t) => t.done / t.seconds);
-  const [a, b, c] = rates;
+  const [a, b, c] = totals.map((t) => t.done / t.seconds);
   console.log(`${label.padEnd(44)} A auth+audit ${fmt(a).padStart(5)} req/s | B auth, no audit ${fmt(b).padStart(5)} req/s | C no auth ${fmt(c).padStart(5)} req/s`);
-  console.log(`${''.padEnd(44)} A/B ${(a / b).toFixed(3)} (audit costs ${pct(1 - a / b)}) | B/C ${(b / c).toFixed(3)} | A/C ${(a / c).toFixed(3)}`);
-  return { a, b, c, requestsA: totals[0].done };
+  console.log(`${''.padEnd(44)} pooled A/B ${(a / b).toFixed(3)}, B/C ${(b / c).toFixed(3)} | median of rounds A/B ${median(ab).toFixed(3)} (audit costs ${pct(1 - median(ab))}), B/C ${median(bc).toFixed(3)} | rounds A/B ${ab.map((x) => x.toFixed(2)).join(' ')}`);
+  return { cost: 1 - median(ab), requestsA: totals[0].done };
+}
+
+/**
+ * The audit work itself, free of the machine's noise: building one search's event (the hook's CPU
+ * on the request's thread, after the answer) and writing it (its share of a batch INSERT).
+ */
+async function auditWork(db) {
+  const { classify } = require(join(ROOT, 'dist/audit/classify'));
+  const { TouchedSet, addAnswer } = require(join(ROOT, 'dist/audit/entities'));
+  const { buildAuditEvent } = require(join(ROOT, 'dist/audit/event'));
+  const { redactQuery } = require(join(ROOT, 'dist/audit/query'));
+  const { compactForStorage } = require(join(ROOT, 'dist/audit/stored'));
+  const answer = { resourceType: 'Bundle', type: 'searchset', entry: Array.from({ length: 20 }, (_, i) => ({ resource: { resourceType: 'Observation', id: `o${i}`, subject: { reference: 'Patient/p1' } } })) };
+  const build = () => {
+    const kind = classify('GET', '/fhir/Observation');
+    const t = new TouchedSet();
+    addAnswer(t, answer);
+    const touched = t.result();
+    const e = buildAuditEvent({ id: randomUUID(), started: new Date().toISOString(), recorded: new Date().toISOString(), type: kind.type, subtypes: kind.subtypes, action: kind.action, status: 200, completed: true, clientId: 'bench-vendor', address: '127.0.0.1', touched, identifiers: [], query: redactQuery('Observation', [['patient', 'Patient/p1'], ['_count', '20']]), observer: 'ILP Gateway bench' });
+    return { id: e.id, recorded: e.recorded, clientId: 'bench-vendor', subtypes: ['search-type'], outcome: 0, patients: touched.patients, entities: [...touched.resources, ...touched.patients], content: compactForStorage(e) };
+  };
+  const n = 5000;
+  const t0 = performance.now();
+  const rows = Array.from({ length: n }, build);
+  const buildUs = ((performance.now() - t0) * 1000) / n;
+  const t1 = performance.now();
+  for (let i = 0; i < n; i += 200) await db.audit.insert(rows.slice(i, i + 200));
+  const writeUs = ((performance.now() - t1) * 1000) / n;
+  console.log(`audit work per search event (20 entities): build ${buildUs.toFixed(0)} µs on the event loop, write ${writeUs.toFixed(0)} µs of a 200-row batch INSERT`);
 }
 
 async function main() {
@@ -132,8 +174,9 @@ async function main() {
     const stored = Number((await rows.query('SELECT count(*) AS n FROM audit_event')).rows[0].n);
     await rows.end();
     console.log(`audit events stored ${fmt(stored)} for ≥ ${fmt(intake.requestsA + search.requestsA)} measured requests of gateway A (warm-up and token requests included in the stored count)`);
-    const worst = Math.max(1 - intake.a / intake.b, 1 - search.a / search.b);
-    console.log(`audit trail cost: intake ${pct(1 - intake.a / intake.b)}, search ${pct(1 - search.a / search.b)} → ${worst < 0.15 ? 'within' : 'OVER'} the 15 % budget`);
+    await auditWork(db);
+    const worst = Math.max(intake.cost, search.cost);
+    console.log(`audit trail cost (median of rounds): intake ${pct(intake.cost)}, search ${pct(search.cost)} → ${worst < 0.15 ? 'within' : 'OVER'} the 15 % budget`);
   } finally {
     for (const g of gws) {
       g.server.close();

@@ -5,6 +5,7 @@ import { interaction } from '../audit/codes';
 import { TouchedSet, addAnswer, addRequestPatients } from '../audit/entities';
 import { buildAuditEvent } from '../audit/event';
 import { redactQuery } from '../audit/query';
+import { compactForStorage } from '../audit/stored';
 import type { AuditRecorder } from '../audit/recorder';
 import type { AuditRow } from '../store/audit-ports';
 import { fail, type Logger } from '../kernel';
@@ -86,7 +87,7 @@ function rowOf(kind: AuditKind, req: Request, res: Response, started: string, de
     id: event.id ?? '', recorded: event.recorded, ...(clientId ? { clientId } : {}),
     subtypes: subtypes.map((s) => s.code ?? '').filter((c) => c !== ''), outcome: Number(event.outcome),
     // The `entity` search parameter is AuditEvent.entity.what: Patients are entities too.
-    patients: t.patients, entities: [...new Set([...t.resources, ...t.patients])], content: event,
+    patients: t.patients, entities: [...new Set([...t.resources, ...t.patients])], content: compactForStorage(event),
   };
 }
 

@@ -2,6 +2,7 @@ import type { AuditEvent, AuditEventAgent, AuditEventEntity, Coding } from 'fhir
 import type { AuditAction } from './codes';
 import { CLIENT_ID_SYSTEM, DICOM, ENTITY_TYPE, OBJECT_ROLE, SOURCE_TYPE, outcomeOf } from './codes';
 import type { Touched } from './entities';
+import { referenceEntities } from './stored';
 
 /**
  * Builds one FHIR R4 AuditEvent (auditevent.html) from plain facts. Pure: the facts were taken
@@ -33,10 +34,7 @@ export interface AuditFacts {
 }
 
 const coding = (system: string, code: string, display: string): Coding => ({ system, code, display });
-const PERSON = coding(ENTITY_TYPE, '1', 'Person');
 const SYSTEM_OBJECT = coding(ENTITY_TYPE, '2', 'System Object');
-const PATIENT_ROLE = coding(OBJECT_ROLE, '1', 'Patient');
-const DOMAIN_RESOURCE = coding(OBJECT_ROLE, '4', 'Domain Resource');
 const QUERY_ROLE = coding(OBJECT_ROLE, '24', 'Query');
 const JOB_ROLE = coding(OBJECT_ROLE, '20', 'Job');
 /** DICOM "Source Role ID" / "Destination Role ID": who asked, who answered (as IHE BALP types the agents). */
@@ -57,10 +55,7 @@ function requestor(facts: AuditFacts): AuditEventAgent {
 }
 
 function entities(facts: AuditFacts): AuditEventEntity[] {
-  const out: AuditEventEntity[] = [];
-  const patients = new Set(facts.touched.patients);
-  for (const p of patients) out.push({ what: { reference: p }, type: PERSON, role: PATIENT_ROLE });
-  for (const r of facts.touched.resources) if (!patients.has(r)) out.push({ what: { reference: r }, type: SYSTEM_OBJECT, role: DOMAIN_RESOURCE });
+  const out = referenceEntities(facts.touched.patients, facts.touched.resources);
   for (const id of facts.identifiers) out.push({ what: { identifier: id }, type: SYSTEM_OBJECT, ...(id.system.endsWith('export-job') ? { role: JOB_ROLE } : {}) });
   if (facts.query !== undefined) out.push({ type: SYSTEM_OBJECT, role: QUERY_ROLE, query: Buffer.from(facts.query, 'utf8').toString('base64') });
   return out;

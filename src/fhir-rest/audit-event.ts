@@ -1,4 +1,5 @@
-import type { Bundle, BundleLink, CapabilityStatementRestResource, FhirResource } from 'fhir/r4';
+import type { Bundle, BundleLink, CapabilityStatementRestResource } from 'fhir/r4';
+import { expandStored } from '../audit/stored';
 import { allows } from '../auth/scopes';
 import { dateRange, parseReference } from '../fhir/search-values';
 import type { Prefix, Range } from '../fhir/search-request';
@@ -125,7 +126,7 @@ export const auditSearchHandler: Handler = async (req, _params, deps) => {
   if (search.offset > 0 && search.count > 0) link.push({ relation: 'previous', url: pageUrl(req, Math.max(0, search.offset - search.count), anchor) });
   const bundle: Bundle = {
     resourceType: 'Bundle', type: 'searchset', link,
-    entry: page.events.map((e) => ({ fullUrl: `${req.baseUrl}/AuditEvent/${(e as { id?: string }).id ?? ''}`, resource: e as FhirResource, search: { mode: 'match' } })),
+    entry: page.events.map(expandStored).map((e) => ({ fullUrl: `${req.baseUrl}/AuditEvent/${e.id ?? ''}`, resource: e, search: { mode: 'match' } })),
   };
   if (search.offset === 0 && !page.hasMore) bundle.total = page.events.length;
   return [allOk, bundle];
@@ -133,8 +134,8 @@ export const auditSearchHandler: Handler = async (req, _params, deps) => {
 
 export const auditReadHandler: Handler = async (req, { id = '' }, deps) => {
   const onlyClient = auditVisibility(req);
-  const event = await deps.audit.read(id, onlyClient);
+  const stored = await deps.audit.read(id, onlyClient);
   // Another client's event is answered like a missing one: ids do not leak.
-  if (!event) fail('FHIR-RESOURCE-NOT-FOUND', { type: 'AuditEvent', id: id.slice(0, 64) });
-  return [allOk, event as FhirResource];
+  if (!stored) fail('FHIR-RESOURCE-NOT-FOUND', { type: 'AuditEvent', id: id.slice(0, 64) });
+  return [allOk, expandStored(stored)];
 };

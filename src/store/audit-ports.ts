@@ -19,8 +19,15 @@ export interface AuditRow {
   patients: string[];
   /** `Type/id` of every entity with a reference (Patients included). */
   entities: string[];
-  /** The AuditEvent resource. */
+  /** The AuditEvent without its reference entities, which `patients` and `entities` hold (src/audit/stored.ts). */
   content: object;
+}
+
+/** A stored event as read back: expand it with src/audit/stored.ts expandStored(). */
+export interface StoredAuditEvent {
+  content: object;
+  patients: string[];
+  entities: string[];
 }
 
 /** One search parameter occurrence; values inside one are ORed, occurrences are ANDed (search.html#combining). */
@@ -38,8 +45,8 @@ export interface AuditQuery {
 }
 
 export interface AuditPage {
-  /** AuditEvent resources, newest first. */
-  events: object[];
+  /** Newest first. */
+  events: StoredAuditEvent[];
   hasMore: boolean;
 }
 
@@ -47,7 +54,7 @@ export interface AuditStore {
   /** Writes a batch; ids already stored are skipped, so a retried batch never duplicates. */
   insert(rows: readonly AuditRow[]): Promise<void>;
   search(query: AuditQuery): Promise<AuditPage>;
-  read(id: string, onlyClient?: string): Promise<object | undefined>;
+  read(id: string, onlyClient?: string): Promise<StoredAuditEvent | undefined>;
   /** Retention: deletes events recorded more than `days` ago; returns how many. */
   purge(days: number): Promise<number>;
 }

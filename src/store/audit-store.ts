@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Range } from '../fhir/search-request';
-import type { AuditFilter, AuditPage, AuditQuery, AuditRow, AuditStore } from './audit-ports';
+import type { AuditFilter, AuditPage, AuditQuery, AuditRow, AuditStore, StoredAuditEvent } from './audit-ports';
 import { json, withConnection } from './sql';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,6 +17,8 @@ const INSERT = `
          r->'content'
     FROM jsonb_array_elements($1::jsonb) AS r
   ON CONFLICT (id) DO NOTHING`;
+
+const COLUMNS = 'content, patient_refs AS patients, entity_refs AS entities';
 
 /** A date range against an instant column, per search.html#prefix (the instant is a point). */
 function dateCondition(range: Range, p: (v: unknown) => string): string {
@@ -68,20 +70,20 @@ export class SqlAuditStore implements AuditStore {
     const where = auditWhere(query, params);
     params.push(query.count + 1, query.offset);
     const rows = await withConnection(this.ds, (sql) =>
-      sql.rows<{ content: object }>(
-        `SELECT content FROM audit_event ${where} ORDER BY recorded DESC, id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      sql.rows<StoredAuditEvent>(
+        `SELECT ${COLUMNS} FROM audit_event ${where} ORDER BY recorded DESC, id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
         params,
       ),
     );
-    return { events: rows.slice(0, query.count).map((r) => r.content), hasMore: rows.length > query.count };
+    return { events: rows.slice(0, query.count), hasMore: rows.length > query.count };
   }
 
-  async read(id: string, onlyClient?: string): Promise<object | undefined> {
+  async read(id: string, onlyClient?: string): Promise<StoredAuditEvent | undefined> {
     if (!UUID.test(id)) return undefined;
     const params: unknown[] = [id];
     const mine = onlyClient === undefined ? '' : ` AND client_id = $${params.push(onlyClient)}`;
-    const [row] = await withConnection(this.ds, (sql) => sql.rows<{ content: object }>(`SELECT content FROM audit_event WHERE id = $1${mine}`, params));
-    return row?.content;
+    const [row] = await withConnection(this.ds, (sql) => sql.rows<StoredAuditEvent>(`SELECT ${COLUMNS} FROM audit_event WHERE id = $1${mine}`, params));
+    return row;
   }
 
   async purge(days: number): Promise<number> {

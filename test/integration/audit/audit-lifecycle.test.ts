@@ -46,7 +46,7 @@ test('retention: the purge deletes events older than AUDIT_RETENTION_DAYS and ke
     await gw.db.audit.insert([...old, ...kept]);
     expect(await gw.app.audit!.purge()).toBe(2);
     for (const r of old) expect(await gw.db.audit.read(r.id)).toBeUndefined();
-    for (const r of kept) expect(await gw.db.audit.read(r.id)).toMatchObject({ id: r.id });
+    for (const r of kept) expect(await gw.db.audit.read(r.id)).toMatchObject({ content: { id: r.id } });
     expect(await gw.app.audit!.purge()).toBe(0);
   } finally {
     await gw.close();
@@ -68,7 +68,7 @@ describe('audit store', () => {
     await db.audit.insert(rows);
     await db.audit.insert(rows);
     const ids = async (q: Parameters<typeof db.audit.search>[0]['filters'], onlyClient?: string) =>
-      (await db.audit.search({ filters: q, count: 10, offset: 0, ...(onlyClient ? { onlyClient } : {}) })).events.map((e) => (e as { id: string }).id);
+      (await db.audit.search({ filters: q, count: 10, offset: 0, ...(onlyClient ? { onlyClient } : {}) })).events.map((e) => (e.content as { id: string }).id);
     const [r0, r1, r2] = rows.map((r) => r.id);
     expect(await ids([])).toEqual([r2, r1, r0]);
     expect(await ids([{ kind: 'altid', values: ['a'] }])).toEqual([r2, r0]);

@@ -5,6 +5,7 @@
  */
 import type { AuditEvent, Bundle } from 'fhir/r4';
 import { Client } from 'pg';
+import { expandStored } from '../../../src/audit/stored';
 import { example, uniqueId } from '../../support/submissions';
 import { vendorTransaction } from '../fhir/fhir-support';
 import { call, startAuditGateway, tokenFor, type AuditGateway, type ClientName, type Json } from './audit-support';
@@ -30,7 +31,7 @@ afterAll(async () => { await gw.close(); });
 async function events(): Promise<AuditEvent[]> {
   await new Promise((r) => setTimeout(r, 30));
   await gw.app.audit!.recorder.flush();
-  return (await gw.db.audit.search({ filters: [], count: 1000, offset: 0 })).events as AuditEvent[];
+  return (await gw.db.audit.search({ filters: [], count: 1000, offset: 0 })).events.map(expandStored);
 }
 async function last(): Promise<AuditEvent> {
   const [e] = await events();

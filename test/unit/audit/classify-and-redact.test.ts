@@ -4,6 +4,7 @@ import { TouchedSet, addAnswer, addRequestPatients } from '../../../src/audit/en
 import { buildAuditEvent } from '../../../src/audit/event';
 import { REDACTED, redactQuery } from '../../../src/audit/query';
 import { outcomeOf } from '../../../src/audit/codes';
+import { compactForStorage, expandStored } from '../../../src/audit/stored';
 
 const codes = (method: string, path: string) => {
   const k = classify(method, path);
@@ -88,4 +89,17 @@ test('the builder: agent with altId and who.identifier, source Application Serve
   expect(e.source.type).toEqual([{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }]);
   expect(e.entity?.map((x) => [x.what?.reference, x.type?.code, x.role?.code])).toEqual([['Patient/p1', '1', '1'], ['Observation/o1', '2', '4'], [undefined, '2', '24']]);
   expect(Buffer.from(e.entity![2]!.query!, 'base64').toString()).toBe('a=b');
+});
+
+test('stored compactly (reference entities only in the indexed columns) and expanded back to the same AuditEvent', () => {
+  const e = buildAuditEvent({
+    id: 'y', started: '2026-01-01T00:00:00.000Z', recorded: '2026-01-01T00:00:00.010Z', type: { code: 'rest' }, subtypes: [], action: 'R', status: 200, completed: true,
+    touched: { resources: ['Observation/o1', 'Patient/p2'], patients: ['Patient/p1', 'Patient/p2'] }, identifiers: [{ system: 'urn:ilp-gateway:submission', value: 's1' }], query: 'a=b', observer: 'ILP Gateway test',
+  });
+  const content = compactForStorage(e);
+  expect(JSON.stringify(content)).not.toContain('Observation/o1');
+  expect(content.entity).toHaveLength(2);
+  expect(expandStored({ content, patients: ['Patient/p1', 'Patient/p2'], entities: ['Observation/o1', 'Patient/p2', 'Patient/p1'] })).toEqual(e);
+  const bare = buildAuditEvent({ ...{ id: 'z', started: 'x', recorded: 'x', type: { code: 'rest' }, subtypes: [], action: 'R', status: 401, completed: true, observer: 'o' }, touched: { resources: [], patients: [] }, identifiers: [] });
+  expect(expandStored({ content: compactForStorage(bare), patients: [], entities: [] })).toEqual(bare);
 });
