@@ -5,7 +5,8 @@
 //   B  authentication on, audit trail off (AUDIT_ENABLED=0)
 //   C  authentication off (AUTH_DISABLED=1), audit trail off
 // The figure that matters is A/B: what auditing costs (issue #8 asks for under 15 %). Needs
-// PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, else 127.0.0.1:5432); measures for about 55 s.
+// PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, else 127.0.0.1:5432); measures for about 60 s
+// (plus start-up and the tail of each window); figures are printed with the machine's load average.
 import console from 'node:console';
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,7 +28,7 @@ const { openDatabase } = require(join(ROOT, 'dist/store/open-database'));
 const pg = require('pg');
 
 const SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS || 6);
+const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS || 4);
 const INTAKE_SECONDS = Number(process.env.BENCH_AUDIT_INTAKE_SECONDS || 3);
 const SEARCH_SECONDS = Number(process.env.BENCH_AUDIT_SEARCH_SECONDS || 1.5);
 const CONCURRENCY = 8;
@@ -113,7 +114,7 @@ async function measure(label, gateways, seconds, makeRequest) {
   const [a, b, c] = totals.map((t) => t.done / t.seconds);
   console.log(`${label.padEnd(44)} A auth+audit ${fmt(a).padStart(5)} req/s | B auth, no audit ${fmt(b).padStart(5)} req/s | C no auth ${fmt(c).padStart(5)} req/s`);
   console.log(`${''.padEnd(44)} pooled A/B ${(a / b).toFixed(3)}, B/C ${(b / c).toFixed(3)} | median of rounds A/B ${median(ab).toFixed(3)} (audit costs ${pct(1 - median(ab))}), B/C ${median(bc).toFixed(3)} | rounds A/B ${ab.map((x) => x.toFixed(2)).join(' ')}`);
-  return { cost: 1 - median(ab), requestsA: totals[0].done };
+  return { cost: 1 - median(ab), requestsA: totals[0].done, rateB: b };
 }
 
 /**
@@ -143,6 +144,7 @@ async function auditWork(db) {
   for (let i = 0; i < n; i += 200) await db.audit.insert(rows.slice(i, i + 200));
   const writeUs = ((performance.now() - t1) * 1000) / n;
   console.log(`audit work per search event (20 entities): build ${buildUs.toFixed(0)} µs on the event loop, write ${writeUs.toFixed(0)} µs of a 200-row batch INSERT`);
+  return (buildUs + writeUs) / 1e6;
 }
 
 async function main() {
@@ -174,7 +176,9 @@ async function main() {
     const stored = Number((await rows.query('SELECT count(*) AS n FROM audit_event')).rows[0].n);
     await rows.end();
     console.log(`audit events stored ${fmt(stored)} for ≥ ${fmt(intake.requestsA + search.requestsA)} measured requests of gateway A (warm-up and token requests included in the stored count)`);
-    await auditWork(db);
+    const work = await auditWork(db);
+    // The same work as a share of what one search costs gateway B (1 / its rate): an estimate the noise of the machine disturbs far less than the throughput ratio.
+    console.log(`audit work as a share of one search's cost on gateway B: ${pct(work * search.rateB)} (of one intake: ${pct(work * intake.rateB)})`);
     const worst = Math.max(intake.cost, search.cost);
     console.log(`audit trail cost (median of rounds): intake ${pct(intake.cost)}, search ${pct(search.cost)} → ${worst < 0.15 ? 'within' : 'OVER'} the 15 % budget`);
   } finally {
