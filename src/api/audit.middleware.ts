@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { classify, type AuditKind } from '../audit/classify';
-import { interaction } from '../audit/codes';
+import { SUBMISSION_SYSTEM, interaction } from '../audit/codes';
 import { TouchedSet, addAnswer, addRequestPatients } from '../audit/entities';
 import { buildAuditEvent } from '../audit/event';
 import { redactQuery } from '../audit/query';
@@ -63,6 +63,18 @@ function subtypesOf(kind: AuditKind, req: Request, notes: AuditNotes | undefined
   return kind.subtypes;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The path's object, and the submissions an admin re-queue names in its body (ids only; the reason text is not kept). */
+function identifiersOf(kind: AuditKind, req: Request): { system: string; value: string }[] {
+  const out = kind.identifier ? [kind.identifier] : [];
+  if (kind.subtypes[0]?.code !== 'admin-requeue') return out;
+  const ids = (req.body as { ids?: unknown } | undefined)?.ids;
+  if (!Array.isArray(ids)) return out;
+  for (const id of ids.slice(0, 1000)) if (typeof id === 'string' && UUID.test(id)) out.push({ system: SUBMISSION_SYSTEM, value: id });
+  return out;
+}
+
 function rowOf(kind: AuditKind, req: Request, res: Response, started: string, deps: AuditTrailDeps): AuditRow {
   const notes = res.locals.audit as AuditNotes | undefined;
   const touched = new TouchedSet();
@@ -78,7 +90,7 @@ function rowOf(kind: AuditKind, req: Request, res: Response, started: string, de
     type: kind.type, subtypes, action: notes?.update ? 'U' : kind.action,
     status: res.statusCode, completed: res.writableFinished,
     ...(clientId ? { clientId } : {}), ...(req.ip ? { address: req.ip } : {}),
-    touched: touched.result(), identifiers: kind.identifier ? [kind.identifier] : [],
+    touched: touched.result(), identifiers: identifiersOf(kind, req),
     ...(kind.query && query.length > 0 ? { query: redactQuery(kind.query.searchType, query) } : {}),
     observer: deps.observer,
   });

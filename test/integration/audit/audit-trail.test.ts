@@ -202,6 +202,12 @@ test('admin actions are Application Activity events naming the organisation', as
   e = await last();
   expect(subtypes(e)).toEqual(['admin-resume']);
   expect(e.action).toBe('D');
+  const requeue = await call(`${gw.url}/admin/v1/submissions/requeue`, { method: 'POST', token: tokens.operator, body: { ids: [submissionId, 'not-an-id'], reason: `patient ${NIK} called` }, headers: { 'content-type': 'application/json' } });
+  expect(requeue.status).toBe(200);
+  e = await last();
+  expect(subtypes(e)).toEqual(['admin-requeue']);
+  expect(e.entity?.map((x) => x.what?.identifier?.value)).toEqual([submissionId]);
+  expect(JSON.stringify(e)).not.toContain(NIK);
 });
 
 test('no stored audit row holds a NIK, a name, a phone number, a secret or a token', async () => {
