@@ -45,6 +45,8 @@ export function authorize(deps: AuthDeps): RequestHandler {
     if (!token) fail('AUTH-MISSING');
     const principal = await deps.signer.verify(token);
     if (!principal) fail('AUTH-INVALID');
+    // Who was refused a scope is recorded by the audit trail (src/api/audit.middleware.ts).
+    res.locals.authenticatedClientId = principal.clientId;
     // A revoked client's tokens stop working within AUTH_CLIENT_CACHE_SECONDS, without a restart.
     if (!(await deps.directory.isActive(principal.clientId))) fail('AUTH-CLIENT-REVOKED');
     res.removeHeader('WWW-Authenticate');

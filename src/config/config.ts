@@ -1,6 +1,7 @@
 import { deepFreeze } from '../kernel';
 import { loadAuthConfig, type AuthConfig } from './auth-config';
 import { numberVar, type Env } from './env';
+import { loadAuditConfig, type AuditConfig } from './audit-config';
 import { loadFhirConfig, type FhirConfig } from './fhir-config';
 import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
 
@@ -36,6 +37,8 @@ export interface Config {
   readonly fhir: FhirConfig;
   /** API authentication: clients, signing keys, abuse limits (issue #8). */
   readonly auth: AuthConfig;
+  /** The audit trail (issue #8). */
+  readonly audit: AuditConfig;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
     sim: loadSimConfig(env, problems),
     fhir: loadFhirConfig(env, env.DATA_DIR || './data', problems),
     auth,
+    audit: loadAuditConfig(env, nodeEnv === 'production', problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -1,6 +1,7 @@
 import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceOperation, CapabilityStatementRestResourceSearchParam } from 'fhir/r4';
 import { SEARCHABLE_TYPES, searchParamsOf } from '../fhir/search-parameters';
 import { OPERATIONS, operationsOf } from './operations';
+import { AUDIT_EVENT_RESOURCE } from './audit-event';
 import { allOk } from './outcomes';
 import type { Handler } from './types';
 
@@ -83,6 +84,7 @@ export function capabilityStatement(version: string, baseUrl: string): Capabilit
       },
       resource: [
         ...SEARCHABLE_TYPES.map(searchable),
+        AUDIT_EVENT_RESOURCE,
         { type: 'Group', interaction: [{ code: 'read' }, { code: 'vread' }, { code: 'history-instance' }], versioning: 'versioned', readHistory: true, operation: operations('Group') },
       ],
       interaction: [{ code: 'transaction' }, { code: 'batch' }],

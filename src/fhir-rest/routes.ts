@@ -1,4 +1,5 @@
 import { OperationOutcomeError, issue } from '../kernel';
+import { auditReadHandler, auditSearchHandler } from './audit-event';
 import { metadataHandler } from './capabilities';
 import { exportCancelHandler, exportFileHandler, exportStatusHandler } from './export/status';
 import { requireJsonAcceptable } from './negotiation';
@@ -19,6 +20,8 @@ const INTERACTIONS: Route[] = [
   { method: 'GET', pattern: '/bulkstatus/:id', handler: exportStatusHandler },
   { method: 'DELETE', pattern: '/bulkstatus/:id', handler: exportCancelHandler },
   { method: 'GET', pattern: '/bulkfiles/:id/:file', handler: exportFileHandler },
+  { method: 'GET', pattern: '/AuditEvent', handler: auditSearchHandler },
+  { method: 'GET', pattern: '/AuditEvent/:id', handler: auditReadHandler },
   { method: 'GET', pattern: '/:type', handler: searchHandler },
   { method: 'GET', pattern: '/:type/:id', handler: readHandler },
   { method: 'GET', pattern: '/:type/:id/_history', handler: historyHandler },

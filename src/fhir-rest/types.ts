@@ -1,5 +1,6 @@
 import type { OperationOutcome, Resource } from 'fhir/r4';
 import type { Issue } from '../kernel';
+import type { AuditStore } from '../store/audit-ports';
 import type { FhirStores } from '../store/fhir-ports';
 import type { ResourceStore } from '../store/ports';
 import type { ValidateRequest, ValidateResponse } from '../validation/operation';
@@ -63,6 +64,8 @@ export interface FhirRestDeps {
   /** Remembers status polls per export job (in this process), for the 429 on polling faster than Retry-After. */
   exportPolls?: PollClock;
   version: string;
+  /** The audit trail, read-only (GET /fhir/AuditEvent). */
+  audit: Pick<AuditStore, 'search' | 'read'>;
   /** Called after an export kick-off, so the in-process runner starts without waiting for its next poll. */
   exportKicked?: () => void;
 }

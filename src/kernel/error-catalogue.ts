@@ -147,6 +147,9 @@ export const ERRORS = {
   'FHIR-SUMMARY': { status: 400, type: 'value', en: 'Invalid {param}: {detail}', id: '{param} tidak valid: {detail}' },
   'FHIR-EXPORT-POLL-TOO-SOON': { status: 429, type: 'transient', en: 'Export job {id} was polled too soon: wait {seconds} s between status requests (Retry-After)', id: 'Status tugas ekspor {id} diminta terlalu cepat: tunggu {seconds} detik antar permintaan (Retry-After)' },
   'FHIR-OPERATION-UNKNOWN': { status: 404, type: 'not-found', en: 'No OperationDefinition {id} (see GET /fhir/metadata)', id: 'OperationDefinition {id} tidak ditemukan (lihat GET /fhir/metadata)' },
+  // audit trail (issue #8, docs/decisions/0012-audit-trail.md)
+  'AUDIT-BACKLOG': { status: 503, type: 'transient', en: 'The audit trail cannot be written fast enough; retry shortly (personal data is not served unaudited)', id: 'Jejak audit tidak dapat ditulis cukup cepat; coba lagi sebentar (data pribadi tidak dilayani tanpa audit)' },
+  'AUDIT-READ-FORBIDDEN': { status: 403, type: 'forbidden', en: 'Reading audit events requires the scope system/AuditEvent.read or admin', id: 'Membaca peristiwa audit memerlukan cakupan (scope) system/AuditEvent.read atau admin' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from '../kernel';
 import { SqlApiClientStore, SqlAssertionReplayStore } from './client-store';
+import { SqlAuditStore } from './audit-store';
 import { SqlCredentialStore } from './credential-store';
 import type { FhirStores } from './fhir-ports';
 import { createFhirStores } from './fhir-stores';
@@ -109,6 +110,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly credentials: SqlCredentialStore;
   readonly clients: SqlApiClientStore;
   readonly assertions: SqlAssertionReplayStore;
+  readonly audit: SqlAuditStore;
   private closed = false;
 
   constructor(
@@ -125,6 +127,7 @@ class SqlDatabase implements GatewayDatabase {
     this.credentials = new SqlCredentialStore(ds);
     this.clients = new SqlApiClientStore(ds);
     this.assertions = new SqlAssertionReplayStore(ds);
+    this.audit = new SqlAuditStore(ds);
   }
 
   async migrate(): Promise<string[]> {

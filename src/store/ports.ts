@@ -1,5 +1,6 @@
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4';
 import type { ApiClientStore, AssertionReplayStore } from './client-ports';
+import type { AuditStore } from './audit-ports';
 import type { FhirStores } from './fhir-ports';
 
 /**
@@ -233,6 +234,8 @@ export interface Database {
   /** API clients and the shared assertion replay cache (src/store/client-ports.ts). */
   readonly clients: ApiClientStore;
   readonly assertions: AssertionReplayStore;
+  /** The audit trail (src/store/audit-ports.ts). */
+  readonly audit: AuditStore;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
