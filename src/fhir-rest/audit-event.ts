@@ -78,9 +78,11 @@ export function parseAuditSearch(query: readonly (readonly [string, string])[]):
   const filters: AuditFilter[] = [];
   let count = DEFAULT_COUNT;
   let offset = 0;
+  let before: AuditQuery['before'];
   for (const [name, raw] of query) {
     if (name === '_count') count = intParam(name, raw, MAX_COUNT);
     else if (name === '_offset') offset = intParam(name, raw, MAX_OFFSET);
+    else if (name === '_cursor') before = parseCursor(raw);
     else if (name === '_format' || name === '_pretty') continue;
     else {
       const values = raw.split(',').filter((v) => v !== '');
@@ -88,7 +90,16 @@ export function parseAuditSearch(query: readonly (readonly [string, string])[]):
       filters.push(filterOf(name, values));
     }
   }
-  return { filters, count, offset };
+  return { filters, count, offset, ...(before ? { before } : {}) };
+}
+
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2}))~([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** `_cursor=<recorded>~<id>` of the last event of the previous page (the next link writes it). */
+function parseCursor(raw: string): NonNullable<AuditQuery['before']> {
+  const m = CURSOR.exec(raw);
+  if (!m || Number.isNaN(Date.parse(m[1]!))) return invalid('_cursor', 'is not a paging cursor of this server');
+  return { recorded: m[1]!, id: m[2]! };
 }
 
 /** undefined: every event; a client id: only that client's own events. Refuses callers without the audit scope. */
@@ -99,18 +110,14 @@ export function auditVisibility(req: FhirRequest): string | undefined {
   return p.organizations?.includes('*') ? undefined : p.clientId;
 }
 
-/** `date=le<instant>` as the paging links add it (a millisecond instant in Z form). */
-const ANCHOR = /^le\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 /**
- * Paging links repeat the search with another _offset, anchored at the moment of the first page
- * (`date=le…`): the trail grows while it is read (reading it is audited too), and without the
- * anchor every new event would shift the pages by one.
+ * Paging is by keyset: the next link names the last event of this page (`_cursor`), and the next
+ * page holds only older events. The trail grows while it is read (reading it is audited too, and
+ * events reach the table in batches), so offsets would repeat or skip events; a keyset never does.
  */
-function pageUrl(req: FhirRequest, offset: number, anchor: string | undefined): string {
-  const params = new URLSearchParams(req.query.filter(([k]) => k !== '_offset'));
-  if (anchor) params.append('date', anchor);
-  if (offset > 0) params.append('_offset', String(offset));
+function pageUrl(req: FhirRequest, cursor: string | undefined): string {
+  const params = new URLSearchParams(req.query.filter(([k]) => k !== '_offset' && k !== '_cursor'));
+  if (cursor) params.append('_cursor', cursor);
   const q = params.toString();
   return `${req.baseUrl}/AuditEvent${q ? `?${q}` : ''}`;
 }
@@ -118,17 +125,16 @@ function pageUrl(req: FhirRequest, offset: number, anchor: string | undefined): 
 export const auditSearchHandler: Handler = async (req, _params, deps) => {
   const onlyClient = auditVisibility(req);
   const search = parseAuditSearch(req.query);
-  const asOf = new Date().toISOString();
   const page = await deps.audit.search({ ...search, ...(onlyClient !== undefined ? { onlyClient } : {}) });
-  const anchor = req.query.some(([k, v]) => k === 'date' && ANCHOR.test(v)) ? undefined : `le${asOf}`;
-  const link: BundleLink[] = [{ relation: 'self', url: pageUrl(req, search.offset, undefined) }];
-  if (page.hasMore && search.count > 0) link.push({ relation: 'next', url: pageUrl(req, search.offset + search.count, anchor) });
-  if (search.offset > 0 && search.count > 0) link.push({ relation: 'previous', url: pageUrl(req, Math.max(0, search.offset - search.count), anchor) });
+  const events = page.events.map(expandStored);
+  const last = events.at(-1);
+  const link: BundleLink[] = [{ relation: 'self', url: req.baseUrl + '/AuditEvent' + (req.query.length ? `?${new URLSearchParams([...req.query]).toString()}` : '') }];
+  if (page.hasMore && search.count > 0 && last?.id && last.recorded) link.push({ relation: 'next', url: pageUrl(req, `${last.recorded}~${last.id}`) });
   const bundle: Bundle = {
     resourceType: 'Bundle', type: 'searchset', link,
-    entry: page.events.map(expandStored).map((e) => ({ fullUrl: `${req.baseUrl}/AuditEvent/${e.id ?? ''}`, resource: e, search: { mode: 'match' } })),
+    entry: events.map((e) => ({ fullUrl: `${req.baseUrl}/AuditEvent/${e.id ?? ''}`, resource: e, search: { mode: 'match' } })),
   };
-  if (search.offset === 0 && !page.hasMore) bundle.total = page.events.length;
+  if (search.offset === 0 && !search.before && !page.hasMore) bundle.total = page.events.length;
   return [allOk, bundle];
 };
 

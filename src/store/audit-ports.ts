@@ -40,6 +40,8 @@ export interface AuditQuery {
   filters: AuditFilter[];
   count: number;
   offset: number;
+  /** Keyset paging: only events older than this one (ordered by recorded, then id, newest first). */
+  before?: { recorded: string; id: string };
   /** Only events whose requesting agent is this client (a vendor sees only its own events). */
   onlyClient?: string;
 }

@@ -47,13 +47,14 @@ function condition(f: AuditFilter, p: (v: unknown) => string): string {
   }
 }
 
-export function auditWhere(query: Pick<AuditQuery, 'filters' | 'onlyClient'>, params: unknown[]): string {
+export function auditWhere(query: Pick<AuditQuery, 'filters' | 'onlyClient' | 'before'>, params: unknown[]): string {
   const p = (v: unknown): string => {
     params.push(v);
     return `$${params.length}`;
   };
   const conditions = query.filters.map((f) => condition(f, p));
   if (query.onlyClient !== undefined) conditions.push(`client_id = ${p(query.onlyClient)}`);
+  if (query.before) conditions.push(`(recorded, id) < (${p(query.before.recorded)}::timestamptz, ${p(query.before.id)}::uuid)`);
   return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
