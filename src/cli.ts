@@ -12,8 +12,10 @@ Commands:
               run the SATUSEHAT simulator alone (default port SIM_PORT, 8090)
   clients hash-secret
               read a client secret on standard input, print its scrypt hash for AUTH_CLIENTS_FILE
-  validate [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>
-              validate FHIR JSON resources against R4 and the ILP profiles (exit 0 valid, 1 invalid, 2 usage)
+  validate [--ig r4|ilp] [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>
+              validate FHIR JSON resources: --ig ilp (default) R4 and the ILP profiles as the intake applies them,
+              --ig r4 base R4 + meta.profile + --profile (exit 0 valid, 1 invalid, 2 usage; validate --help)
+  --version   print the version
 
 Environment variables are listed in README.md (Configuration).
 `;
@@ -87,6 +89,11 @@ async function main(argv: string[]): Promise<number> {
       if (argv[1] === 'hash-secret') return hashClientSecret();
       process.stderr.write(`Unknown clients command "${argv[1] ?? ''}"\n\n${USAGE}`);
       return 2;
+    case '--version': {
+      const { cliVersion } = await import('./cli/validate');
+      process.stdout.write(`ilp-gateway ${cliVersion()}\n`);
+      return 0;
+    }
     case undefined:
     case '-h':
     case '--help':

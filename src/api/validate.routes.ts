@@ -15,9 +15,11 @@ export function validateRouter(deps: ValidateRouteDeps): Router {
   const router = Router();
   const handle = (type: string | undefined) => (req: Request, res: Response): void => {
     const profile = typeof req.query.profile === 'string' ? req.query.profile : undefined;
+    const mode = typeof req.query.mode === 'string' ? req.query.mode : undefined;
     const request: ValidateRequest = { body: req.body as unknown };
     if (type !== undefined) request.type = type;
     if (profile !== undefined) request.profile = profile;
+    if (mode !== undefined) request.mode = mode;
     const answer = deps.validate(request);
     res.status(answer.status).type('application/fhir+json').send(JSON.stringify(answer.outcome));
   };

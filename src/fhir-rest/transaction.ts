@@ -5,6 +5,7 @@ import { fail, hasErrors, issue, operationOutcome, OperationOutcomeError, type I
 import { parseEntryRequest } from '../store/entry-request';
 import type { SaveTransactionInput, TransactionEntry, TransactionOutcome } from '../store/fhir-ports';
 import { allOk, statusLine } from './outcomes';
+import { withRelayIdentifiers } from './relay-identifiers';
 import { isServedType } from './read';
 import type { FhirRequest, FhirRestDeps, Handler } from './types';
 
@@ -80,7 +81,9 @@ function input(bundle: Bundle, req: FhirRequest, entries: TransactionEntry[], ke
   return { organizationId: organizationOf(bundle, req.headers['x-organization-id']), ...key, bundle, payloadHash: payloadHash(bundle), entries };
 }
 
-async function transaction(bundle: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<Bundle> {
+async function transaction(received: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<Bundle> {
+  // Organisation identifiers the relay needs and SATUSEHAT leaves optional (relay-identifiers.ts).
+  const bundle = withRelayIdentifiers(received, organizationOf(received, req.headers['x-organization-id']));
   const issues = deps.validate(bundle);
   // Atomic (http.html#trules): one invalid entry and nothing is stored.
   if (hasErrors(issues)) throw new OperationOutcomeError(422, issues);
