@@ -122,6 +122,10 @@ export const ERRORS = {
   'VAL-BUNDLE-OUTCOME': { status: 422, type: 'invalid', en: 'An entry with search.mode "outcome" must be an OperationOutcome, not a {type}', id: 'Entri dengan search.mode "outcome" harus berupa OperationOutcome, bukan {type}' },
   'VAL-EXTENSION-CONTEXT': { status: 422, type: 'structure', en: 'The extension {url} is not allowed here ({path}; allowed: {allowed})', id: 'Extension {url} tidak diizinkan di sini ({path}; yang diizinkan: {allowed})' },
   'VAL-ATTACHMENT-SIZE': { status: 422, type: 'value', en: 'The stated attachment size {size} does not match the size of its data ({actual} bytes)', id: 'Ukuran lampiran yang dinyatakan {size} tidak sama dengan ukuran datanya ({actual} byte)' },
+  'VAL-SNAPSHOT': { status: 422, type: 'processing', en: 'No snapshot can be generated from the differential: {reason}', id: 'Snapshot tidak dapat dibuat dari differential: {reason}' },
+  'VAL-CS-SUPPLEMENT': { status: 422, type: 'business-rule', en: 'A CodeSystem supplement SHALL have content "supplement"', id: 'Suplemen CodeSystem harus memiliki content "supplement"' },
+  'VAL-CS-PROPERTY': { status: 422, type: 'business-rule', en: 'CodeSystem property: {detail}', id: 'Properti CodeSystem: {detail}' },
+  'VAL-VS-RULE': { status: 422, type: 'business-rule', en: 'ValueSet: {detail}', id: 'ValueSet: {detail}' },
   'VAL-MODE': { status: 400, type: 'invalid', en: 'Unknown validation mode "{mode}" (r4 or ilp)', id: 'Mode validasi "{mode}" tidak dikenal (r4 atau ilp)' },
   // relay
   'RELAY-PATIENT-UNKNOWN': { status: 422, type: 'not-found', en: 'The patient is not in the national patient index (MPI) and creating patients is disabled (RELAY_CREATE_PATIENTS=0)', id: 'Pasien belum terdaftar di indeks pasien nasional (MPI) dan pembuatan pasien dinonaktifkan (RELAY_CREATE_PATIENTS=0)' },

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Issue, issue } from '../kernel';
 import { checkBundleRules } from './bundle-rules';
+import { checkConformanceRules } from './conformance-rules';
 import { isObj, type Json, type WalkContext } from './context';
 import type { ConformanceResource } from './model';
 import { Registry, baseUrl } from './registry';
@@ -88,6 +89,8 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
     if (type === 'Bundle') {
       ctx.fullUrls = fullUrlsOf(value);
       checkBundleRules(value, path, ctx);
+    } else if (type === 'CodeSystem' || type === 'ValueSet' || type === 'StructureDefinition') {
+      checkConformanceRules(value, path, ctx);
     }
     const meta = isObj(value.meta) && Array.isArray(value.meta.profile) ? value.meta.profile.filter((p): p is string => typeof p === 'string') : [];
     const requested = [...explicit, ...meta, ...(byDefault ? options.defaultProfiles?.(value) ?? [] : [])];

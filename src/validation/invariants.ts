@@ -155,6 +155,17 @@ function loadFhirPath(): { module: FhirPathModule; model: unknown } {
   return fhirpath;
 }
 
+/** Why a FHIRPath expression does not compile (fhirpath.js), or undefined when it does. */
+export function fhirPathCompileError(expression: string): string | undefined {
+  const { module, model } = loadFhirPath();
+  try {
+    module.compile(expression, model, SILENT_FHIRPATH);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 const MATCHES = /^matches\('((?:[^'\\]|\\.)*)'\)$/;
 
 /**

@@ -1,6 +1,7 @@
 import { issue } from '../kernel';
 import { checkBinding, checkCodeInSystem, checkMissingCode } from './bindings';
 import { isObj, jsonType, shown, type Json, type WalkContext } from './context';
+import { checkExtensionContext } from './extension-context';
 import { type InvariantCheck, STRUCTURAL, invariantCheck } from './invariants';
 import type { Constraint, ElementNode } from './model';
 import { checkReference } from './references';
@@ -141,6 +142,7 @@ export function walkItem(value: unknown, node: ElementNode, type: string, path: 
   if (type === 'Extension' && isObj(value) && typeof value.url === 'string' && node.types[0]?.profile === undefined) {
     const ext = ctx.registry.compile(value.url);
     if (ext && ext.type === 'Extension') {
+      checkExtensionContext(value.url, node, path, ctx);
       walkElement(value, ext.root, 'Extension', path, { ...ctx, profile: ext.url });
       return;
     }
