@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const R4_DIR = join(ROOT, 'node_modules', '@medplum', 'definitions', 'dist', 'fhir', 'r4');
-export const INPUTS = ['profiles-types.json', 'profiles-resources.json', 'extension-definitions.json', 'valuesets.json', 'v3-codesystems.json', 'fhir.schema.json'].map((f) => join(R4_DIR, f));
+export const INPUTS = ['profiles-types.json', 'profiles-resources.json', 'extension-definitions.json', 'valuesets.json', 'v3-codesystems.json', 'fhir.schema.json', 'search-parameters.json'].map((f) => join(R4_DIR, f));
 export const OUT_FILE = join(ROOT, 'generated', 'fhir-r4-definitions.json');
 
 const FHIR_TYPE_EXT = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
@@ -136,7 +136,10 @@ export function generate({ quiet = false, out = OUT_FILE } = {}) {
   const structures = sds.map(compactStructure);
   const terms = [...resources(read('valuesets.json')), ...resources(read('v3-codesystems.json'))];
   const { valueSets, codeSystems } = terminology(structures, terms);
-  const output = JSON.stringify({ fhirVersion: '4.0.1', primitives: primitivePatterns(), structures, valueSets, codeSystems });
+  // url → type of every R4 SearchParameter: CapabilityStatement.rest.resource.searchParam.type must match its definition's.
+  const searchParamTypes = Object.fromEntries(resources(read('search-parameters.json'))
+    .filter((r) => r.resourceType === 'SearchParameter' && typeof r.url === 'string' && typeof r.type === 'string').map((r) => [r.url, r.type]));
+  const output = JSON.stringify({ fhirVersion: '4.0.1', primitives: primitivePatterns(), structures, valueSets, codeSystems, searchParamTypes });
   hash.update(output);
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;

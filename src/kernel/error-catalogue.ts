@@ -127,6 +127,7 @@ export const ERRORS = {
   'VAL-CS-PROPERTY': { status: 422, type: 'business-rule', en: 'CodeSystem property: {detail}', id: 'Properti CodeSystem: {detail}' },
   'VAL-VS-RULE': { status: 422, type: 'business-rule', en: 'ValueSet: {detail}', id: 'ValueSet: {detail}' },
   'VAL-BUNDLE-REFERENCE': { status: 422, type: 'not-found', en: 'The reference {reference} {problem} in this document Bundle', id: 'Referensi {reference} {problem} dalam Bundle dokumen ini' },
+  'VAL-SEARCH-PARAM-TYPE': { status: 422, type: 'business-rule', en: 'The SearchParameter {definition} is of type {defined}, not {type}', id: 'SearchParameter {definition} bertipe {defined}, bukan {type}' },
   'VAL-MODE': { status: 400, type: 'invalid', en: 'Unknown validation mode "{mode}" (r4 or ilp)', id: 'Mode validasi "{mode}" tidak dikenal (r4 atau ilp)' },
   // relay
   'RELAY-PATIENT-UNKNOWN': { status: 422, type: 'not-found', en: 'The patient is not in the national patient index (MPI) and creating patients is disabled (RELAY_CREATE_PATIENTS=0)', id: 'Pasien belum terdaftar di indeks pasien nasional (MPI) dan pembuatan pasien dinonaktifkan (RELAY_CREATE_PATIENTS=0)' },

@@ -15,6 +15,7 @@ import { generateSnapshot, SnapshotError } from './snapshot';
  *   codes of it, as is the value of a `concept` filter on such a system; `notSelectable` filters
  *   take true or false; FHIRPath parameter expressions (tools extension valueset-parameter) are
  *   text/fhirpath and name declared parameters;
+ * - CapabilityStatement: a searchParam's type is its definition's;
  * - StructureDefinition: a constraint with a differential and no snapshot must yield a snapshot
  *   (our generator, snapshot.ts, as the reference validator generates one).
  */
@@ -110,8 +111,20 @@ function structureRules(sd: Json, path: string, ctx: WalkContext): void {
   }
 }
 
+/** CapabilityStatement.rest.resource.searchParam: the type is that of its definition (capabilitystatement.html). */
+function capabilityRules(cs: Json, path: string, ctx: WalkContext): void {
+  list(cs.rest).forEach((rest, i) => list(rest.resource).forEach((res, j) => list(res.searchParam).forEach((sp, k) => {
+    if (typeof sp.definition !== 'string' || typeof sp.type !== 'string') return;
+    const defined = ctx.registry.searchParamType(sp.definition);
+    if (defined && defined !== sp.type) {
+      ctx.issues.push(issue('VAL-SEARCH-PARAM-TYPE', { definition: sp.definition, defined, type: sp.type }, `${path}.rest[${i}].resource[${j}].searchParam[${k}]`));
+    }
+  })));
+}
+
 export function checkConformanceRules(resource: Json, path: string, ctx: WalkContext): void {
-  if (resource.resourceType === 'CodeSystem') codeSystemRules(resource, path, ctx);
+  if (resource.resourceType === 'CapabilityStatement') capabilityRules(resource, path, ctx);
+  else if (resource.resourceType === 'CodeSystem') codeSystemRules(resource, path, ctx);
   else if (resource.resourceType === 'ValueSet') valueSetRules(resource, path, ctx);
   else if (resource.resourceType === 'StructureDefinition') structureRules(resource, path, ctx);
 }
