@@ -15,7 +15,8 @@ import { generateSnapshot, SnapshotError } from './snapshot';
  *   codes of it, as is the value of a `concept` filter on such a system; `notSelectable` filters
  *   take true or false; FHIRPath parameter expressions (tools extension valueset-parameter) are
  *   text/fhirpath and name declared parameters;
- * - CapabilityStatement: a searchParam's type is its definition's;
+ * - CapabilityStatement: a searchParam's type is its definition's; a SearchParameter derived from
+ *   another keeps its type;
  * - StructureDefinition: a constraint with a differential and no snapshot must yield a snapshot
  *   (our generator, snapshot.ts, as the reference validator generates one).
  */
@@ -122,8 +123,16 @@ function capabilityRules(cs: Json, path: string, ctx: WalkContext): void {
   })));
 }
 
+/** SearchParameter.derivedFrom: a derived parameter keeps its parent's type (searchparameter.html, derivedFrom). */
+function searchParameterRules(sp: Json, path: string, ctx: WalkContext): void {
+  if (typeof sp.derivedFrom !== 'string' || typeof sp.type !== 'string') return;
+  const defined = ctx.registry.searchParamType(sp.derivedFrom);
+  if (defined && defined !== sp.type) ctx.issues.push(issue('VAL-SEARCH-PARAM-TYPE', { definition: sp.derivedFrom, defined, type: sp.type }, `${path}.type`));
+}
+
 export function checkConformanceRules(resource: Json, path: string, ctx: WalkContext): void {
   if (resource.resourceType === 'CapabilityStatement') capabilityRules(resource, path, ctx);
+  else if (resource.resourceType === 'SearchParameter') searchParameterRules(resource, path, ctx);
   else if (resource.resourceType === 'CodeSystem') codeSystemRules(resource, path, ctx);
   else if (resource.resourceType === 'ValueSet') valueSetRules(resource, path, ctx);
   else if (resource.resourceType === 'StructureDefinition') structureRules(resource, path, ctx);

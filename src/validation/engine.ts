@@ -89,7 +89,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
     if (type === 'Bundle') {
       ctx.fullUrls = fullUrlsOf(value);
       checkBundleRules(value, path, ctx);
-    } else if (type === 'CodeSystem' || type === 'ValueSet' || type === 'StructureDefinition' || type === 'CapabilityStatement') {
+    } else if (type === 'CodeSystem' || type === 'ValueSet' || type === 'StructureDefinition' || type === 'CapabilityStatement' || type === 'SearchParameter') {
       checkConformanceRules(value, path, ctx);
     }
     const meta = isObj(value.meta) && Array.isArray(value.meta.profile) ? value.meta.profile.filter((p): p is string => typeof p === 'string') : [];
