@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const R4_DIR = join(ROOT, 'node_modules', '@medplum', 'definitions', 'dist', 'fhir', 'r4');
-export const INPUTS = ['profiles-types.json', 'profiles-resources.json', 'extension-definitions.json', 'valuesets.json', 'v3-codesystems.json', 'fhir.schema.json', 'search-parameters.json'].map((f) => join(R4_DIR, f));
+export const INPUTS = ['profiles-types.json', 'profiles-resources.json', 'extension-definitions.json', 'valuesets.json', 'v3-codesystems.json', 'fhir.schema.json', 'search-parameters.json', 'profiles-others.json'].map((f) => join(R4_DIR, f));
 export const OUT_FILE = join(ROOT, 'generated', 'fhir-r4-definitions.json');
 
 const FHIR_TYPE_EXT = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
@@ -130,7 +130,9 @@ export function generate({ quiet = false, out = OUT_FILE } = {}) {
   const log = quiet ? () => {} : (msg) => console.log(`[gen-validator-definitions] ${msg}`);
   const t0 = performance.now();
   const hash = createHash('sha256');
-  const sds = [...resources(read('profiles-types.json')), ...resources(read('profiles-resources.json')), ...resources(read('extension-definitions.json'))]
+  // profiles-others.json: the profiles of the R4 core package (vitalsigns, bp, bodytemp, …), which a
+  // resource may name in meta.profile and the HL7 validator then applies.
+  const sds = [...resources(read('profiles-types.json')), ...resources(read('profiles-resources.json')), ...resources(read('extension-definitions.json')), ...resources(read('profiles-others.json'))]
     .filter((r) => r.resourceType === 'StructureDefinition' && r.snapshot && r.fhirVersion === '4.0.1')
     .filter((r) => r.kind !== 'logical');
   const structures = sds.map(compactStructure);
