@@ -54,7 +54,7 @@ export function mapSubmission(sub: NormalisedSubmission, catalogue: Catalogue): 
   const diagnosisUrns = (sub.raw.diagnoses ?? []).map((d) => ctx.urn(diagnosisRole(d.icd10)));
   const encounter = mapEncounter(ctx, diagnosisUrns);
   const followUps: CatalogueFollowUp[] = observations.flatMap((o) =>
-    o.band?.followUp ? [{ followUp: o.band.followUp, reason: ctx.urn(observationRole(o.item.code)) }] : []);
+    o.band?.followUp ? [{ followUp: o.band.followUp, reason: ctx.urn(observationRole(o.item.code)), group: o.item.followUpGroup }] : []);
   const carePlan = mapCarePlan(ctx, followUps);
   const patient = mapPatient(ctx);
 
