@@ -71,3 +71,10 @@ describe('mode (issue 13): ilp applies the ILP profiles by type, r4 only base R4
     },
   );
 });
+
+test('the $validate OperationDefinition documents mode and validates as R4', async () => {
+  const { VALIDATE_OPERATION } = await import('../../../src/validation/operation-definition');
+  const { modeOptions } = await import('../../../src/validation/modes');
+  expect(VALIDATE_OPERATION.parameter?.find((p) => p.name === 'mode')).toMatchObject({ use: 'in', type: 'code', max: '1' });
+  expect(validator.validate(VALIDATE_OPERATION, modeOptions('r4')).filter((i) => i.severity === 'error' || i.severity === 'fatal')).toEqual([]);
+});
