@@ -67,6 +67,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     bodyLimitBytes: config.bodyLimitBytes,
     maxJsonDepth: config.maxJsonDepth,
     submissions: db.submissions,
+    resources: db.resources,
     intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now() },
     ready: () => db.ping(),
   });

@@ -146,6 +146,12 @@ export const ERRORS = {
   'WARN-LIFECYCLE-AGE': { status: 200, type: 'business-rule', severity: 'warning', en: 'Life-cycle group "{group}" does not fit age {age} at the visit', id: 'Kelompok siklus hidup "{group}" tidak sesuai dengan usia {age} saat kunjungan' },
   'WARN-ITEM-NOT-ELIGIBLE': { status: 200, type: 'business-rule', severity: 'warning', en: 'Item "{code}" is not part of the ILP package for the life-cycle groups of this visit ({groups})', id: 'Item "{code}" bukan bagian dari paket ILP untuk kelompok siklus hidup kunjungan ini ({groups})' },
   'WARN-ITEM-CLUSTER': { status: 200, type: 'business-rule', severity: 'warning', en: 'Item "{code}" is normally delivered by cluster {clusters}, not cluster {cluster}', id: 'Item "{code}" biasanya dilayani klaster {clusters}, bukan klaster {cluster}' },
+  // security-core (issue 8): tenant isolation, district regions, hardening
+  'AUTH-ORG-AMBIGUOUS': { status: 403, type: 'forbidden', en: 'The request names several organizations ({organizations}); one request writes for one organization', id: 'Permintaan menyebut beberapa organisasi ({organizations}); satu permintaan hanya untuk satu organisasi' },
+  'AUTH-ADMIN-RESTRICTED': { status: 403, type: 'forbidden', en: 'Admin actions need a client that is not restricted to organizations or regions', id: 'Tindakan admin memerlukan klien yang tidak dibatasi organisasi atau wilayah' },
+  'AUTH-REGION-READ-ONLY': { status: 403, type: 'forbidden', en: 'A region-restricted (district) client may read but not write', id: 'Klien dengan batas wilayah (kabupaten/kota) hanya boleh membaca, tidak menulis' },
+  'AUTH-OWNER': { status: 403, type: 'forbidden', en: '{reference} belongs to another organization and cannot be written or referenced by {organizationId}', id: '{reference} milik organisasi lain dan tidak dapat ditulis atau dirujuk oleh {organizationId}' },
+  'HTTP-TEXT-INVALID': { status: 400, type: 'invalid', en: 'The {where} contains a NUL character or invalid UTF-16 (a lone surrogate), which is never valid text', id: '{where} berisi karakter NUL atau UTF-16 tidak valid (surrogate tunggal), yang bukan teks yang sah' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;
