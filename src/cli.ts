@@ -14,8 +14,10 @@ Commands:
               manage API clients in the database (ilp-gateway clients --help)
   clients hash-secret
               read a client secret on standard input, print its scrypt hash for AUTH_CLIENTS_FILE
-  validate [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>
-              validate FHIR JSON resources against R4 and the ILP profiles (exit 0 valid, 1 invalid, 2 usage)
+  validate [--ig r4|ilp] [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>
+              validate FHIR JSON resources: --ig ilp (default) R4 and the ILP profiles as the intake applies them,
+              --ig r4 base R4 + meta.profile + --profile (exit 0 valid, 1 invalid, 2 usage; validate --help)
+  --version   print the version
 
 Environment variables are listed in README.md (Configuration).
 `;
@@ -106,6 +108,11 @@ async function main(argv: string[]): Promise<number> {
     case 'clients':
       if (argv[1] === 'hash-secret') return hashClientSecret();
       return clients(argv.slice(1));
+    case '--version': {
+      const { cliVersion } = await import('./cli/validate');
+      process.stdout.write(`ilp-gateway ${cliVersion()}\n`);
+      return 0;
+    }
     case undefined:
     case '-h':
     case '--help':

@@ -3,6 +3,7 @@ import { fail, hasErrors, OperationOutcomeError } from '../kernel';
 import { batch } from './batch';
 import { returnPreference, writtenEntry } from './entry-response';
 import { allOk } from './outcomes';
+import { withRelayIdentifiers } from './relay-identifiers';
 import { organizationOf, requireRelayable, saveInput, toTransactionEntry } from './transaction-entry';
 import type { FhirRequest, FhirRestDeps, Handler } from './types';
 
@@ -12,9 +13,11 @@ import type { FhirRequest, FhirRestDeps, Handler } from './types';
  * it like an ILP visit; a batch answers for each entry (batch.ts).
  */
 
-async function transaction(bundle: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<Bundle> {
+async function transaction(received: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<Bundle> {
   // Decided for the whole Bundle before anything else (docs/decisions/0010): another organisation is 403.
-  const organizationId = organizationOf(bundle, req);
+  const organizationId = organizationOf(received, req);
+  // Organisation identifiers the relay needs and SATUSEHAT leaves optional (relay-identifiers.ts).
+  const bundle = withRelayIdentifiers(received, organizationId);
   const issues = deps.validate(bundle);
   // Atomic (http.html#trules): one invalid entry and nothing is stored.
   if (hasErrors(issues)) throw new OperationOutcomeError(422, issues);

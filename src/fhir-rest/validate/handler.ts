@@ -5,7 +5,8 @@ import type { FhirRequest, Handler } from '../types';
 /** Maps the HTTP request onto the operation (src/validation/operation.ts); the path's type, if any, must match the resource. */
 function validateRequest(req: FhirRequest, type: string | undefined): ValidateRequest {
   const profile = req.query.find(([k]) => k === 'profile')?.[1];
-  return { body: req.body, ...(type !== undefined ? { type } : {}), ...(profile !== undefined ? { profile } : {}) };
+  const mode = req.query.find(([k]) => k === 'mode')?.[1];
+  return { body: req.body, ...(type !== undefined ? { type } : {}), ...(profile !== undefined ? { profile } : {}), ...(mode !== undefined ? { mode } : {}) };
 }
 
 export const validateHandler: Handler = async (req, { type }, deps) => {

@@ -28,6 +28,12 @@ export const VALIDATE_OPERATION: OperationDefinition = {
   parameter: [
     { name: 'resource', use: 'in', min: 0, max: '1', type: 'Resource', documentation: 'The resource to validate (or send the resource itself as the body)' },
     { name: 'profile', use: 'in', min: 0, max: '1', type: 'uri', documentation: 'A profile to validate against besides meta.profile (also the ?profile= query parameter)' },
+    {
+      name: 'mode', use: 'in', min: 0, max: '1', type: 'code',
+      documentation: '`ilp` (default): the rules of the gateway\'s intake, with the ILP profiles applied by resource type and Observation code ("would the gateway accept this?"). '
+        + '`r4`: base FHIR R4 plus meta.profile plus `profile`, as the HL7 validator checks without an implementation guide (unknown extensions are errors). '
+        + 'Also accepted as the query parameter `mode`. R4\'s create/update/delete modes are not supported (400). docs/decisions/0016.',
+    },
     { name: 'return', use: 'out', min: 1, max: '1', type: 'OperationOutcome', documentation: 'All issues found; 200 whether or not the resource is valid' },
   ],
 };
