@@ -27,13 +27,35 @@ function parseTime(value: string, path: string, ctx: Ctx): { ms: number; utc: st
   return { ms: parsed.epochMs, utc: parsed.utc, offsetMinutes: parsed.offsetMinutes };
 }
 
+/**
+ * A patient is identified by their own NIK or, as a newborn without one yet, by the mother's NIK
+ * and the birth order (SATUSEHAT newborn pattern, satusehat-api §2.1–§2.3). Both may come together
+ * once the child's NIK is known: the records are then linked (mapping/patient.ts).
+ */
+function checkPatientIdentity(p: IlpSubmission['patient'], ctx: Ctx): void {
+  if (p.nik === undefined && p.motherNik === undefined) {
+    ctx.issues.push(issue('SCHEMA-REQUIRED', { field: 'nik (or motherNik with multipleBirth for a newborn)' }, 'patient.nik'));
+    return;
+  }
+  if (p.nik !== undefined) {
+    const nik = nikProblem(p.nik);
+    if (nik) ctx.issues.push(issue('ILP-NIK-INVALID', { detail: nik }, 'patient.nik'));
+    else if (isValidDate(p.birthDate) && !nikMatchesBirth(p.nik, p.birthDate, p.gender)) {
+      ctx.issues.push(issue('WARN-NIK-BIRTHDATE', { segment: p.nik.slice(6, 12), birthDate: p.birthDate, gender: p.gender }, 'patient.nik'));
+    }
+  }
+  if (p.motherNik !== undefined) {
+    const mother = nikProblem(p.motherNik);
+    if (mother) ctx.issues.push(issue('ILP-NIK-INVALID', { detail: mother }, 'patient.motherNik'));
+    if (p.multipleBirth === undefined) ctx.issues.push(issue('SCHEMA-REQUIRED', { field: 'multipleBirth' }, 'patient.multipleBirth'));
+  } else if (p.multipleBirth !== undefined && p.nik === undefined) {
+    ctx.issues.push(issue('SCHEMA-REQUIRED', { field: 'motherNik' }, 'patient.motherNik'));
+  }
+}
+
 function checkPatient(s: IlpSubmission, ctx: Ctx): void {
   const p = s.patient;
-  const nik = nikProblem(p.nik);
-  if (nik) ctx.issues.push(issue('ILP-NIK-INVALID', { detail: nik }, 'patient.nik'));
-  else if (isValidDate(p.birthDate) && !nikMatchesBirth(p.nik, p.birthDate, p.gender)) {
-    ctx.issues.push(issue('WARN-NIK-BIRTHDATE', { segment: p.nik.slice(6, 12), birthDate: p.birthDate, gender: p.gender }, 'patient.nik'));
-  }
+  checkPatientIdentity(p, ctx);
   const village = villageCodeProblem(p.address.villageCode);
   if (village) ctx.issues.push(issue('ILP-VILLAGE-INVALID', { detail: village }, 'patient.address.villageCode'));
   if (!isValidDate(p.birthDate)) ctx.issues.push(issue('ILP-DATE-INVALID', { value: p.birthDate }, 'patient.birthDate'));

@@ -81,9 +81,13 @@ export function buildSubmissionSchema(catalogue: Catalogue): JsonSchema {
         },
       },
       patient: {
-        type: 'object', additionalProperties: false, required: ['nik', 'name', 'birthDate', 'gender', 'address'],
+        // nik, or motherNik + multipleBirth for a newborn without a NIK yet: checked in normalise.ts
+        // so the answer names patient.nik rather than an anyOf branch.
+        type: 'object', additionalProperties: false, required: ['name', 'birthDate', 'gender', 'address'],
         properties: {
-          nik: { type: 'string', description: '16-digit NIK (KTP)', maxLength: 32 },
+          nik: { type: 'string', description: '16-digit NIK (KTP). Required unless motherNik and multipleBirth identify a newborn', maxLength: 32 },
+          motherNik: { type: 'string', description: "Newborn or infant without a NIK yet: the mother's 16-digit NIK (SATUSEHAT nik-ibu)", maxLength: 32 },
+          multipleBirth: { type: 'integer', minimum: 1, maximum: 10, description: 'Birth order of this child in its birth (1 singleton, 2 second twin, …); required with motherNik' },
           ihsNumber: { type: 'string', pattern: '^P\\d{11}$' },
           name: text(200),
           birthDate: date,

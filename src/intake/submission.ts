@@ -15,7 +15,12 @@ export interface IlpSubmission {
   end: string;
   practitioner: { ihsNumber: string; name: string; role: string };
   patient: {
-    nik: string;
+    /** The patient's own NIK; a newborn without one is identified by motherNik + multipleBirth. */
+    nik?: string;
+    /** Mother's NIK (SATUSEHAT newborn pattern, satusehat-api §2.1/§2.2: identifier nik-ibu). */
+    motherNik?: string;
+    /** Birth order among the mother's children of one birth: 1 for a singleton, 2 for a second twin. */
+    multipleBirth?: number;
     ihsNumber?: string;
     name: string;
     birthDate: string;

@@ -1,7 +1,7 @@
 import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4';
 import { derive } from '../catalog/derive';
 import type { Catalogue, CatalogueItem } from '../catalog/types';
-import { ILP, SYSTEMS } from '../fhir/canonical';
+import { ILP } from '../fhir/canonical';
 import type { Issue } from '../kernel';
 import type { NormalisedSubmission } from '../intake/submission';
 import { CatalogueFollowUp, mapCarePlan } from './care-plan';
@@ -10,6 +10,7 @@ import { MappingContext, createContext } from './context';
 import { mapEncounter } from './encounter';
 import { MappedObservation, mapObservation, observationRole } from './observation';
 import { mapPatient } from './patient';
+import { patientConditionalUrl } from './patient-key';
 
 export interface MappedSubmission {
   /** Transaction Bundle: urn:uuid fullUrls, PUT Type/id entries, conditional PUT for the Patient by NIK. */
@@ -59,7 +60,7 @@ export function mapSubmission(sub: NormalisedSubmission, catalogue: Catalogue): 
   const patient = mapPatient(ctx);
 
   const entries: BundleEntry[] = [
-    { fullUrl: ctx.urn('patient'), resource: patient, request: { method: 'PUT', url: `Patient?identifier=${SYSTEMS.nik}|${sub.raw.patient.nik}` } },
+    { fullUrl: ctx.urn('patient'), resource: patient, request: { method: 'PUT', url: patientConditionalUrl(sub.raw.patient) } },
     entry(encounter, ctx.urn('encounter')),
     ...observations.map((o) => entry(o.resource, ctx.urn(observationRole(o.item.code)))),
     ...conditions.map((c, i) => entry(c, diagnosisUrns[i]!)),

@@ -1,7 +1,8 @@
-import type { Extension, Patient } from 'fhir/r4';
-import { SYSTEMS } from '../fhir/canonical';
+import type { Extension, Identifier, Patient } from 'fhir/r4';
+import { ILP, SYSTEMS } from '../fhir/canonical';
 import { areaCodes } from '../intake/area-codes';
 import type { MappingContext } from './context';
+import { newbornKeyValue } from './patient-key';
 
 /** SATUSEHAT examples send RT/RW without leading zeros ("002" → "2"). */
 const trimZeros = (s: string): string => s.replace(/^0+(?=\d)/, '');
@@ -20,14 +21,29 @@ function administrativeCode(villageCode: string, rt?: string, rw?: string): Exte
 }
 
 /**
- * Patient as SATUSEHAT's MPI expects it (satusehat-api §2.3, §3.5): NIK identifier, administrativeCode
- * address. No id: the Bundle updates the patient matched by NIK, or creates one.
+ * NIK, and for a newborn the mother's NIK (nik-ibu) with our local newborn key (mother's NIK and
+ * birth order), which the conditional update matches on (patient-key.ts).
+ */
+function identifiers(p: MappingContext['sub']['raw']['patient']): Identifier[] {
+  const out: Identifier[] = [];
+  if (p.nik !== undefined) out.push({ use: 'official', system: SYSTEMS.nik, value: p.nik });
+  if (p.motherNik !== undefined) {
+    out.push({ use: 'official', system: SYSTEMS.motherNik, value: p.motherNik });
+    if (p.multipleBirth !== undefined) out.push({ use: 'secondary', system: ILP.newbornIdentifierSystem, value: newbornKeyValue(p.motherNik, p.multipleBirth) });
+  }
+  return out;
+}
+
+/**
+ * Patient as SATUSEHAT's MPI expects it (satusehat-api §2.3, §3.5): NIK identifier (or nik-ibu and
+ * multipleBirthInteger for a newborn), administrativeCode address. No id: the Bundle updates the
+ * patient matched by its identifiers, or creates one.
  */
 export function mapPatient(ctx: MappingContext): Patient {
   const p = ctx.sub.raw.patient;
   const patient: Patient = {
     resourceType: 'Patient',
-    identifier: [{ use: 'official', system: SYSTEMS.nik, value: p.nik }],
+    identifier: identifiers(p),
     active: true,
     name: [{ use: 'official', text: p.name }],
     gender: p.gender,
@@ -39,6 +55,8 @@ export function mapPatient(ctx: MappingContext): Patient {
       extension: [administrativeCode(p.address.villageCode, p.address.rt, p.address.rw)],
     }],
   };
+  // SATUSEHAT requires multipleBirthInteger on a created Patient (RuleNumber 10167, satusehat-api §2.3).
+  if (p.multipleBirth !== undefined) patient.multipleBirthInteger = p.multipleBirth;
   if (p.ihsNumber) patient.identifier?.push({ use: 'official', system: SYSTEMS.ihsNumber, value: p.ihsNumber });
   if (p.phone) patient.telecom = [{ system: 'phone', value: p.phone.replace(/[ -]/g, ''), use: 'mobile' }];
   return patient;

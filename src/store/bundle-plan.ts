@@ -46,18 +46,21 @@ export async function planBundle(sql: Sql, bundle: Bundle): Promise<BundlePlan> 
 /** In sorted order, so that two transactions never wait for each other's locks in a cycle. */
 async function lockIdentifiers(sql: Sql, requests: EntryRequest[]): Promise<void> {
   const keys = new Set<string>();
-  for (const r of requests) if (r.kind === 'identifier') keys.add(`${r.resourceType}|${r.value}`);
+  for (const r of requests) if (r.kind === 'identifier') for (const k of r.any) keys.add(`${r.resourceType}|${k.value}`);
   for (const key of [...keys].sort()) {
     await sql.rows('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);
   }
 }
 
 async function resolveIdentifier(sql: Sql, request: Extract<EntryRequest, { kind: 'identifier' }>, index: number): Promise<string> {
+  // Any of the identifiers (a newborn's NIK or its mother's-NIK key): two different resources
+  // matching means two records of one person, which the store must not guess between.
   const matches = await sql.rows<{ id: string }>(
-    `SELECT DISTINCT id FROM resource_identifier
-      WHERE resource_type = $1 AND value = $2 AND ($3::text IS NULL OR system = $3::text)
-      ORDER BY id LIMIT 2`,
-    [request.resourceType, request.value, request.system ?? null],
+    `SELECT DISTINCT i.id FROM resource_identifier i
+       JOIN unnest($2::text[], $3::text[]) AS k(value, system) ON i.value = k.value AND (k.system IS NULL OR i.system = k.system)
+      WHERE i.resource_type = $1
+      ORDER BY i.id LIMIT 2`,
+    [request.resourceType, request.any.map((k) => k.value), request.any.map((k) => k.system ?? null)],
   );
   const [first, second] = matches;
   if (second) return multipleMatches(index, request.url);
