@@ -67,7 +67,8 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     bodyLimitBytes: config.bodyLimitBytes,
     maxJsonDepth: config.maxJsonDepth,
     submissions: db.submissions,
-    intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now() },
+    resources: db.resources,
+    intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now(), weighings: db.weighings },
     ready: () => db.ping(),
   });
   exportRunner.start();

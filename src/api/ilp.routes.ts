@@ -2,8 +2,10 @@ import { Response, Router } from 'express';
 import type { Catalogue } from '../catalog/types';
 import { buildOpenApi } from '../intake/openapi';
 import { fail, operationOutcome } from '../kernel';
-import { IntakeDeps, prepareVisit, submitVisit } from '../pipeline/submit-visit';
-import type { SubmissionRecord, SubmissionStore } from '../store/ports';
+import type { Observation } from 'fhir/r4';
+import { resultsFromStored, type VisitResult } from '../mapping/results';
+import { IntakeDeps, prepareVisitWithHistory, submitVisit } from '../pipeline/submit-visit';
+import type { ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
 import { mayActFor } from '../auth/clients';
 import { principalOf } from './auth.routes';
 import { requireJson } from './body';
@@ -14,6 +16,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface IlpRouteDeps {
   intake: IntakeDeps;
   submissions: SubmissionStore;
+  /** Reads the submission's Observations back for the `results` of its status. */
+  resources?: ResourceStore;
   metrics: Metrics;
   version: string;
 }
@@ -29,7 +33,16 @@ function assertMayActFor(res: Response, body: unknown): void {
   if (typeof org === 'string' && !mayActFor(principalOf(res), org)) fail('AUTH-ORG', { organizationId: org.slice(0, 20) });
 }
 
-function statusView(s: SubmissionRecord) {
+/** The computed results of a submission's current version, from its stored Observations. */
+async function storedResults(s: SubmissionRecord, deps: IlpRouteDeps): Promise<VisitResult[]> {
+  const resources = deps.resources;
+  if (!resources) return [];
+  const observations = await Promise.all(s.resources.filter((r) => r.resourceType === 'Observation').map((r) => resources.read(r.resourceType, r.id)));
+  const found = observations.flatMap((o) => (o?.resource ? [o.resource as Observation] : []));
+  return resultsFromStored(found, s.submissionId, deps.intake.catalogue);
+}
+
+function statusView(s: SubmissionRecord, results: VisitResult[]) {
   return {
     id: s.id,
     submissionId: s.submissionId,
@@ -41,6 +54,7 @@ function statusView(s: SubmissionRecord) {
     resources: s.resources.map((r) => ({ ...r, nationalId: s.nationalIds[`${r.resourceType}/${r.id}`] })),
     removed: s.removed,
     warnings: { resourceType: 'OperationOutcome', issue: s.warnings },
+    results,
     ...(s.nationalOutcome ? { nationalOutcome: s.nationalOutcome } : {}),
   };
 }
@@ -51,21 +65,22 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
 
   router.post('/encounters', requireJson, async (req, res) => {
     assertMayActFor(res, req.body);
-    const { saved, warnings } = await submitVisit(req.body, deps.intake, deps.submissions);
+    const { saved, warnings, results } = await submitVisit(req.body, deps.intake, deps.submissions);
     deps.metrics.submissions.inc({ result: saved.kind });
     const s = saved.submission;
     res.status(202).location(location(s.id)).json({
       id: s.id, status: s.status, result: saved.kind, version: s.version,
       submissionId: s.submissionId, organizationId: s.organizationId,
       links: { self: location(s.id) },
+      results,
       outcome: operationOutcome(saved.kind === 'unchanged' ? [] : warnings),
     });
   });
 
-  router.post('/encounters/\\$validate', requireJson, (req, res) => {
+  router.post('/encounters/\\$validate', requireJson, async (req, res) => {
     assertMayActFor(res, req.body);
-    const prepared = prepareVisit(req.body, deps.intake);
-    res.status(200).json({ valid: true, outcome: { resourceType: 'OperationOutcome', issue: operationOutcome(prepared.issues).issue }, bundle: prepared.bundle });
+    const prepared = await prepareVisitWithHistory(req.body, deps.intake);
+    res.status(200).json({ valid: true, outcome: { resourceType: 'OperationOutcome', issue: operationOutcome(prepared.issues).issue }, results: prepared.results, bundle: prepared.bundle });
   });
 
   router.get('/submissions/:id', async (req, res) => {
@@ -74,7 +89,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
     // Another organisation's submission is answered exactly like a missing one: ids do not leak.
     const s = found && mayActFor(principalOf(res), found.organizationId) ? found : undefined;
     if (!s) fail('ILP-SUBMISSION-NOT-FOUND', { id: id.slice(0, 64) });
-    res.json(statusView(s));
+    res.json(statusView(s, await storedResults(s, deps)));
   });
 
   router.get('/openapi.json', (_req, res) => { res.json(openApi); });

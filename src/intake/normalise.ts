@@ -1,6 +1,7 @@
 import type { Catalogue } from '../catalog/types';
 import { FEMALE_ONLY_LIFE_CYCLES, LIFE_CYCLE_AGE_MONTHS, VISIT_TYPES } from '../catalog/vocabulary';
 import { ageAt, isValidDate, parseOffsetDateTime } from '../fhir/datetime';
+import { ageInDays } from '../growth';
 import { Issue, Result, err, hasErrors, issue, ok } from '../kernel';
 import { nikMatchesBirth, nikProblem, villageCodeProblem } from './area-codes';
 import type { IlpSubmission, NormalisedItem, NormalisedSubmission } from './submission';
@@ -115,6 +116,21 @@ function checkEligibility(s: IlpSubmission, catalogue: Catalogue, code: string, 
   }
 }
 
+/**
+ * WHO measures children lying down to 2 years and accepts a recumbent length (adjusted −0.7 cm)
+ * up to 5 years; the WHO 2007 reference for 5–19 years is for standing height only, so a length
+ * for an older child is a wrong field, not a measurement to convert (docs/decisions/0014).
+ */
+const MAX_LENGTH_AGE_DAYS = 1826;
+
+function checkRecumbentLength(items: NormalisedItem[], ageDays: number, ctx: Ctx): void {
+  const length = items.find((i) => i.code === 'body-length');
+  if (length && ageDays > MAX_LENGTH_AGE_DAYS) {
+    const years = Math.floor(ageDays / 365.25);
+    ctx.issues.push(issue('ILP-LENGTH-AGE', { age: `${years} y` }, `${length.path}.code`));
+  }
+}
+
 function checkDiagnosesAndPlan(s: IlpSubmission, ctx: Ctx): void {
   const seen = new Set<string>();
   s.diagnoses?.forEach((d, i) => {
@@ -150,6 +166,7 @@ export function normaliseSubmission(s: IlpSubmission, catalogue: Catalogue, now:
   const age = ageAt(s.patient.birthDate, start.ms, start.offsetMinutes);
   checkLifeCycleAges(s, age.months, age.years, ctx);
   const items = flattenItems(s, catalogue, start.utc, ctx);
+  checkRecumbentLength(items, ageInDays(s.patient.birthDate, s.start.slice(0, 10)), ctx);
   if (hasErrors(ctx.issues)) return err(ctx.issues);
   return ok({ raw: s, startUtc: start.utc, endUtc: end.utc, startMs: start.ms, offsetMinutes: start.offsetMinutes, age, items }, ctx.issues);
 }

@@ -124,6 +124,14 @@ export const ERRORS = {
   'WARN-LIFECYCLE-AGE': { status: 200, type: 'business-rule', severity: 'warning', en: 'Life-cycle group "{group}" does not fit age {age} at the visit', id: 'Kelompok siklus hidup "{group}" tidak sesuai dengan usia {age} saat kunjungan' },
   'WARN-ITEM-NOT-ELIGIBLE': { status: 200, type: 'business-rule', severity: 'warning', en: 'Item "{code}" is not part of the ILP package for the life-cycle groups of this visit ({groups})', id: 'Item "{code}" bukan bagian dari paket ILP untuk kelompok siklus hidup kunjungan ini ({groups})' },
   'WARN-ITEM-CLUSTER': { status: 200, type: 'business-rule', severity: 'warning', en: 'Item "{code}" is normally delivered by cluster {clusters}, not cluster {cluster}', id: 'Item "{code}" biasanya dilayani klaster {clusters}, bukan klaster {cluster}' },
+  // posyandu: newborns, growth, weight gain, immunisation (issue 9)
+  'ILP-LENGTH-AGE': { status: 422, type: 'business-rule', en: 'A recumbent length (body-length) is not accepted for a child over 5 years ({age}); send the standing height as body-height', id: 'Panjang badan berbaring (body-length) tidak diterima untuk anak di atas 5 tahun ({age}); kirim tinggi badan berdiri sebagai body-height' },
+  'ILP-ITEM-IMPLAUSIBLE-AGE': { status: 422, type: 'value', en: '{item} value {value} {unit} is implausible at age {age} (plausible {min}–{max} {unit})', id: 'Nilai {item} {value} {unit} tidak wajar untuk usia {age} (wajar {min}–{max} {unit})' },
+  'ILP-VACCINE-UNKNOWN': { status: 422, type: 'code-invalid', en: 'Unknown vaccine "{vaccine}" (allowed: {allowed})', id: 'Vaksin "{vaccine}" tidak dikenal (yang diizinkan: {allowed})' },
+  'ILP-VACCINE-DOSE': { status: 422, type: 'value', en: 'doseNumber {dose} does not fit vaccine {vaccine} (expected {expected})', id: 'doseNumber {dose} tidak sesuai untuk vaksin {vaccine} (seharusnya {expected})' },
+  'ILP-VACCINE-DATE': { status: 422, type: 'value', en: 'Vaccination date {date} is {problem}', id: 'Tanggal imunisasi {date} {problem}' },
+  'ILP-VACCINE-DUPLICATE': { status: 422, type: 'duplicate', en: 'Vaccine {vaccine} appears more than once in this visit', id: 'Vaksin {vaccine} dikirim lebih dari sekali dalam kunjungan ini' },
+  'WARN-Z-SCORE-FLAGGED': { status: 200, type: 'business-rule', severity: 'warning', en: '{item} = {z} is beyond the WHO plausibility limits: probably a measurement error; check {inputs} (recorded without a category)', id: '{item} = {z} di luar batas kewajaran WHO: kemungkinan salah ukur; periksa {inputs} (dicatat tanpa kategori)' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

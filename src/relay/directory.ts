@@ -1,4 +1,4 @@
-import type { Patient, Resource } from 'fhir/r4';
+import type { Patient } from 'fhir/r4';
 import type { NationalCredentials } from './credentials';
 import type { NationalPlatform } from './national-platform';
 import { failed, isOutcome, problem, type DeliveryResult } from './outcome';

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from '../kernel';
 import { SqlCredentialStore } from './credential-store';
+import { SqlWeighingHistory } from './weighing-store';
 import type { FhirStores } from './fhir-ports';
 import { createFhirStores } from './fhir-stores';
 import { MIGRATIONS } from './migrations';
@@ -106,6 +107,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly fhir: FhirStores;
   readonly relay: SqlRelayStore;
   readonly credentials: SqlCredentialStore;
+  readonly weighings: SqlWeighingHistory;
   private closed = false;
 
   constructor(
@@ -120,6 +122,7 @@ class SqlDatabase implements GatewayDatabase {
     this.fhir = createFhirStores(ds);
     this.relay = new SqlRelayStore(ds);
     this.credentials = new SqlCredentialStore(ds);
+    this.weighings = new SqlWeighingHistory(ds);
   }
 
   async migrate(): Promise<string[]> {
