@@ -16,9 +16,10 @@ function dayNumber(date: string, what: string): number {
   const match = DATE.exec(date);
   if (!match) throw new RangeError(`${what} must be a date YYYY-MM-DD, got "${date}"`);
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const ms = Date.UTC(year, month - 1, day);
-  const back = new Date(ms);
-  // Date.UTC rolls 2023-02-30 over to March: a rolled-over date is not a date.
+  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
+  const back = new Date(0);
+  const ms = back.setUTCFullYear(year, month - 1, day);
+  // Dates roll 2023-02-30 over to March: a rolled-over date is not a date.
   if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day) {
     throw new RangeError(`${what} is not a calendar date: "${date}"`);
   }

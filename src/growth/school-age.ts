@@ -2,7 +2,7 @@ import { ageInMonths } from './age';
 import { interpolateLms, lmsZ, restrictedLmsZ, round2 } from './lms';
 import { BMI_FOR_AGE_2007, HEIGHT_FOR_AGE_2007, type Lms, type LmsTable, type SexCode, WEIGHT_FOR_AGE_2007 } from './tables';
 import type { GrowthInput, GrowthZScores, ZScore } from './types';
-import { standardisedLength, withoutAbsent } from './under-five';
+import { positive, standardisedLength, withoutAbsent } from './measures';
 
 /**
  * WHO Growth Reference 2007, 60 months to 19 years, following WHO's reference implementation
@@ -28,7 +28,7 @@ function lmsAtMonths(table: LmsTable, sex: SexCode, months: number): Lms | undef
 }
 
 function index(table: LmsTable, sex: SexCode, months: number, maxMonths: number, y: number | undefined, restricted: boolean, flag: (z: number) => boolean): ZScore | undefined {
-  if (y === undefined || !Number.isFinite(y) || y <= 0) return undefined;
+  if (!positive(y)) return undefined;
   if (months < FROM_MONTHS || months > maxMonths) return undefined;
   const lms = lmsAtMonths(table, sex, months);
   if (!lms) return undefined;
@@ -46,7 +46,7 @@ export function schoolAgeZScores(input: GrowthInput, sex: SexCode): GrowthZScore
   const months = ageInMonths(input.ageDays);
   const cm = standardisedLength(input, input.ageDays);
   const weight = input.oedema ? undefined : input.weightKg;
-  const bmi = weight !== undefined && cm !== undefined && cm > 0 ? weight / (cm / 100) ** 2 : undefined;
+  const bmi = positive(weight) && positive(cm) ? weight / (cm / 100) ** 2 : undefined;
   return withoutAbsent({
     weightForAge: index(WEIGHT_FOR_AGE_2007, sex, months, WEIGHT_TO_MONTHS, weight, true, (z) => z < -6 || z > 5),
     heightForAge: index(HEIGHT_FOR_AGE_2007, sex, months, HEIGHT_BMI_TO_MONTHS, cm, false, (z) => Math.abs(z) > 6),

@@ -12,6 +12,7 @@ import {
   WEIGHT_FOR_HEIGHT,
   WEIGHT_FOR_LENGTH,
 } from './tables';
+import { HEIGHT_FROM_DAYS, positive, roundUp, standardisedLength, withoutAbsent } from './measures';
 import type { GrowthInput, GrowthZScores, ZScore } from './types';
 
 /**
@@ -20,8 +21,6 @@ import type { GrowthInput, GrowthZScores, ZScore } from './types';
  * by rule; each rule below names the function it mirrors.
  */
 
-/** Age at which length (recumbent, below) gives way to height (standing) in the standards. */
-const HEIGHT_FROM_DAYS = 731;
 /** anthro `anthro_zscore_adjusted`: `allowed_age_range = c(0, 1856)`; ac starts at 91 days. */
 const MAX_AGE_DAYS = 1856;
 const MUAC_FROM_DAYS = 91;
@@ -35,30 +34,6 @@ function scored(raw: number, flag: Flag): ZScore | undefined {
   if (!Number.isFinite(raw)) return undefined;
   const z = round2(raw);
   return { z, flagged: flag(z) };
-}
-
-/** anthro `round_up`: halves go up (ages are non-negative). */
-function roundUp(x: number): number {
-  const floor = Math.floor(x);
-  return x - floor >= 0.5 ? floor + 1 : floor;
-}
-
-const positive = (x: number | undefined): x is number => x !== undefined && Number.isFinite(x) && x > 0;
-
-/**
- * anthro `adjust_lenhei`: the standards are length-based below 731 days and height-based from 731
- * days; a standing height below 731 days gets +0.7 cm, a recumbent length from 731 days −0.7 cm.
- * anthro z-score.R also ignores the position of a child under 9 months measured standing (c9mo_flag:
- * implausible, so no adjustment).
- */
-export function standardisedLength(input: GrowthInput, ageDays: number): number | undefined {
-  const cm = input.lengthOrHeightCm;
-  if (cm === undefined) return undefined;
-  const standingUnderNineMonths = input.measured === 'standing' && ageInMonths(input.ageDays) < 9;
-  const measured = standingUnderNineMonths ? undefined : input.measured;
-  if (ageDays < HEIGHT_FROM_DAYS && measured === 'standing') return cm + 0.7;
-  if (ageDays >= HEIGHT_FROM_DAYS && measured === 'recumbent') return cm - 0.7;
-  return cm;
 }
 
 function byAge(table: LmsTable, sex: SexCode, ageDays: number, y: number | undefined, restricted: boolean, flag: Flag): ZScore | undefined {
@@ -118,9 +93,4 @@ export function underFiveZScores(input: GrowthInput, sex: SexCode): GrowthZScore
     muacForAge: ageDays >= MUAC_FROM_DAYS ? byAge(ARM_CIRCUMFERENCE_FOR_AGE, sex, ageDays, input.muacCm, true, beyond(5)) : undefined,
   };
   return withoutAbsent(result);
-}
-
-/** Drops the absent indices, so `'bmiForAge' in result` means it was computed. */
-export function withoutAbsent(result: GrowthZScores): GrowthZScores {
-  return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined)) as GrowthZScores;
 }
