@@ -80,6 +80,15 @@ export function buildSubmissionSchema(catalogue: Catalogue): JsonSchema {
           role: { type: 'string', enum: [...PRACTITIONER_ROLES] },
         },
       },
+      recorder: {
+        type: 'object', additionalProperties: false, required: ['name', 'role'],
+        description: 'Who recorded the visit when not the practitioner (a Posyandu kader): practitioner stays the responsible health worker',
+        properties: {
+          name: text(200),
+          role: { type: 'string', enum: [...PRACTITIONER_ROLES] },
+          nik: { type: 'string', pattern: '^\\d{16}$' },
+        },
+      },
       patient: {
         // nik, or motherNik + multipleBirth for a newborn without a NIK yet: checked in normalise.ts
         // so the answer names patient.nik rather than an anyOf branch.

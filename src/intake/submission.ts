@@ -14,6 +14,8 @@ export interface IlpSubmission {
   start: string;
   end: string;
   practitioner: { ihsNumber: string; name: string; role: string };
+  /** Who recorded the visit when it is not the practitioner, e.g. the Posyandu kader (docs/decisions/0014). */
+  recorder?: { name: string; role: string; nik?: string };
   patient: {
     /** The patient's own NIK; a newborn without one is identified by motherNik + multipleBirth. */
     nik?: string;
