@@ -105,6 +105,13 @@ export const SCREENINGS: readonly ScreeningType[] = [
     indicators: ['SPM-04', 'PWS-K2-IMUNISASI'],
   },
   {
+    code: 'supplementation', domainCode: 'PEM-SUPLEMEN', // (gateway)
+    name: { en: 'Supplements given', id: 'Pemberian suplemen (vitamin A, obat cacing, TTD)' },
+    clusters: [2, 3],
+    items: ['vitamin-a', 'deworming', 'iron-tablets'],
+    indicators: ['SPM-01', 'SPM-04', 'SPM-05'],
+  },
+  {
     code: 'anemia', domainCode: 'SKR-ANEMIA',
     name: { en: 'Anaemia screening', id: 'Skrining anemia' },
     clusters: [2, 3],

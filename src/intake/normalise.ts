@@ -3,6 +3,7 @@ import { FEMALE_ONLY_LIFE_CYCLES, LIFE_CYCLE_AGE_MONTHS, VISIT_TYPES } from '../
 import { ageAt, isValidDate, parseOffsetDateTime } from '../fhir/datetime';
 import { ageInDays } from '../growth';
 import { Issue, Result, err, hasErrors, issue, ok } from '../kernel';
+import { normaliseImmunizations } from './immunizations';
 import { nikMatchesBirth, nikProblem, villageCodeProblem } from './area-codes';
 import type { IlpSubmission, NormalisedItem, NormalisedSubmission } from './submission';
 
@@ -167,6 +168,10 @@ export function normaliseSubmission(s: IlpSubmission, catalogue: Catalogue, now:
   checkLifeCycleAges(s, age.months, age.years, ctx);
   const items = flattenItems(s, catalogue, start.utc, ctx);
   checkRecumbentLength(items, ageInDays(s.patient.birthDate, s.start.slice(0, 10)), ctx);
+  const vaccinations = normaliseImmunizations(s.immunizations, {
+    birthDate: s.patient.birthDate, visitDate: s.start.slice(0, 10), visitStartUtc: start.utc, offsetMinutes: start.offsetMinutes, now,
+  });
+  ctx.issues.push(...vaccinations.issues);
   if (hasErrors(ctx.issues)) return err(ctx.issues);
-  return ok({ raw: s, startUtc: start.utc, endUtc: end.utc, startMs: start.ms, offsetMinutes: start.offsetMinutes, age, items }, ctx.issues);
+  return ok({ raw: s, startUtc: start.utc, endUtc: end.utc, startMs: start.ms, offsetMinutes: start.offsetMinutes, age, items, immunizations: vaccinations.immunizations }, ctx.issues);
 }

@@ -145,6 +145,19 @@ export function buildSubmissionSchema(catalogue: Catalogue): JsonSchema {
           },
         },
       },
+      immunizations: {
+        type: 'array', maxItems: 30,
+        description: 'Vaccine doses (KIA short names: HB0, BCG, OPV1–OPV4, IPV1, IPV2, DPT-HB-HIB1–4, PCV1–3, RV1–3, MR1, MR2, JE, TD, HPV1, HPV2; case-insensitive)',
+        items: {
+          type: 'object', additionalProperties: false, required: ['vaccine', 'date'],
+          properties: {
+            vaccine: text(20),
+            date: { type: 'string', maxLength: 35, description: 'YYYY-MM-DD, or a date-time with offset' },
+            doseNumber: { type: 'integer', minimum: 1, maximum: 10 },
+            lotNumber: text(40),
+          },
+        },
+      },
       note: text(2000),
     },
   };

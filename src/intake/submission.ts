@@ -33,10 +33,30 @@ export interface IlpSubmission {
   screenings: IlpScreening[];
   diagnoses?: { icd10: string; status: 'provisional' | 'differential' | 'confirmed'; note?: string }[];
   carePlan?: { activities: { kind: string; description: string; due?: string }[] };
+  /** Vaccine doses given at this visit (or recorded from the KIA book), KIA short names. */
+  immunizations?: IlpImmunization[];
   note?: string;
 }
 
 export type ItemValue = number | boolean | string;
+
+export interface IlpImmunization {
+  /** KIA short name, case-insensitive (catalog/vaccines.ts). */
+  vaccine: string;
+  /** YYYY-MM-DD (local) or a date-time with offset. */
+  date: string;
+  doseNumber?: number;
+  lotNumber?: string;
+}
+
+/** An immunisation after normalisation: the registry entry and the occurrence in UTC. */
+export interface NormalisedImmunization {
+  vaccine: string;
+  occurrenceUtc: string;
+  doseNumber: number;
+  lotNumber?: string;
+  path: string;
+}
 
 export interface IlpScreening {
   type: string;
@@ -64,6 +84,7 @@ export interface NormalisedSubmission {
   offsetMinutes: number;
   age: { years: number; months: number };
   items: NormalisedItem[];
+  immunizations: NormalisedImmunization[];
 }
 
 export interface NormalisedItem {

@@ -11,6 +11,7 @@ import { mapEncounter } from './encounter';
 import { MappedObservation, mapObservation, observationRole } from './observation';
 import { growthObservations } from './growth';
 import { NO_HISTORY, type VisitHistory } from './history';
+import { immunizationRole, mapImmunization } from './immunization';
 import { mapPatient } from './patient';
 import { patientConditionalUrl } from './patient-key';
 import { visitResults, type VisitResult } from './results';
@@ -80,6 +81,7 @@ export function mapSubmission(sub: NormalisedSubmission, catalogue: Catalogue, h
     entry(encounter, ctx.urn('encounter')),
     ...observations.map((o) => entry(o.resource, ctx.urn(observationRole(o.item.code)))),
     ...conditions.map((c, i) => entry(c, diagnosisUrns[i]!)),
+    ...sub.immunizations.map((d) => entry(mapImmunization(ctx, d), ctx.urn(immunizationRole(d.vaccine)))),
     ...(carePlan ? [entry(carePlan, ctx.urn('careplan'))] : []),
   ];
   return {

@@ -37,7 +37,8 @@ export async function planBundle(sql: Sql, bundle: Bundle): Promise<BundlePlan> 
   const writes: PlannedWrite[] = [];
   for (const [index, request] of requests.entries()) {
     const id = request.kind === 'id' ? request.id : await resolveIdentifier(sql, request, index);
-    writes.push({ index, resourceType: request.resourceType, id, resource: request.resource, shared: request.kind === 'identifier' });
+    const resource = request.kind === 'identifier' ? await keepIdentifiers(sql, request.resourceType, id, request.resource) : request.resource;
+    writes.push({ index, resourceType: request.resourceType, id, resource, shared: request.kind === 'identifier' });
   }
   checkDistinctTargets(writes, requests);
   return { writes, references: referenceMap(bundle, writes) };
@@ -65,6 +66,23 @@ async function resolveIdentifier(sql: Sql, request: Extract<EntryRequest, { kind
   const [first, second] = matches;
   if (second) return multipleMatches(index, request.url);
   return first ? first.id : randomUUID();
+}
+
+/**
+ * A resource found by identifier is shared by other submissions, which find it by their own
+ * identifiers: an update keeps the identifiers it already carries (a newborn's mother's-NIK key
+ * stays when a later visit sends only the child's NIK), so the records stay linked.
+ */
+async function keepIdentifiers(sql: Sql, resourceType: string, id: string, resource: Resource): Promise<Resource> {
+  const [row] = await sql.rows<{ identifier: unknown }>(
+    `SELECT content->'identifier' AS identifier FROM resource WHERE resource_type = $1 AND id = $2 AND NOT deleted`, [resourceType, id]);
+  const stored = Array.isArray(row?.identifier) ? (row.identifier as { system?: string; value?: string }[]) : [];
+  const incoming = (resource as { identifier?: { system?: string; value?: string }[] }).identifier;
+  if (stored.length === 0 || !Array.isArray(incoming)) return resource;
+  const key = (i: { system?: string; value?: string }): string => `${i.system ?? ''}|${i.value ?? ''}`;
+  const have = new Set(incoming.map(key));
+  const kept = stored.filter((i) => !have.has(key(i)));
+  return kept.length === 0 ? resource : ({ ...resource, identifier: [...incoming, ...kept] } as Resource);
 }
 
 /** Two entries for one resource (same id, or the same identifier match) would make two versions of it, or two copies. */
