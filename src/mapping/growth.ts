@@ -1,6 +1,6 @@
 import type { CatalogueItem } from '../catalog/types';
 import { ageInDays, growthZScores, type GrowthInput, type GrowthZScores } from '../growth';
-import { issue } from '../kernel';
+import { type Issue, issue } from '../kernel';
 import type { NormalisedItem } from '../intake/submission';
 import { localVisitDate, type MappingContext } from './context';
 import { MappedObservation, mapObservation, observationRole } from './observation';
@@ -49,15 +49,24 @@ function inputsUsed(item: CatalogueItem, byCode: ReadonlyMap<string, NormalisedI
     .flatMap((code) => { const i = byCode.get(code); return i ? [i] : []; });
 }
 
-export function growthObservations(ctx: MappingContext, byCode: ReadonlyMap<string, NormalisedItem>): MappedObservation[] {
+const inRange = (item: CatalogueItem, z: number): boolean => item.value.type !== 'quantity' || (z >= item.value.min && z <= item.value.max);
+
+export function growthObservations(ctx: MappingContext, byCode: ReadonlyMap<string, NormalisedItem>): { observations: MappedObservation[]; warnings: Issue[] } {
   const growthItems = [...ctx.catalogue.items.values()].filter((i) => i.derived?.formula === 'who-growth' && i.growthIndex);
-  if (growthItems.length === 0 || !['body-weight', 'body-length', 'body-height', 'head-circumference', 'muac'].some((c) => byCode.has(c))) return [];
+  if (growthItems.length === 0 || !['body-weight', 'body-length', 'body-height', 'head-circumference', 'muac'].some((c) => byCode.has(c))) return { observations: [], warnings: [] };
   const { input, statureCode } = growthInput(ctx, byCode);
   const scores: GrowthZScores = growthZScores(input);
-  return growthItems.flatMap((item) => {
+  const warnings: Issue[] = [];
+  const observations = growthItems.flatMap((item) => {
     const score = item.growthIndex ? scores[item.growthIndex] : undefined;
     if (!score) return [];
     const used = inputsUsed(item, byCode, statureCode);
+    // Far beyond any plausible value (a length typed in the weight field): no Observation at all,
+    // only the warning, so one typo does not turn into a stored absurd z-score.
+    if (!inRange(item, score.z)) {
+      warnings.push(issue('WARN-Z-SCORE-FLAGGED', { item: item.code, z: score.z, inputs: used.map((i) => i.code).join(', ') }, used[0]?.path ?? 'screenings'));
+      return [];
+    }
     const timeUtc = used.map((i) => i.timeUtc).sort().at(-1) ?? ctx.sub.startUtc;
     const mapped = mapObservation(ctx, {
       item, value: score.z, timeUtc, path: used[0]?.path ?? 'screenings',
@@ -69,4 +78,5 @@ export function growthObservations(ctx: MappingContext, byCode: ReadonlyMap<stri
     if (score.flagged) mapped.warning = issue('WARN-Z-SCORE-FLAGGED', { item: item.code, z: score.z, inputs: used.map((i) => i.code).join(', ') }, used[0]?.path ?? 'screenings');
     return [mapped];
   });
+  return { observations, warnings };
 }

@@ -63,8 +63,9 @@ export function mapSubmission(sub: NormalisedSubmission, catalogue: Catalogue, h
   const ctx = createContext(sub, catalogue);
   const byCode = new Map(sub.items.map((i) => [i.code, i]));
   const gain = weightGainObservation(ctx, byCode.get('body-weight'), history.weighings);
+  const growth = growthObservations(ctx, byCode);
   const observations = [
-    ...measuredObservations(ctx), ...derivedObservations(ctx, byCode), ...growthObservations(ctx, byCode),
+    ...measuredObservations(ctx), ...derivedObservations(ctx, byCode), ...growth.observations,
     ...(gain ? [gain.observation] : []),
   ];
   const conditions = mapConditions(ctx);
@@ -91,7 +92,7 @@ export function mapSubmission(sub: NormalisedSubmission, catalogue: Catalogue, h
       identifier: { system: `${ILP.submissionIdentifierSystem}/${sub.raw.organizationId}`, value: sub.raw.submissionId },
       entry: entries,
     },
-    warnings: observations.flatMap((o) => (o.warning ? [o.warning] : [])),
+    warnings: [...observations.flatMap((o) => (o.warning ? [o.warning] : [])), ...growth.warnings],
     results: visitResults(observations),
   };
 }

@@ -114,7 +114,7 @@ describe('a newborn without a NIK', () => {
     expect(kn1.status).toBe(202);
     const first = await patientOf(kn1.body.id as string);
     const stored = await gw.db.resources.read('Patient', first);
-    const patient = stored?.resource as { identifier: { system: string; value: string }[]; multipleBirthInteger?: number };
+    const patient = stored?.resource as unknown as { identifier: { system: string; value: string }[]; multipleBirthInteger?: number };
     expect(patient.identifier).toEqual(expect.arrayContaining([{ use: 'official', system: 'https://fhir.kemkes.go.id/id/nik-ibu', value: '9204014804000002' }]));
     expect(patient.multipleBirthInteger).toBe(1);
 
@@ -128,7 +128,7 @@ describe('a newborn without a NIK', () => {
     const kn2 = await request(gw.url).post('/ilp/v1/encounters').send(kn2Body);
     expect(kn2.status).toBe(202);
     expect(await patientOf(kn2.body.id as string)).toBe(first);
-    const linked = (await gw.db.resources.read('Patient', first))?.resource as { identifier: { system: string; value: string }[] };
+    const linked = (await gw.db.resources.read('Patient', first))?.resource as unknown as { identifier: { system: string; value: string }[] };
     expect(linked.identifier.map((i) => i.system)).toEqual(expect.arrayContaining(['https://fhir.kemkes.go.id/id/nik', 'https://fhir.kemkes.go.id/id/nik-ibu']));
 
     // KN3 by NIK only: still the same child.
