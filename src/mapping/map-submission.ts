@@ -72,7 +72,7 @@ export function mapSubmission(sub: NormalisedSubmission, catalogue: Catalogue, h
   const diagnosisUrns = (sub.raw.diagnoses ?? []).map((d) => ctx.urn(diagnosisRole(d.icd10)));
   const encounter = mapEncounter(ctx, diagnosisUrns);
   const followUps: CatalogueFollowUp[] = observations.flatMap((o) =>
-    o.band?.followUp ? [{ followUp: o.band.followUp, reason: ctx.urn(observationRole(o.item.code)) }] : []);
+    o.band?.followUp ? [{ followUp: o.band.followUp, reason: ctx.urn(observationRole(o.item.code)), group: o.item.followUpGroup }] : []);
   for (const followUp of gain?.extra ?? []) followUps.push({ followUp, reason: ctx.urn(observationRole('weight-gain')) });
   const carePlan = mapCarePlan(ctx, followUps);
   const patient = mapPatient(ctx);

@@ -75,3 +75,40 @@ describe('round2 rounds as R 4 round(x, 2) does (values printed by R 4.2.2)', ()
     expect(round2(x)).toBe(want);
   });
 });
+
+describe("expectations copied from anthro's own test suite (tests/testthat/test-zscores.R @ b776d8a)", () => {
+  test('"length for age uses adjusted lenhei": boy, 987 days, 72.86 cm recumbent → zlen −6.09, flagged', () => {
+    expect(growthZScores({ sex: 'male', ageDays: 987, lengthOrHeightCm: 72.86, measured: 'recumbent' }).heightForAge).toEqual({ z: -6.09, flagged: true });
+  });
+
+  test('"young children with measured standing will be adjusted": 8 months not adjusted (−4.81), 9 months +0.7 cm (−5.02)', () => {
+    // anthro takes the age as 8 and 9 months: days = months × 30.4375 (rounded half up for the table).
+    const at = (months: number) => growthZScores({ sex: 'male', ageDays: months * 30.4375, lengthOrHeightCm: 60, measured: 'standing' }).heightForAge?.z;
+    expect(at(8)).toBeCloseTo(-4.81, 2);
+    expect(at(9)).toBeCloseTo(-5.02, 2);
+  });
+
+  test('"height measurements are used for age 24 months": girl, 24 months, 77.5 cm → zlen −2.55, with or without "standing"', () => {
+    const days = 24 * 30.4375;
+    expect(growthZScores({ sex: 'female', ageDays: days, lengthOrHeightCm: 77.5 }).heightForAge?.z).toBe(-2.55);
+    expect(growthZScores({ sex: 'female', ageDays: days, lengthOrHeightCm: 77.5, measured: 'standing' }).heightForAge?.z).toBe(-2.55);
+  });
+
+  test('"zscores are only computed for children younger than 60 months": 59.9 months yes, 60 months no (the 2007 reference takes over)', () => {
+    const at = (months: number) => growthZScores({ sex: 'male', ageDays: months * 30.4375, lengthOrHeightCm: 80, weightKg: 20, muacCm: 5, headCircumferenceCm: 5, measured: 'standing' });
+    expect(at(59.9).weightForHeight).toBeDefined();
+    expect(at(59.9).muacForAge).toBeDefined();
+    for (const months of [60, 60.1]) {
+      expect(at(months).weightForHeight).toBeUndefined();
+      expect(at(months).muacForAge).toBeUndefined();
+      expect(at(months).headCircumferenceForAge).toBeUndefined();
+    }
+  });
+});
+
+test('anthroplus\'s own test "computes correct value for age ~ 60 months" (tests/testthat/test-zscores.R @ 799a7de)', () => {
+  const at = (months: number, heightCm: number, weightKg: number) =>
+    growthZScores({ sex: 'female', ageDays: months * 30.4375, lengthOrHeightCm: heightCm, weightKg, measured: 'standing' });
+  expect(at(60.32, 113.8, 18.7)).toEqual({ weightForAge: { z: 0.21, flagged: false }, heightForAge: { z: 0.96, flagged: false }, bmiForAge: { z: -0.58, flagged: false } });
+  expect(at(60.911701, 113.6, 20.5)).toEqual({ weightForAge: { z: 0.79, flagged: false }, heightForAge: { z: 0.85, flagged: false }, bmiForAge: { z: 0.42, flagged: false } });
+});
