@@ -18,7 +18,7 @@ import { visitResults, type VisitResult } from './results';
 import { weightGainObservation } from './weight-gain';
 
 export interface MappedSubmission {
-  /** Transaction Bundle: urn:uuid fullUrls, PUT Type/id entries, conditional PUT for the Patient by NIK. */
+  /** Transaction Bundle: urn:uuid fullUrls, PUT Type/id entries, the Patient by a conditional PUT on its identifiers (its id derived from organisation + NIK or newborn key). */
   bundle: Bundle;
   warnings: Issue[];
   /** One entry per Observation produced (measured and derived), for the vendor. */
@@ -78,6 +78,8 @@ export function mapSubmission(sub: NormalisedSubmission, catalogue: Catalogue, h
   const patient = mapPatient(ctx);
 
   const entries: BundleEntry[] = [
+    // The organisation's own Patient, matched by any of its identifiers (NIK, newborn key) or created
+    // with its derived id (patient.ts; docs/decisions/0010, 0014).
     { fullUrl: ctx.urn('patient'), resource: patient, request: { method: 'PUT', url: patientConditionalUrl(sub.raw.patient) } },
     entry(encounter, ctx.urn('encounter')),
     ...observations.map((o) => entry(o.resource, ctx.urn(observationRole(o.item.code)))),

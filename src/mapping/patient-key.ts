@@ -9,7 +9,7 @@ import type { IlpSubmission } from '../intake/submission';
  * Kept in one small function so the per-organisation scoping (docs/decisions/0010) applies to it
  * in one place.
  */
-export interface PatientKey {
+export interface PatientMatchKey {
   system: string;
   value: string;
 }
@@ -18,8 +18,8 @@ export function newbornKeyValue(motherNik: string, multipleBirth: number): strin
   return `${motherNik}-${multipleBirth}`;
 }
 
-export function patientKeys(p: IlpSubmission['patient']): PatientKey[] {
-  const keys: PatientKey[] = [];
+export function patientKeys(p: IlpSubmission['patient']): PatientMatchKey[] {
+  const keys: PatientMatchKey[] = [];
   if (p.nik !== undefined) keys.push({ system: SYSTEMS.nik, value: p.nik });
   if (p.motherNik !== undefined && p.multipleBirth !== undefined) {
     keys.push({ system: ILP.newbornIdentifierSystem, value: newbornKeyValue(p.motherNik, p.multipleBirth) });
