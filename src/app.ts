@@ -5,13 +5,14 @@ import type { Express, Request } from 'express';
 import { authRouter, authorize } from './api/auth.routes';
 import { fhirRouter } from './api/fhir.routes';
 import { createHttpApp } from './api/http-app';
-import { validateRouter } from './api/validate.routes';
 import { setUpAuth } from './auth/setup';
 import { adminRouter } from './api/admin.routes';
+import { clientsRouter } from './api/clients.routes';
 import { createMetrics, registerQueueGauges, type Metrics } from './api/metrics';
 import { loadCatalogue } from './catalog';
 import type { Config } from './config/config';
 import { ExportRunner, exportRunnerOptions } from './export/runner';
+import { memoryPollClock } from './fhir-rest/export/poll-clock';
 import { compileSubmissionValidator } from './intake/schema-validator';
 import { createIlpValidator } from './validation/ilp/ilp-validator';
 import { validateOperation } from './validation/operation';
@@ -47,18 +48,19 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   const exportRunner = new ExportRunner(exportRunnerOptions(config.fhir, db.fhir.exports, logger));
   const fhir = fhirRouter({
     resources: db.resources, fhir: db.fhir, validate: (resource) => validator.validate(resource), version: VERSION, publicBaseUrl: config.fhir.publicBaseUrl,
-    export: { dir: config.fhir.exportDir, retryAfterSeconds: 2 }, exportKicked: () => exportRunner.wake(),
+    validateOperation: (req) => validateOperation(validator, req),
+    export: { dir: config.fhir.exportDir, retryAfterSeconds: config.fhir.exportRetryAfterSeconds }, exportPolls: memoryPollClock(), exportKicked: () => exportRunner.wake(),
   });
   // The token audience must be the URL clients were configured with, never one a Host header chose:
   // PUBLIC_BASE_URL (required in production); the request's own host only for local development.
   const publicBase = config.fhir.publicBaseUrl;
-  const auth = { ...setUpAuth(config, logger), baseUrl: (req: Request) => publicBase ?? `${req.protocol}://${req.get('host') ?? 'localhost'}` };
+  const auth = { ...(await setUpAuth(config, logger, db)), baseUrl: (req: Request) => publicBase ?? `${req.protocol}://${req.get('host') ?? 'localhost'}` };
   const http = createHttpApp({
     guards: [authorize(auth)],
     mounts: [
-      { path: '/fhir', router: validateRouter({ validate: (req) => validateOperation(validator, req) }), json: true },
       { path: '/', router: authRouter(auth), json: false },
       { path: '/fhir', router: fhir, json: true },
+      { path: '/admin/v1', router: clientsRouter({ clients: db.clients, adminToken: config.relay.adminToken }), json: true },
       { path: '/admin/v1', router: adminRouter({ relayStore: db.relay, credentials: db.credentials, relay, vault, adminToken: config.relay.adminToken }), json: true },
     ],
     logger,
@@ -77,6 +79,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     db,
     relay,
     close: async () => {
+      auth.close();
       await exportRunner.close();
       await relay?.stop();
       if (!opts.db) await db.close();

@@ -10,8 +10,8 @@ import { dataFilter, mayActFor, passes, requireWriter } from '../auth/access-dec
 import { principalOf } from './auth.routes';
 import { requireJson } from './body';
 import type { Metrics } from './metrics';
+import { UUID } from '../fhir/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface IlpRouteDeps {
   intake: IntakeDeps;

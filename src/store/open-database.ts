@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from '../kernel';
+import { SqlApiClientStore, SqlAssertionReplayStore } from './client-store';
 import { SqlCredentialStore } from './credential-store';
 import { SqlWeighingHistory } from './weighing-store';
 import type { FhirStores } from './fhir-ports';
@@ -107,6 +108,8 @@ class SqlDatabase implements GatewayDatabase {
   readonly fhir: FhirStores;
   readonly relay: SqlRelayStore;
   readonly credentials: SqlCredentialStore;
+  readonly clients: SqlApiClientStore;
+  readonly assertions: SqlAssertionReplayStore;
   readonly weighings: SqlWeighingHistory;
   private closed = false;
 
@@ -122,6 +125,8 @@ class SqlDatabase implements GatewayDatabase {
     this.fhir = createFhirStores(ds);
     this.relay = new SqlRelayStore(ds);
     this.credentials = new SqlCredentialStore(ds);
+    this.clients = new SqlApiClientStore(ds);
+    this.assertions = new SqlAssertionReplayStore(ds);
     this.weighings = new SqlWeighingHistory(ds);
   }
 

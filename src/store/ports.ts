@@ -1,4 +1,5 @@
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4';
+import type { ApiClientStore, AssertionReplayStore } from './client-ports';
 import type { FhirStores } from './fhir-ports';
 
 /**
@@ -251,6 +252,9 @@ export interface Database {
   readonly fhir: FhirStores;
   readonly relay: RelayStore;
   readonly credentials: CredentialStore;
+  /** API clients and the shared assertion replay cache (src/store/client-ports.ts). */
+  readonly clients: ApiClientStore;
+  readonly assertions: AssertionReplayStore;
   readonly weighings: WeighingHistory;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
