@@ -78,7 +78,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     maxJsonDepth: config.maxJsonDepth,
     submissions: db.submissions,
     resources: db.resources,
-    intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now() },
+    intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now(), weighings: db.weighings },
     ready: () => db.ping(),
   });
   exportRunner.start();

@@ -2,7 +2,9 @@ import { Response, Router } from 'express';
 import type { Catalogue } from '../catalog/types';
 import { buildOpenApi } from '../intake/openapi';
 import { fail, operationOutcome } from '../kernel';
-import { IntakeDeps, prepareVisit, submitVisit } from '../pipeline/submit-visit';
+import type { Observation } from 'fhir/r4';
+import { resultsFromStored, type VisitResult } from '../mapping/results';
+import { IntakeDeps, prepareVisitWithHistory, submitVisit } from '../pipeline/submit-visit';
 import type { ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
 import { dataFilter, mayActFor, passes, requireWriter } from '../auth/access-decision';
 import { noteAudit } from './audit.middleware';
@@ -15,7 +17,7 @@ import { UUID } from '../fhir/ids';
 export interface IlpRouteDeps {
   intake: IntakeDeps;
   submissions: SubmissionStore;
-  /** For the region check of submission status reads (district clients, docs/decisions/0010). */
+  /** For the region check of submission status reads (district clients, docs/decisions/0010), and the `results` read back from the stored Observations. */
   resources: ResourceStore;
   metrics: Metrics;
   version: string;
@@ -46,7 +48,15 @@ async function visible(res: Response, s: SubmissionRecord, resources: ResourceSt
   return !!patient && (await resources.read('Patient', patient.id, filter)) !== undefined;
 }
 
-function statusView(s: SubmissionRecord) {
+/** The computed results of a submission's current version, from its stored Observations. */
+async function storedResults(s: SubmissionRecord, deps: IlpRouteDeps): Promise<VisitResult[]> {
+  const resources = deps.resources;
+  const observations = await Promise.all(s.resources.filter((r) => r.resourceType === 'Observation').map((r) => resources.read(r.resourceType, r.id)));
+  const found = observations.flatMap((o) => (o?.resource ? [o.resource as Observation] : []));
+  return resultsFromStored(found, s.submissionId, deps.intake.catalogue);
+}
+
+function statusView(s: SubmissionRecord, results: VisitResult[]) {
   return {
     id: s.id,
     submissionId: s.submissionId,
@@ -58,6 +68,7 @@ function statusView(s: SubmissionRecord) {
     resources: s.resources.map((r) => ({ ...r, nationalId: s.nationalIds[`${r.resourceType}/${r.id}`] })),
     removed: s.removed,
     warnings: { resourceType: 'OperationOutcome', issue: s.warnings },
+    results,
     ...(s.nationalOutcome ? { nationalOutcome: s.nationalOutcome } : {}),
   };
 }
@@ -68,7 +79,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
 
   router.post('/encounters', requireJson, async (req, res) => {
     assertMayActFor(res, req.body, true);
-    const { saved, warnings } = await submitVisit(req.body, deps.intake, deps.submissions);
+    const { saved, warnings, results } = await submitVisit(req.body, deps.intake, deps.submissions);
     deps.metrics.submissions.inc({ result: saved.kind });
     const s = saved.submission;
     noteAudit(res, { resources: s.resources, update: saved.kind === 'updated' });
@@ -76,15 +87,16 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
       id: s.id, status: s.status, result: saved.kind, version: s.version,
       submissionId: s.submissionId, organizationId: s.organizationId,
       links: { self: location(s.id) },
+      results,
       outcome: operationOutcome(saved.kind === 'unchanged' ? [] : warnings),
     });
   });
 
-  router.post('/encounters/\\$validate', requireJson, (req, res) => {
+  router.post('/encounters/\\$validate', requireJson, async (req, res) => {
     // A dry run stores nothing: the organisation rule applies, the read-only rule of district clients does not.
     assertMayActFor(res, req.body, false);
-    const prepared = prepareVisit(req.body, deps.intake);
-    res.status(200).json({ valid: true, outcome: { resourceType: 'OperationOutcome', issue: operationOutcome(prepared.issues).issue }, bundle: prepared.bundle });
+    const prepared = await prepareVisitWithHistory(req.body, deps.intake);
+    res.status(200).json({ valid: true, outcome: { resourceType: 'OperationOutcome', issue: operationOutcome(prepared.issues).issue }, results: prepared.results, bundle: prepared.bundle });
   });
 
   router.get('/submissions/:id', async (req, res) => {
@@ -94,7 +106,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
     const s = found && (await visible(res, found, deps.resources)) ? found : undefined;
     if (!s) fail('ILP-SUBMISSION-NOT-FOUND', { id: id.slice(0, 64) });
     noteAudit(res, { resources: s.resources });
-    res.json(statusView(s));
+    res.json(statusView(s, await storedResults(s, deps)));
   });
 
   router.get('/openapi.json', (_req, res) => { res.json(openApi); });

@@ -54,3 +54,13 @@ export function derive(formula: string, inputs: readonly DerivedInput[]): Derive
   if (inputs.length !== def.arity) return undefined;
   return def.compute(inputs);
 }
+
+/**
+ * Derived items the mapping computes with the visit's context rather than from item values alone:
+ * the WHO z-scores need age in days, sex and the measuring position (src/growth, mapping/growth.ts),
+ * the weight gain needs the child's earlier weighings (mapping/weight-gain.ts).
+ */
+export const CONTEXT_FORMULAS: Readonly<Record<string, string>> = {
+  'who-growth': 'WHO Child Growth Standards 2006 (0–60 months) / WHO Reference 2007 (5–19 years), LMS method; src/growth',
+  'weight-gain': 'gain since the previous weighing against the minimum monthly gain (KBM) for the age; N, T, O or B',
+};

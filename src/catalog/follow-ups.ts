@@ -27,6 +27,16 @@ export const FU = {
   kekPreconception: { kind: 'education', description: 'Konseling gizi prakonsepsi: LiLA < 23,5 cm (ALKI), tunda kehamilan sampai status gizi membaik', dueInDays: 0 },
   severeWasting: { kind: 'referral', description: 'Rujuk segera untuk tata laksana gizi buruk (LiLA < 11,5 cm)', dueInDays: 0 },
   moderateWasting: { kind: 'follow-up', description: 'Berikan PMT balita gizi kurang dan pantau berat badan setiap 2 minggu', dueInDays: 14 },
+  // Child growth (Permenkes 2/2020; KMK HK.01.07/MENKES/2015/2023 rujukan malnutrisi: stunting,
+  // gizi buruk; Posyandu notifies the health worker for T, ilp-domain §4.2)
+  severeUnderweight: { kind: 'referral', description: 'Rujuk ke Puskesmas: berat badan sangat kurang (BB/U < −3 SD); nilai tanda gizi buruk', dueInDays: 3 },
+  severeAcuteMalnutrition: { kind: 'referral', description: 'Rujuk segera untuk tata laksana gizi buruk (BB/PB atau BB/TB < −3 SD)', dueInDays: 0 },
+  stunting: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas untuk konfirmasi dan tata laksana stunting (PB/U atau TB/U < −2 SD)', dueInDays: 14 },
+  overweightChild: { kind: 'education', description: 'Konseling gizi dan aktivitas fisik: anak berisiko gizi lebih / gizi lebih', dueInDays: 0 },
+  obeseChild: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas: obesitas pada anak', dueInDays: 14 },
+  headCircumference: { kind: 'referral', description: 'Rujuk ke dokter: lingkar kepala di luar −2 SD sampai +2 SD (mikrosefali/makrosefali)', dueInDays: 14 },
+  notGaining: { kind: 'education', description: 'Konseling pemberian makan dan pantau ulang bulan depan: berat badan tidak naik (T)', dueInDays: 30 },
+  notGainingTwice: { kind: 'referral', description: 'Rujuk ke Puskesmas: berat badan tidak naik 2 kali berturut-turut (2T)', dueInDays: 7 },
   elderlyMalnutrition: { kind: 'follow-up', description: 'Tindak lanjut tenaga kesehatan: risiko malnutrisi lansia (SKILAS); lakukan MNA-SF', dueInDays: 14 },
 
   // Haemoglobin: PPK 1186/2022 (anemia), WHO 2011

@@ -172,6 +172,13 @@ export const ERRORS = {
   // audit trail (issue #8, docs/decisions/0012-audit-trail.md)
   'AUDIT-BACKLOG': { status: 503, type: 'transient', en: 'The audit trail cannot be written fast enough; retry shortly (personal data is not served unaudited)', id: 'Jejak audit tidak dapat ditulis cukup cepat; coba lagi sebentar (data pribadi tidak dilayani tanpa audit)' },
   'AUDIT-READ-FORBIDDEN': { status: 403, type: 'forbidden', en: 'Reading audit events requires the scope system/AuditEvent.read or admin', id: 'Membaca peristiwa audit memerlukan cakupan (scope) system/AuditEvent.read atau admin' },
+  // posyandu: newborns, growth, weight gain, immunisation (issue 9)
+  'ILP-LENGTH-AGE': { status: 422, type: 'business-rule', en: 'A recumbent length (body-length) is not accepted for a child over 5 years ({age}); send the standing height as body-height', id: 'Panjang badan berbaring (body-length) tidak diterima untuk anak di atas 5 tahun ({age}); kirim tinggi badan berdiri sebagai body-height' },
+  'ILP-VACCINE-UNKNOWN': { status: 422, type: 'code-invalid', en: 'Unknown vaccine "{vaccine}" (allowed: {allowed})', id: 'Vaksin "{vaccine}" tidak dikenal (yang diizinkan: {allowed})' },
+  'ILP-VACCINE-DOSE': { status: 422, type: 'value', en: 'doseNumber {dose} does not fit vaccine {vaccine} (expected {expected})', id: 'doseNumber {dose} tidak sesuai untuk vaksin {vaccine} (seharusnya {expected})' },
+  'ILP-VACCINE-DATE': { status: 422, type: 'value', en: 'Vaccination date {date} is {problem}', id: 'Tanggal imunisasi {date} {problem}' },
+  'ILP-VACCINE-DUPLICATE': { status: 422, type: 'duplicate', en: 'Vaccine {vaccine} appears more than once in this visit', id: 'Vaksin {vaccine} dikirim lebih dari sekali dalam kunjungan ini' },
+  'WARN-Z-SCORE-FLAGGED': { status: 200, type: 'business-rule', severity: 'warning', en: '{item} = {z} is beyond the WHO plausibility limits: probably a measurement error; check {inputs} (recorded without a category)', id: '{item} = {z} di luar batas kewajaran WHO: kemungkinan salah ukur; periksa {inputs} (dicatat tanpa kategori)' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -26,7 +26,7 @@ export interface PlannedEntry {
 }
 
 /** Encounter first: the other entries refer to it (a bundle for a new visit always has one, §5.4). */
-const ORDER = ['Encounter', 'Condition', 'Observation', 'CarePlan'];
+const ORDER = ['Encounter', 'Condition', 'Observation', 'Immunization', 'CarePlan'];
 
 export function sysIdentifier(r: Resource): { system: string; value: string } | undefined {
   const ids = (r as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];

@@ -41,7 +41,8 @@ export async function planBundle(sql: Sql, bundle: Bundle, organizationId: strin
   for (const [index, request] of requests.entries()) {
     const id = request.kind === 'id' ? request.id : await resolveIdentifier(sql, request, index, organizationId);
     const shared = request.kind === 'identifier' || request.resourceType === 'Patient';
-    writes.push({ index, resourceType: request.resourceType, id, resource: request.resource, shared });
+    const resource = request.kind === 'identifier' ? await keepIdentifiers(sql, request.resourceType, id, request.resource) : request.resource;
+    writes.push({ index, resourceType: request.resourceType, id, resource, shared });
   }
   checkDistinctTargets(writes, requests);
   return { writes, references: referenceMap(bundle, writes) };
@@ -58,23 +59,47 @@ export function identifierLockKey(organizationId: string, resourceType: string, 
 /** In sorted order, so that two transactions never wait for each other's locks in a cycle. */
 async function lockIdentifiers(sql: Sql, requests: EntryRequest[], organizationId: string): Promise<void> {
   const keys = new Set<string>();
-  for (const r of requests) if (r.kind === 'identifier') keys.add(identifierLockKey(organizationId, r.resourceType, r.value));
+  for (const r of requests) if (r.kind === 'identifier') for (const k of r.any) keys.add(identifierLockKey(organizationId, r.resourceType, k.value));
   for (const key of [...keys].sort()) {
     await sql.rows('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);
   }
 }
 
-/** Conditional matches see only the writing organisation's resources (docs/decisions/0010): one NIK, one Patient per organisation. */
+/**
+ * Conditional matches see only the writing organisation's resources (docs/decisions/0010): one NIK, one Patient per
+ * organisation. Any of the identifiers matches (a newborn's NIK or its mother's-NIK key, docs/decisions/0014): two
+ * different resources matching means two records of one person, which the store must not guess between. With no
+ * match the resource's own id is used when it carries one (the organisation's derived Patient id), else a new one.
+ */
 async function resolveIdentifier(sql: Sql, request: Extract<EntryRequest, { kind: 'identifier' }>, index: number, organizationId: string): Promise<string> {
   const matches = await sql.rows<{ id: string }>(
-    `SELECT DISTINCT i.id FROM resource_identifier i JOIN resource r ON r.resource_type = i.resource_type AND r.id = i.id
-      WHERE i.resource_type = $1 AND i.value = $2 AND ($3::text IS NULL OR i.system = $3::text) AND r.organization_id = $4
+    `SELECT DISTINCT i.id FROM resource_identifier i
+       JOIN resource r ON r.resource_type = i.resource_type AND r.id = i.id
+       JOIN unnest($2::text[], $3::text[]) AS k(value, system) ON i.value = k.value AND (k.system IS NULL OR i.system = k.system)
+      WHERE i.resource_type = $1 AND r.organization_id = $4
       ORDER BY i.id LIMIT 2`,
-    [request.resourceType, request.value, request.system ?? null, organizationId],
+    [request.resourceType, request.any.map((k) => k.value), request.any.map((k) => k.system ?? null), organizationId],
   );
   const [first, second] = matches;
   if (second) return multipleMatches(index, request.url);
-  return first ? first.id : randomUUID();
+  return first ? first.id : (request.resource.id ?? randomUUID());
+}
+
+/**
+ * A resource found by identifier is shared by other submissions, which find it by their own
+ * identifiers: an update keeps the identifiers it already carries (a newborn's mother's-NIK key
+ * stays when a later visit sends only the child's NIK), so the records stay linked.
+ */
+async function keepIdentifiers(sql: Sql, resourceType: string, id: string, resource: Resource): Promise<Resource> {
+  const [row] = await sql.rows<{ identifier: unknown }>(
+    `SELECT content->'identifier' AS identifier FROM resource WHERE resource_type = $1 AND id = $2 AND NOT deleted`, [resourceType, id]);
+  const stored = Array.isArray(row?.identifier) ? (row.identifier as { system?: string; value?: string }[]) : [];
+  const incoming = (resource as { identifier?: { system?: string; value?: string }[] }).identifier;
+  if (stored.length === 0 || !Array.isArray(incoming)) return resource;
+  const key = (i: { system?: string; value?: string }): string => `${i.system ?? ''}|${i.value ?? ''}`;
+  const have = new Set(incoming.map(key));
+  const kept = stored.filter((i) => !have.has(key(i)));
+  return kept.length === 0 ? resource : ({ ...resource, identifier: [...incoming, ...kept] } as Resource);
 }
 
 /** Two entries for one resource (same id, or the same identifier match) would make two versions of it, or two copies. */

@@ -9,7 +9,14 @@ import { unsupportedEntry } from './store-errors';
  */
 export type EntryRequest =
   | { kind: 'id'; resourceType: string; id: string; resource: Resource }
-  | { kind: 'identifier'; resourceType: string; url: string; system: string | undefined; value: string; resource: Resource };
+  | {
+    kind: 'identifier'; resourceType: string; url: string; system: string | undefined; value: string; resource: Resource;
+    /**
+     * Every identifier the entry matches on: `identifier=a|1,b|2` matches a resource carrying
+     * either (FHIR search.html#combining: a comma is OR). `system`/`value` are the first of them.
+     */
+    any: { system: string | undefined; value: string }[];
+  };
 
 export interface IdentifierKey {
   /** '' when the identifier has no system. */
@@ -55,15 +62,18 @@ function identifierRequest(resourceType: string, query: string, url: string, res
   if (params.length !== 1 || param === undefined || param[0] !== 'identifier') {
     return unsupportedEntry(index, `a conditional update must use exactly one identifier parameter: "${url}"`);
   }
-  const token = param[1];
-  const bar = token.indexOf('|');
-  const system = bar < 0 ? undefined : token.slice(0, bar);
-  const value = bar < 0 ? token : token.slice(bar + 1);
-  if (value === '') return unsupportedEntry(index, `the identifier in "${url}" has no value`);
-  const carried = identifiersOf(resource).some((i) => i.value === value && (system === undefined || i.system === system));
-  // Otherwise the next identical request would not find what this one creates.
-  if (!carried) unsupportedEntry(index, `the resource does not carry the identifier it is matched on (${token})`, 'resource.identifier');
-  return { kind: 'identifier', resourceType, url, system, value, resource };
+  const any = param[1].split(',').map((token) => {
+    const bar = token.indexOf('|');
+    return { system: bar < 0 ? undefined : token.slice(0, bar), value: bar < 0 ? token : token.slice(bar + 1), token };
+  });
+  for (const { system, value, token } of any) {
+    if (value === '') return unsupportedEntry(index, `the identifier in "${url}" has no value`);
+    const carried = identifiersOf(resource).some((i) => i.value === value && (system === undefined || i.system === system));
+    // Otherwise the next identical request would not find what this one creates.
+    if (!carried) unsupportedEntry(index, `the resource does not carry the identifier it is matched on (${token})`, 'resource.identifier');
+  }
+  const [{ system, value }] = any as [(typeof any)[number]];
+  return { kind: 'identifier', resourceType, url, system, value, resource, any: any.map((k) => ({ system: k.system, value: k.value })) };
 }
 
 /** Every identifier with a value, once each (Identifier is a list in most resources, single in a few). */

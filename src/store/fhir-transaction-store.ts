@@ -53,7 +53,7 @@ async function lockKeys(sql: Sql, entries: TransactionEntry[], organizationId: s
     if (e.kind === 'create-if-none') keys.add(identifierLockKey(organizationId, e.resourceType, e.value));
     if (e.kind === 'put') {
       const r = parseEntryRequest({ request: { method: 'PUT', url: e.url }, resource: e.resource }, index);
-      if (r.kind === 'identifier') keys.add(identifierLockKey(organizationId, r.resourceType, r.value));
+      if (r.kind === 'identifier') for (const k of r.any) keys.add(identifierLockKey(organizationId, r.resourceType, k.value));
     }
   }
   for (const key of [...keys].sort()) await sql.rows('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);

@@ -5,6 +5,7 @@ import type { Logger } from '../kernel';
 import { SqlApiClientStore, SqlAssertionReplayStore } from './client-store';
 import { SqlAuditStore } from './audit-store';
 import { SqlCredentialStore } from './credential-store';
+import { SqlWeighingHistory } from './weighing-store';
 import type { FhirStores } from './fhir-ports';
 import { createFhirStores } from './fhir-stores';
 import { MIGRATIONS } from './migrations';
@@ -111,6 +112,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly clients: SqlApiClientStore;
   readonly assertions: SqlAssertionReplayStore;
   readonly audit: SqlAuditStore;
+  readonly weighings: SqlWeighingHistory;
   private closed = false;
 
   constructor(
@@ -128,6 +130,7 @@ class SqlDatabase implements GatewayDatabase {
     this.clients = new SqlApiClientStore(ds);
     this.assertions = new SqlAssertionReplayStore(ds);
     this.audit = new SqlAuditStore(ds);
+    this.weighings = new SqlWeighingHistory(ds);
   }
 
   async migrate(): Promise<string[]> {

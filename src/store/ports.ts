@@ -107,6 +107,28 @@ export interface ResourceStore {
   findByIdentifier(resourceType: string, system: string, value: string): Promise<StoredResource[]>;
 }
 
+/** Which child's weighings, before which instant, recorded by which organisation (mapping/history.ts). */
+export interface WeighingQuery {
+  organizationId: string;
+  /** The Patient's identifiers (NIK, or the newborn key): any of them finds the child. */
+  patient: readonly { system: string; value: string }[];
+  /** Only weighings measured strictly before this UTC instant (measurement date, not arrival order). */
+  before: string;
+  /** The visit's own submissionId: its stored weighing is never its own history (re-sends). */
+  excludeSubmissionId: string;
+  limit: number;
+}
+
+export interface WeighingRecord {
+  effectiveUtc: string;
+  weightKg: number;
+}
+
+/** Earlier body weights of a child, newest first, for the weight gain N/T/O/B (issue 9). */
+export interface WeighingHistory {
+  previousWeighings(query: WeighingQuery): Promise<WeighingRecord[]>;
+}
+
 export interface OutboxRow {
   id: string;
   submissionPk: string;
@@ -236,6 +258,7 @@ export interface Database {
   readonly assertions: AssertionReplayStore;
   /** The audit trail (src/store/audit-ports.ts). */
   readonly audit: AuditStore;
+  readonly weighings: WeighingHistory;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -151,7 +151,7 @@ export const items: CatalogueItem[] = [
   },
   {
     code: 'body-height',
-    name: { en: 'Body height (or length)', id: 'Tinggi badan (atau panjang badan)' },
+    name: { en: 'Body height (standing)', id: 'Tinggi badan (TB, diukur berdiri)' },
     clusters: [2, 3],
     lifeCycles: ANTHRO_LIFE_CYCLES,
     category: 'vital-signs',
@@ -160,7 +160,7 @@ export const items: CatalogueItem[] = [
     value: { type: 'quantity', unit: UNITS.cm, min: 20, max: 250, decimals: 1 },
     thresholds: [],
     indicators: ['SPM-01', 'SPM-04', 'SPM-06', 'PWS-K2-ANC', 'PWS-K2-GIZI', 'PWS-K3-PTM-SCREENED'],
-    notes: 'Lying length under 2 years may be sent here too: FHIR allows 8302-2 as the generic code (8306-3 is lying length). Stunting needs PB/U or TB/U z-scores.',
+    notes: 'Standing height; a length measured lying down is body-length (LOINC 8306-3), which the WHO z-scores need to tell apart (±0.7 cm adjustment). 8302-2 is kept as the code SATUSEHAT sends for height. Children are judged by the TB/U and BB/TB z-scores (growth items).',
   },
   {
     code: 'bmi',

@@ -17,6 +17,7 @@ export const PROFILE_URLS = {
   observation: sdUrl('ilp-observation'),
   condition: sdUrl('ilp-condition'),
   carePlan: sdUrl('ilp-careplan'),
+  immunization: sdUrl('ilp-immunization'),
 } as const;
 
 const extSlice = (base: string, name: string, url: string, min: number, max: string) =>
@@ -93,3 +94,16 @@ export function carePlanProfile(version: string): StructureDefinition {
   ]);
 }
 
+/** A vaccine dose of an ILP visit (catalog/vaccines.ts; KMK Tabel 7–8), as SATUSEHAT takes doses. */
+export function immunizationProfile(version: string): StructureDefinition {
+  return profile({ id: 'ilp-immunization', type: 'Immunization', title: 'ILP Immunization', description: 'One vaccine dose of an ILP visit: KIA short name (and the KFA code where known), dose number, occurrence in UTC.' }, version, [
+    el('Immunization.identifier', { min: 1 }),
+    el('Immunization.vaccineCode.coding', { min: 1 }),
+    el('Immunization.patient', { type: ref('Patient') }),
+    el('Immunization.encounter', { min: 1, type: ref('Encounter') }),
+    el('Immunization.occurrence[x]', { type: [{ code: 'dateTime' }] }),
+    el('Immunization.performer', { min: 1 }),
+    el('Immunization.protocolApplied', { min: 1 }),
+    el('Immunization.protocolApplied.doseNumber[x]', { type: [{ code: 'positiveInt' }] }),
+  ]);
+}
