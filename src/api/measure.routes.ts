@@ -6,6 +6,7 @@ import { isIssue, parseArea, type Period } from '../pws/query';
 import { INDICATOR_BY_CODE, INDICATOR_RULES } from '../pws/registry';
 import { pwsScope } from '../pws/scope';
 import type { PwsStore } from '../store/pws-ports';
+import { dataFilter } from '../auth/access-decision';
 import { principalOf } from './auth.routes';
 
 const FHIR_JSON = 'application/fhir+json';
@@ -77,7 +78,7 @@ export function measureRouter(deps: MeasureRouteDeps): Router {
     const area = areaText === undefined ? issue('PWS-AREA-REQUIRED', {}, 'area') : parseArea(areaText);
     if (isIssue(area)) problems.push(area);
     if (problems.length > 0 || !period || isIssue(area)) throw new OperationOutcomeError(400, problems);
-    const scope = pwsScope(principalOf(res), area.code);
+    const scope = pwsScope(dataFilter(principalOf(res)), area.code);
     const { total } = await evaluate(deps.pws, scope, period, [rule]);
     sendFhir(res, measureReportOf(rule, area.code, period, total[0]!, new Date(deps.now()).toISOString().replace('Z', '+00:00')));
   });

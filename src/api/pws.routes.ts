@@ -7,6 +7,7 @@ import { INDICATOR_BY_CODE, INDICATOR_RULES, NOT_COMPUTED, TARGET_GROUPS, type I
 import { pwsScope } from '../pws/scope';
 import { targetsFromCsv, targetsFromJson } from '../pws/targets';
 import type { PwsStore } from '../store/pws-ports';
+import { dataFilter } from '../auth/access-decision';
 import { principalOf } from './auth.routes';
 
 export interface PwsRouteDeps {
@@ -48,7 +49,7 @@ function parseQuery(req: Request): IndicatorQuery {
 
 async function run(deps: PwsRouteDeps, req: Request, res: Response): Promise<{ q: IndicatorQuery; e: Evaluation }> {
   const q = parseQuery(req);
-  const scope = pwsScope(principalOf(res), q.area);
+  const scope = pwsScope(dataFilter(principalOf(res)), q.area);
   return { q, e: await evaluate(deps.pws, scope, q.period, q.rules) };
 }
 
@@ -76,7 +77,7 @@ export function pwsRouter(deps: PwsRouteDeps): Router {
     if (!req.is('application/json')) fail('PWS-MEDIA-TYPE', { type: req.headers['content-type'] ?? '(none)' });
     const { rows, issues } = targetsFromJson(String(req.params.village), String(req.params.year), req.body);
     if (issues.length > 0) throw new OperationOutcomeError(422, issues);
-    pwsScope(principalOf(res), String(req.params.village));
+    pwsScope(dataFilter(principalOf(res)), String(req.params.village));
     await deps.pws.putTargets(rows);
     res.json({ villageCode: req.params.village, year: Number(req.params.year), targets: Object.fromEntries(rows.map((r) => [r.group, r.count])) });
   });
@@ -85,7 +86,7 @@ export function pwsRouter(deps: PwsRouteDeps): Router {
     if (typeof req.body !== 'string') fail('PWS-MEDIA-TYPE', { type: req.headers['content-type'] ?? '(none)' });
     const { rows, issues } = targetsFromCsv(req.body);
     if (issues.length > 0) throw new OperationOutcomeError(422, issues);
-    const caller = principalOf(res);
+    const caller = dataFilter(principalOf(res));
     for (const v of new Set(rows.map((r) => r.villageCode))) pwsScope(caller, v);
     await deps.pws.putTargets(rows);
     res.json({ loaded: rows.length, villages: new Set(rows.map((r) => r.villageCode)).size });

@@ -1,4 +1,5 @@
 import type { CodeSystem, CodeSystemConcept } from 'fhir/r4';
+import { VACCINES, VACCINE_CODE_SYSTEM } from './vaccines';
 import { ILP } from '../fhir/canonical';
 import { CLUSTER_DEFINITIONS, LIFE_CYCLE_INFO } from './life-cycles';
 import { LIFE_CYCLES } from './types';
@@ -105,6 +106,18 @@ export function codeSystemLifeCycles(version: string): CodeSystem {
   }, version, concept);
 }
 
+/** The KIA vaccine short names (catalog/vaccines.ts), the local Immunization.vaccineCode. */
+export function codeSystemVaccines(version: string): CodeSystem {
+  const concept = VACCINES.map((v): CodeSystemConcept => ({
+    code: v.code, display: v.display,
+    definition: `Dose ${v.dose}; ${v.schedule}${v.basic ? '; imunisasi dasar (KMK Tabel 7)' : ''}. KFA: ${v.kfa ? `${v.kfa.code} (${v.kfa.source})` : 'not known here'}.`,
+  }));
+  return codeSystem({
+    id: 'ilp-vaccine', url: VACCINE_CODE_SYSTEM, name: 'ILPVaccine', title: 'ILP vaccines (KIA short names)',
+    description: 'The routine immunisation doses as printed in the Buku KIA (KMK HK.01.07/MENKES/2015/2023 Tabel 7–8).',
+  }, version, concept);
+}
+
 /** All generated CodeSystems by file name under profiles/. */
 export function catalogueCodeSystems(cat: Catalogue): Record<string, CodeSystem> {
   return {
@@ -113,5 +126,6 @@ export function catalogueCodeSystems(cat: Catalogue): Record<string, CodeSystem>
     'CodeSystem-ilp-answer.json': codeSystemAnswers(cat),
     'CodeSystem-ilp-cluster.json': codeSystemClusters(cat.version),
     'CodeSystem-ilp-life-cycle.json': codeSystemLifeCycles(cat.version),
+    'CodeSystem-ilp-vaccine.json': codeSystemVaccines(cat.version),
   };
 }

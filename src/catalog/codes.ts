@@ -34,6 +34,12 @@ export const UNITS = {
   mgPerDl: { code: 'mg/dL', display: 'mg/dL' },
   weeks: { code: 'wk', display: 'wk' },
   percent: { code: '%', display: '%' },
+  /**
+   * z-scores are dimensionless: UCUM unity with the annotation `{Z-score}` (UCUM §2.6 "curly
+   * braces": an annotation has no effect on the unit's meaning). Chosen over `{SD}` because the
+   * value is a standardised score, not a standard deviation; docs/decisions/0014.
+   */
+  zScore: { code: '{Z-score}', display: 'Z-score' },
 } as const satisfies Record<string, UcumUnit>;
 
 /** Life-cycle sets reused by many items (ilp-domain §3). */

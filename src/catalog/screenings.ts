@@ -45,7 +45,7 @@ export const SCREENINGS: readonly ScreeningType[] = [
     code: 'tb-symptoms', domainCode: 'SKR-TB-GEJALA',
     name: { en: 'TB symptom screening', id: 'Skrining gejala TBC' },
     clusters: [2, 3, 4],
-    items: ['cough-2-weeks', 'weight-loss', 'fever', 'night-sweats', 'tb-screening-result'],
+    items: ['cough-2-weeks', 'cough', 'weight-loss', 'fever', 'night-sweats', 'tb-screening-result'],
     indicators: ['SPM-11', 'PWS-K4-TB-SCREENED'],
   },
   {
@@ -91,7 +91,10 @@ export const SCREENINGS: readonly ScreeningType[] = [
     code: 'growth-development', domainCode: 'SKR-TUMBANG',
     name: { en: 'Growth and development monitoring', id: 'Pemantauan pertumbuhan dan perkembangan' },
     clusters: [2],
-    items: ['body-weight', 'body-height', 'head-circumference', 'muac', 'kpsp-result'],
+    items: [
+      'body-weight', 'body-length', 'body-height', 'head-circumference', 'muac', 'oedema', 'kpsp-result',
+      'weight-for-age-z', 'height-for-age-z', 'weight-for-height-z', 'bmi-for-age-z', 'head-circumference-for-age-z', 'muac-for-age-z', 'weight-gain',
+    ],
     indicators: ['SPM-04', 'PWS-K2-GIZI', 'PWS-K2-TUMBANG'],
   },
   {
@@ -100,6 +103,13 @@ export const SCREENINGS: readonly ScreeningType[] = [
     clusters: [2],
     items: ['immunization-status'],
     indicators: ['SPM-04', 'PWS-K2-IMUNISASI'],
+  },
+  {
+    code: 'supplementation', domainCode: 'PEM-SUPLEMEN', // (gateway)
+    name: { en: 'Supplements given', id: 'Pemberian suplemen (vitamin A, obat cacing, TTD)' },
+    clusters: [2, 3],
+    items: ['vitamin-a', 'deworming', 'iron-tablets'],
+    indicators: ['SPM-01', 'SPM-04', 'SPM-05'],
   },
   {
     code: 'anemia', domainCode: 'SKR-ANEMIA',
@@ -114,7 +124,7 @@ export const SCREENINGS: readonly ScreeningType[] = [
     clusters: [2, 3, 4, 5],
     items: [
       'body-temperature', 'heart-rate', 'respiratory-rate', 'oxygen-saturation', 'systolic-bp', 'diastolic-bp',
-      'body-weight', 'body-height', 'bmi',
+      'body-weight', 'body-height', 'body-length', 'bmi',
     ],
     indicators: [],
   },

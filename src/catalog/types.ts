@@ -103,6 +103,10 @@ export interface ThresholdRule {
   resolution?: string;
 }
 
+/** The WHO growth indices (keys of the growth engine's result, src/growth). */
+export const GROWTH_INDICES = ['weightForAge', 'heightForAge', 'weightForHeight', 'bmiForAge', 'headCircumferenceForAge', 'muacForAge'] as const;
+export type GrowthIndex = (typeof GROWTH_INDICES)[number];
+
 export interface DerivedFrom {
   /** Name of a formula registered in derive.ts, e.g. `bmi`. */
   formula: string;
@@ -127,6 +131,14 @@ export interface CatalogueItem {
   thresholds: ThresholdRule[];
   /** Computed by the gateway (vendors must not send it). */
   derived?: DerivedFrom;
+  /** For `derived.formula: 'who-growth'`: which index of the growth engine (src/growth) this item is. */
+  growthIndex?: GrowthIndex;
+  /**
+   * Items that are parts of one reading (systolic and diastolic pressure) name the same group: the
+   * visit's CarePlan then gets one follow-up for the reading, the most urgent of its parts, instead
+   * of one per part (issue 9: 168/96 gave two referrals with different due dates).
+   */
+  followUpGroup?: string;
   /** SPM / PWS indicators the item counts toward (see indicators.ts). */
   indicators: string[];
   /** Free-text remarks for clinicians reviewing docs/catalogue.md. */

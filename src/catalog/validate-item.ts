@@ -1,5 +1,6 @@
 import { ILP, SYSTEMS } from '../fhir/canonical';
 import type { FormulaDefinition } from './derive';
+import { CONTEXT_FORMULAS } from './derive';
 import { isValidUcum } from './ucum';
 import { LIFE_CYCLES } from './types';
 import type { Band, CatalogueItem, Coding, FollowUp, RuleContext, ThresholdRule, ValueSpec } from './types';
@@ -37,6 +38,7 @@ function checkIdentity(item: CatalogueItem, ctx: ItemCheckContext, report: Repor
   for (const tag of item.indicators) if (!ctx.indicatorCodes.has(tag)) report(`unknown indicator "${tag}"`);
   if (new Set(item.indicators).size !== item.indicators.length) report('indicators repeat');
   checkCoding(item.bodySite, 'bodySite', report);
+  if (item.followUpGroup !== undefined && !KEBAB.test(item.followUpGroup)) report('followUpGroup must be kebab-case');
 }
 
 function checkCodings(item: CatalogueItem, report: Report): void {
@@ -67,7 +69,8 @@ function checkValueSpec(spec: ValueSpec, report: Report): void {
     if (spec.options.length === 0) report('value: a coded item needs options');
     if (new Set(spec.options.map((o) => o.value)).size !== spec.options.length) report('value: option values repeat');
     spec.options.forEach((o, i) => {
-      if (!KEBAB.test(o.value) || !o.label) report(`value.options[${i}]: needs a kebab-case value and a label`);
+      // SKDN letters (weight-gain N/T/O/B) are the programme's own codes, kept as printed.
+      if (!(KEBAB.test(o.value) || /^[A-Z]$/.test(o.value)) || !o.label) report(`value.options[${i}]: needs a kebab-case value (or one capital letter) and a label`);
       checkCoding(o.coding, `value.options[${i}]`, report);
     });
   }
@@ -77,8 +80,10 @@ function checkDerived(item: CatalogueItem, ctx: ItemCheckContext, report: Report
   if (!item.derived) return;
   const { formula, inputs } = item.derived;
   const def = ctx.formulas[formula];
-  if (!def) return report(`derived: unknown formula "${formula}"`);
-  if (inputs.length !== def.arity) report(`derived: formula "${formula}" takes ${def.arity} inputs, got ${inputs.length}`);
+  const inContext = Object.hasOwn(CONTEXT_FORMULAS, formula);
+  if (!def && !inContext) return report(`derived: unknown formula "${formula}"`);
+  if (def && inputs.length !== def.arity) report(`derived: formula "${formula}" takes ${def.arity} inputs, got ${inputs.length}`);
+  if (formula === 'who-growth' && !item.growthIndex) report('derived: a who-growth item names its growthIndex');
   for (const input of inputs) {
     if (input === item.code) report('derived: an item cannot be its own input');
     else if (!ctx.itemCodes.has(input)) report(`derived: unknown input "${input}"`);

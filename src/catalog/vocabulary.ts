@@ -47,8 +47,16 @@ export const VISIT_TYPES: readonly VisitTypeDef[] = [
     code: 'anc', display: 'Antenatal care', ordinals: ['K1A', 'K1M', 'K2', 'K3', 'K4', 'K5', 'K6'],
     ordinalSystem: 'http://terminology.kemkes.go.id/CodeSystem/episodeofcare/ANC',
   },
-  { code: 'nifas', display: 'Kunjungan nifas', ordinals: ['KF1', 'KF2', 'KF3', 'KF4'] },
-  { code: 'neonatal', display: 'Kunjungan neonatal', ordinals: ['KN1', 'KN2', 'KN3'] },
+  // KF and KN ordinals travel like the ANC ones, under the Kemkes episode-of-care code systems for
+  // puerperium and neonate (satusehat-api §4: /CodeSystem/episodeofcare/puerperium, …/neonate).
+  {
+    code: 'nifas', display: 'Kunjungan nifas', ordinals: ['KF1', 'KF2', 'KF3', 'KF4'],
+    ordinalSystem: 'http://terminology.kemkes.go.id/CodeSystem/episodeofcare/puerperium',
+  },
+  {
+    code: 'neonatal', display: 'Kunjungan neonatal', ordinals: ['KN1', 'KN2', 'KN3'],
+    ordinalSystem: 'http://terminology.kemkes.go.id/CodeSystem/episodeofcare/neonate',
+  },
   { code: 'imunisasi', display: 'Imunisasi', ordinals: [] },
   { code: 'kunjungan-rumah', display: 'Kunjungan rumah', ordinals: [] },
 ];

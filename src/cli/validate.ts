@@ -3,22 +3,34 @@ import { join, relative } from 'node:path';
 import { hasErrors, issue, operationOutcome } from '../kernel';
 import { readConformanceResources, type Validator } from '../validation/engine';
 import { createIlpValidator } from '../validation/ilp/ilp-validator';
+import { isValidationMode, modeOptions, parseFhirJson, type ValidationMode } from '../validation/modes';
 import { type FileResult, formatJson, formatJunit, formatText } from './validate-format';
 
 /**
- * `ilp-gateway validate [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>`
- * Validates FHIR JSON resources (a Bundle's entries too) with the ILP profiles loaded, plus any
- * StructureDefinitions, ValueSets and CodeSystems given with --load. Exit 0 when every file is
- * valid (no error or fatal issue), 1 when any is invalid, 2 on usage errors.
+ * `ilp-gateway validate [--ig r4|ilp] [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>`
+ * Validates FHIR JSON resources (a Bundle's entries too). `--ig ilp` (the default) is "would the
+ * gateway accept this?": the ILP profiles apply by resource type and Observation code. `--ig r4` is
+ * what the HL7 validator does without an IG: the R4 base definitions plus meta.profile plus
+ * --profile (our package and --load are still loaded, so their canonicals resolve). Exit 0 when
+ * every file is valid (no error or fatal issue), 1 when any is invalid, 2 on usage errors.
  */
 
-export const VALIDATE_USAGE = `Usage: ilp-gateway validate [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files or dirs...>
+export const VALIDATE_USAGE = `Usage: ilp-gateway validate [--ig r4|ilp] [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files or dirs...>
 
+  --ig <mode>             ilp (default): the ILP profiles apply by resource type, as on the gateway's intake
+                          r4: base R4 only, plus meta.profile and --profile (as the HL7 validator does)
   --profile <canonical>   also validate every file against this profile
   --load <file|dir>       load StructureDefinitions, ValueSets and CodeSystems (repeatable)
   --format <f>            text (default), json or junit
+  --help                  this text
+  --version               the gateway's version
 Exit status: 0 all valid, 1 some invalid, 2 usage error.
 `;
+
+/** The package version (package.json), read once on demand. */
+export function cliVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 export interface CliIo {
   out(text: string): void;
@@ -28,6 +40,7 @@ export interface CliIo {
 }
 
 interface Options {
+  ig: ValidationMode;
   profile?: string;
   load: string[];
   format: 'text' | 'json' | 'junit';
@@ -36,8 +49,10 @@ interface Options {
 
 class UsageError extends Error {}
 
-function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { load: [], format: 'text', paths: [] };
+type Parsed = Options | 'help' | 'version';
+
+function parseArgs(argv: readonly string[]): Parsed {
+  const o: Options = { ig: 'ilp', load: [], format: 'text', paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const value = (): string => {
@@ -45,9 +60,15 @@ function parseArgs(argv: readonly string[]): Options {
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
       return v;
     };
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--version') return 'version';
     if (arg === '--profile') o.profile = value();
     else if (arg === '--load') o.load.push(value());
-    else if (arg === '--format') {
+    else if (arg === '--ig') {
+      const m = value();
+      if (!isValidationMode(m)) throw new UsageError(`unknown --ig "${m}" (r4 or ilp)`);
+      o.ig = m;
+    } else if (arg === '--format') {
       const f = value();
       if (f !== 'text' && f !== 'json' && f !== 'junit') throw new UsageError(`unknown format "${f}" (text, json or junit)`);
       o.format = f;
@@ -78,16 +99,21 @@ function collect(paths: readonly string[]): { files: string[]; fromDirectory: bo
   return { files, fromDirectory };
 }
 
-function validateFile(validator: Validator, file: string, profile: string | undefined): FileResult {
+/** One file's text → its verdict, as `validate` prints it (also what the HL7 reference-case score runs). */
+export function validateText(validator: Validator, text: string, o: { ig: ValidationMode; profile?: string | undefined }): Omit<FileResult, 'file'> {
   let resource: unknown;
   try {
-    resource = JSON.parse(readFileSync(file, 'utf8'));
+    resource = parseFhirJson(text);
   } catch (err) {
     const outcome = operationOutcome([issue('VAL-JSON', { reason: err instanceof Error ? err.message : String(err) })]);
-    return { file, valid: false, outcome };
+    return { valid: false, outcome };
   }
-  const issues = validator.validate(resource, { profiles: profile ? [profile] : [] });
-  return { file, valid: !hasErrors(issues), outcome: operationOutcome(issues) };
+  const issues = validator.validate(resource, { profiles: o.profile ? [o.profile] : [], ...modeOptions(o.ig) });
+  return { valid: !hasErrors(issues), outcome: operationOutcome(issues) };
+}
+
+function validateFile(validator: Validator, file: string, o: Options): FileResult {
+  return { file, ...validateText(validator, readFileSync(file, 'utf8'), o) };
 }
 
 function progress(io: CliIo, done: number, total: number): void {
@@ -124,7 +150,16 @@ export function runValidate(argv: readonly string[], io: CliIo): number {
   let validator: Validator;
   let fromDirectory: boolean;
   try {
-    o = parseArgs(argv);
+    const parsed = parseArgs(argv);
+    if (parsed === 'help') {
+      io.out(VALIDATE_USAGE);
+      return 0;
+    }
+    if (parsed === 'version') {
+      io.out(`ilp-gateway ${cliVersion()}\n`);
+      return 0;
+    }
+    o = parsed;
     ({ files, fromDirectory } = collect(o.paths));
     validator = setUp(o);
   } catch (err) {
@@ -134,7 +169,7 @@ export function runValidate(argv: readonly string[], io: CliIo): number {
   }
   const showProgress = fromDirectory && io.interactive && o.format === 'text';
   const results = files.map((file, i) => {
-    const r = validateFile(validator, file, o.profile);
+    const r = validateFile(validator, file, o);
     if (showProgress) progress(io, i + 1, files.length);
     return { ...r, file: relative(process.cwd(), file) || file };
   });

@@ -1,7 +1,10 @@
-import type { OperationOutcome, Resource } from 'fhir/r4';
+import type { Bundle, OperationOutcome, Resource } from 'fhir/r4';
 import type { Issue } from '../kernel';
+import type { AuditStore } from '../store/audit-ports';
+import type { VisitContributions } from '../store/pws-ports';
 import type { FhirStores } from '../store/fhir-ports';
 import type { ResourceStore } from '../store/ports';
+import type { ValidateRequest, ValidateResponse } from '../validation/operation';
 
 /**
  * The FHIR API without HTTP (Medplum's FHIR router style): a handler takes a plain request and its
@@ -26,9 +29,12 @@ export interface FhirRequest {
   principal?: FhirPrincipal;
 }
 
+/** The caller as the FHIR API sees it: src/auth/tokens.ts Principal (organisations `*` = all; regions absent = no restriction). */
 export interface FhirPrincipal {
   clientId: string;
   scopes: readonly string[];
+  organizations: readonly string[];
+  regions?: readonly string[];
 }
 
 export interface FhirResponseOptions {
@@ -45,18 +51,35 @@ export type FhirValidator = (resourceOrBundle: unknown) => Issue[];
 export interface ExportSettings {
   /** Directory holding one sub-directory of NDJSON files per job. */
   dir: string;
-  /** Seconds a client should wait between status polls (Retry-After). */
+  /** Seconds a client should wait between status polls (Retry-After); polling sooner is answered 429. */
   retryAfterSeconds: number;
 }
 
 export interface FhirRestDeps {
+  /** What a stored visit contributes to village monitoring (src/pws/contributions.ts, bound to the catalogue by app.ts). */
+  contributions?: (bundle: Bundle, organizationId: string) => VisitContributions;
   resources: ResourceStore;
   fhir: FhirStores;
   validate: FhirValidator;
+  /** The $validate operation (src/validation/operation.ts with the gateway's validator), injected by app.ts. */
+  validateOperation(req: ValidateRequest): ValidateResponse;
   export: ExportSettings;
+  /** Remembers status polls per export job (in this process), for the 429 on polling faster than Retry-After. */
+  exportPolls?: PollClock;
   version: string;
+  /** The audit trail, read-only (GET /fhir/AuditEvent). */
+  audit: Pick<AuditStore, 'search' | 'read'>;
   /** Called after an export kick-off, so the in-process runner starts without waiting for its next poll. */
   exportKicked?: () => void;
 }
 
 export type Handler = (req: FhirRequest, params: Record<string, string>, deps: FhirRestDeps) => Promise<FhirResult>;
+
+/**
+ * When each export job's status was last answered. `poll` returns how many ms the caller is early
+ * (the last answered poll was less than `minIntervalMs` ago; nothing is recorded), else records
+ * `nowMs` and returns 0.
+ */
+export interface PollClock {
+  poll(jobId: string, nowMs: number, minIntervalMs: number): number;
+}

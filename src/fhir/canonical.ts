@@ -16,6 +16,8 @@ export const ILP = {
   settingExtension: `${ILP_BASE}/StructureDefinition/ilp-setting`,
   sourceSystemExtension: `${ILP_BASE}/StructureDefinition/ilp-source-system`,
   submissionIdentifierSystem: `${ILP_BASE}/sid/submission`,
+  /** A newborn without a NIK: `<mother's NIK>-<birth order>` (local key; never sent nationally). */
+  newbornIdentifierSystem: `${ILP_BASE}/sid/newborn`,
 } as const;
 
 export const SYSTEMS = {
@@ -24,6 +26,8 @@ export const SYSTEMS = {
   ucum: 'http://unitsofmeasure.org',
   icd10: 'http://hl7.org/fhir/sid/icd-10',
   nik: 'https://fhir.kemkes.go.id/id/nik',
+  /** Mother's NIK on a newborn's Patient (satusehat-api §2.1, MPI search mode 3 in §2.2). */
+  motherNik: 'https://fhir.kemkes.go.id/id/nik-ibu',
   ihsNumber: 'https://fhir.kemkes.go.id/id/ihs-number',
   observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
   v3Interpretation: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',

@@ -1,7 +1,9 @@
 import type { Catalogue } from '../catalog/types';
 import { FEMALE_ONLY_LIFE_CYCLES, LIFE_CYCLE_AGE_MONTHS, VISIT_TYPES } from '../catalog/vocabulary';
 import { ageAt, isValidDate, parseOffsetDateTime } from '../fhir/datetime';
+import { ageInDays } from '../growth';
 import { Issue, Result, err, hasErrors, issue, ok } from '../kernel';
+import { normaliseImmunizations } from './immunizations';
 import { nikMatchesBirth, nikProblem, villageCodeProblem } from './area-codes';
 import type { IlpSubmission, NormalisedItem, NormalisedSubmission } from './submission';
 
@@ -27,13 +29,35 @@ function parseTime(value: string, path: string, ctx: Ctx): { ms: number; utc: st
   return { ms: parsed.epochMs, utc: parsed.utc, offsetMinutes: parsed.offsetMinutes };
 }
 
+/**
+ * A patient is identified by their own NIK or, as a newborn without one yet, by the mother's NIK
+ * and the birth order (SATUSEHAT newborn pattern, satusehat-api §2.1–§2.3). Both may come together
+ * once the child's NIK is known: the records are then linked (mapping/patient.ts).
+ */
+function checkPatientIdentity(p: IlpSubmission['patient'], ctx: Ctx): void {
+  if (p.nik === undefined && p.motherNik === undefined) {
+    ctx.issues.push(issue('SCHEMA-REQUIRED', { field: 'nik (or motherNik with multipleBirth for a newborn)' }, 'patient.nik'));
+    return;
+  }
+  if (p.nik !== undefined) {
+    const nik = nikProblem(p.nik);
+    if (nik) ctx.issues.push(issue('ILP-NIK-INVALID', { detail: nik }, 'patient.nik'));
+    else if (isValidDate(p.birthDate) && !nikMatchesBirth(p.nik, p.birthDate, p.gender)) {
+      ctx.issues.push(issue('WARN-NIK-BIRTHDATE', { segment: p.nik.slice(6, 12), birthDate: p.birthDate, gender: p.gender }, 'patient.nik'));
+    }
+  }
+  if (p.motherNik !== undefined) {
+    const mother = nikProblem(p.motherNik);
+    if (mother) ctx.issues.push(issue('ILP-NIK-INVALID', { detail: mother }, 'patient.motherNik'));
+    if (p.multipleBirth === undefined) ctx.issues.push(issue('SCHEMA-REQUIRED', { field: 'multipleBirth' }, 'patient.multipleBirth'));
+  } else if (p.multipleBirth !== undefined && p.nik === undefined) {
+    ctx.issues.push(issue('SCHEMA-REQUIRED', { field: 'motherNik' }, 'patient.motherNik'));
+  }
+}
+
 function checkPatient(s: IlpSubmission, ctx: Ctx): void {
   const p = s.patient;
-  const nik = nikProblem(p.nik);
-  if (nik) ctx.issues.push(issue('ILP-NIK-INVALID', { detail: nik }, 'patient.nik'));
-  else if (isValidDate(p.birthDate) && !nikMatchesBirth(p.nik, p.birthDate, p.gender)) {
-    ctx.issues.push(issue('WARN-NIK-BIRTHDATE', { segment: p.nik.slice(6, 12), birthDate: p.birthDate, gender: p.gender }, 'patient.nik'));
-  }
+  checkPatientIdentity(p, ctx);
   const village = villageCodeProblem(p.address.villageCode);
   if (village) ctx.issues.push(issue('ILP-VILLAGE-INVALID', { detail: village }, 'patient.address.villageCode'));
   if (!isValidDate(p.birthDate)) ctx.issues.push(issue('ILP-DATE-INVALID', { value: p.birthDate }, 'patient.birthDate'));
@@ -93,6 +117,21 @@ function checkEligibility(s: IlpSubmission, catalogue: Catalogue, code: string, 
   }
 }
 
+/**
+ * WHO measures children lying down to 2 years and accepts a recumbent length (adjusted −0.7 cm)
+ * up to 5 years; the WHO 2007 reference for 5–19 years is for standing height only, so a length
+ * for an older child is a wrong field, not a measurement to convert (docs/decisions/0014).
+ */
+const MAX_LENGTH_AGE_DAYS = 1826;
+
+function checkRecumbentLength(items: NormalisedItem[], ageDays: number, ctx: Ctx): void {
+  const length = items.find((i) => i.code === 'body-length');
+  if (length && ageDays > MAX_LENGTH_AGE_DAYS) {
+    const years = Math.floor(ageDays / 365.25);
+    ctx.issues.push(issue('ILP-LENGTH-AGE', { age: `${years} y` }, `${length.path}.code`));
+  }
+}
+
 function checkDiagnosesAndPlan(s: IlpSubmission, ctx: Ctx): void {
   const seen = new Set<string>();
   s.diagnoses?.forEach((d, i) => {
@@ -128,6 +167,11 @@ export function normaliseSubmission(s: IlpSubmission, catalogue: Catalogue, now:
   const age = ageAt(s.patient.birthDate, start.ms, start.offsetMinutes);
   checkLifeCycleAges(s, age.months, age.years, ctx);
   const items = flattenItems(s, catalogue, start.utc, ctx);
+  checkRecumbentLength(items, ageInDays(s.patient.birthDate, s.start.slice(0, 10)), ctx);
+  const vaccinations = normaliseImmunizations(s.immunizations, {
+    birthDate: s.patient.birthDate, visitDate: s.start.slice(0, 10), visitStartUtc: start.utc, offsetMinutes: start.offsetMinutes, now,
+  });
+  ctx.issues.push(...vaccinations.issues);
   if (hasErrors(ctx.issues)) return err(ctx.issues);
-  return ok({ raw: s, startUtc: start.utc, endUtc: end.utc, startMs: start.ms, offsetMinutes: start.offsetMinutes, age, items }, ctx.issues);
+  return ok({ raw: s, startUtc: start.utc, endUtc: end.utc, startMs: start.ms, offsetMinutes: start.offsetMinutes, age, items, immunizations: vaccinations.immunizations }, ctx.issues);
 }

@@ -2,6 +2,7 @@ import type { Catalogue } from '../catalog/types';
 import { buildSubmissionSchema } from './schema';
 
 const OO = { $ref: '#/components/schemas/OperationOutcome' };
+const RESULTS = { type: 'array', items: { $ref: '#/components/schemas/VisitResult' } };
 const fhirJson = (schema: object) => ({ 'application/fhir+json': { schema } });
 const errors = {
   '400': { description: 'Malformed JSON, nesting too deep, or a forbidden key', content: fhirJson(OO) },
@@ -37,14 +38,23 @@ export function buildOpenApi(catalogue: Catalogue, version: string): Record<stri
         post: {
           summary: 'Dry run: the FHIR Bundle that would be produced, and an OperationOutcome; stores nothing',
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/IlpSubmission' } } } },
-          responses: { '200': { description: 'Valid: { valid, outcome, bundle }' }, ...errors },
+          responses: {
+            '200': {
+              description: 'Valid: { valid, outcome, results, bundle }',
+              content: { 'application/json': { schema: { type: 'object', properties: { valid: { const: true }, outcome: OO, results: RESULTS, bundle: { type: 'object' } } } } },
+            },
+            ...errors,
+          },
         },
       },
       '/ilp/v1/submissions/{id}': {
         get: {
           summary: 'Status of a submission: accepted, relaying, delivered, rejected or failed',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
-          responses: { '200': { description: 'Submission status' }, '404': { description: 'Unknown id', content: fhirJson(OO) } },
+          responses: {
+            '200': { description: 'Submission status, with the results computed from its stored Observations', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, results: RESULTS } } } } },
+            '404': { description: 'Unknown id', content: fhirJson(OO) },
+          },
         },
       },
       '/ilp/v1/catalogue': { get: { summary: 'The screening catalogue (items, screenings, thresholds)', responses: { '200': { description: 'Catalogue' } } } },
@@ -58,7 +68,20 @@ export function buildOpenApi(catalogue: Catalogue, version: string): Record<stri
           properties: {
             id: { type: 'string', format: 'uuid' }, status: { enum: ['accepted', 'relaying', 'delivered', 'rejected', 'failed'] },
             result: { enum: ['created', 'updated', 'unchanged'] }, version: { type: 'integer' },
-            submissionId: { type: 'string' }, organizationId: { type: 'string' }, outcome: OO,
+            submissionId: { type: 'string' }, organizationId: { type: 'string' }, results: RESULTS, outcome: OO,
+          },
+        },
+        VisitResult: {
+          type: 'object', required: ['item', 'value', 'interpretation'],
+          description: 'One Observation the gateway produced (measured or derived: BMI, WHO z-scores, weight gain N/T/O/B), in catalogue item codes',
+          properties: {
+            item: { type: 'string', description: 'Catalogue item code, e.g. weight-for-age-z' },
+            value: { type: ['number', 'boolean', 'string'], description: 'Number for quantities, the option value for coded items (weight-gain: N, T, O or B)' },
+            unit: { type: 'string', description: 'UCUM code of a quantity, e.g. kg or {Z-score}' },
+            interpretation: {
+              type: 'array', description: 'The v3 ObservationInterpretation flag (N, L, LL, H, HH, A), then the category (e.g. Kemkes OI000012 Pendek)',
+              items: { type: 'object', required: ['system', 'code'], properties: { system: { type: 'string' }, code: { type: 'string' }, display: { type: 'string' } } },
+            },
           },
         },
         OperationOutcome: { type: 'object', required: ['resourceType', 'issue'], properties: { resourceType: { const: 'OperationOutcome' }, issue: { type: 'array' } } },

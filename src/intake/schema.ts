@@ -80,10 +80,23 @@ export function buildSubmissionSchema(catalogue: Catalogue): JsonSchema {
           role: { type: 'string', enum: [...PRACTITIONER_ROLES] },
         },
       },
-      patient: {
-        type: 'object', additionalProperties: false, required: ['nik', 'name', 'birthDate', 'gender', 'address'],
+      recorder: {
+        type: 'object', additionalProperties: false, required: ['name', 'role'],
+        description: 'Who recorded the visit when not the practitioner (a Posyandu kader): practitioner stays the responsible health worker',
         properties: {
-          nik: { type: 'string', description: '16-digit NIK (KTP)', maxLength: 32 },
+          name: text(200),
+          role: { type: 'string', enum: [...PRACTITIONER_ROLES] },
+          nik: { type: 'string', pattern: '^\\d{16}$' },
+        },
+      },
+      patient: {
+        // nik, or motherNik + multipleBirth for a newborn without a NIK yet: checked in normalise.ts
+        // so the answer names patient.nik rather than an anyOf branch.
+        type: 'object', additionalProperties: false, required: ['name', 'birthDate', 'gender', 'address'],
+        properties: {
+          nik: { type: 'string', description: '16-digit NIK (KTP). Required unless motherNik and multipleBirth identify a newborn', maxLength: 32 },
+          motherNik: { type: 'string', description: "Newborn or infant without a NIK yet: the mother's 16-digit NIK (SATUSEHAT nik-ibu)", maxLength: 32 },
+          multipleBirth: { type: 'integer', minimum: 1, maximum: 10, description: 'Birth order of this child in its birth (1 singleton, 2 second twin, …); required with motherNik' },
           ihsNumber: { type: 'string', pattern: '^P\\d{11}$' },
           name: text(200),
           birthDate: date,
@@ -129,6 +142,19 @@ export function buildSubmissionSchema(catalogue: Catalogue): JsonSchema {
               type: 'object', additionalProperties: false, required: ['kind', 'description'],
               properties: { kind: { type: 'string', enum: ACTIVITY_KINDS.map((k) => k.code) }, description: text(1000), due: date },
             },
+          },
+        },
+      },
+      immunizations: {
+        type: 'array', maxItems: 30,
+        description: 'Vaccine doses (KIA short names: HB0, BCG, OPV1–OPV4, IPV1, IPV2, DPT-HB-HIB1–4, PCV1–3, RV1–3, MR1, MR2, JE, TD, HPV1, HPV2; case-insensitive)',
+        items: {
+          type: 'object', additionalProperties: false, required: ['vaccine', 'date'],
+          properties: {
+            vaccine: text(20),
+            date: { type: 'string', maxLength: 35, description: 'YYYY-MM-DD, or a date-time with offset' },
+            doseNumber: { type: 'integer', minimum: 1, maximum: 10 },
+            lotNumber: text(40),
           },
         },
       },

@@ -14,8 +14,15 @@ export interface IlpSubmission {
   start: string;
   end: string;
   practitioner: { ihsNumber: string; name: string; role: string };
+  /** Who recorded the visit when it is not the practitioner, e.g. the Posyandu kader (docs/decisions/0014). */
+  recorder?: { name: string; role: string; nik?: string };
   patient: {
-    nik: string;
+    /** The patient's own NIK; a newborn without one is identified by motherNik + multipleBirth. */
+    nik?: string;
+    /** Mother's NIK (SATUSEHAT newborn pattern, satusehat-api §2.1/§2.2: identifier nik-ibu). */
+    motherNik?: string;
+    /** Birth order among the mother's children of one birth: 1 for a singleton, 2 for a second twin. */
+    multipleBirth?: number;
     ihsNumber?: string;
     name: string;
     birthDate: string;
@@ -26,10 +33,30 @@ export interface IlpSubmission {
   screenings: IlpScreening[];
   diagnoses?: { icd10: string; status: 'provisional' | 'differential' | 'confirmed'; note?: string }[];
   carePlan?: { activities: { kind: string; description: string; due?: string }[] };
+  /** Vaccine doses given at this visit (or recorded from the KIA book), KIA short names. */
+  immunizations?: IlpImmunization[];
   note?: string;
 }
 
 export type ItemValue = number | boolean | string;
+
+export interface IlpImmunization {
+  /** KIA short name, case-insensitive (catalog/vaccines.ts). */
+  vaccine: string;
+  /** YYYY-MM-DD (local) or a date-time with offset. */
+  date: string;
+  doseNumber?: number;
+  lotNumber?: string;
+}
+
+/** An immunisation after normalisation: the registry entry and the occurrence in UTC. */
+export interface NormalisedImmunization {
+  vaccine: string;
+  occurrenceUtc: string;
+  doseNumber: number;
+  lotNumber?: string;
+  path: string;
+}
 
 export interface IlpScreening {
   type: string;
@@ -57,6 +84,7 @@ export interface NormalisedSubmission {
   offsetMinutes: number;
   age: { years: number; months: number };
   items: NormalisedItem[];
+  immunizations: NormalisedImmunization[];
 }
 
 export interface NormalisedItem {

@@ -41,6 +41,24 @@ const OUTPATIENT_SERVICE_CLASS: Extension = {
  */
 const WENT_HOME = { dischargeDisposition: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/discharge-disposition', code: 'home', display: 'Home' }] } };
 
+/**
+ * The responsible health worker attends (ATND); a kader who recorded the visit is named beside
+ * them as the data enterer (v3 ParticipationType ENT), by name only: a kader has no SATUSEHAT
+ * Practitioner id, and none is invented.
+ */
+function participants(ctx: MappingContext): Encounter['participant'] {
+  const out: NonNullable<Encounter['participant']> = [{
+    type: [{ coding: [{ system: SYSTEMS.v3ParticipationType, code: 'ATND', display: 'attender' }] }],
+    individual: ctx.practitionerRef,
+  }];
+  const recorder = ctx.sub.raw.recorder;
+  if (recorder) out.push({
+    type: [{ coding: [{ system: SYSTEMS.v3ParticipationType, code: 'ENT', display: 'data entry person' }], text: recorder.role }],
+    individual: { display: recorder.name, ...(recorder.nik ? { identifier: { system: SYSTEMS.nik, value: recorder.nik } } : {}) },
+  });
+  return out;
+}
+
 export function mapEncounter(ctx: MappingContext, diagnosisUrns: string[]): Encounter {
   const s = ctx.sub.raw;
   const setting = SETTINGS.find((x) => x.code === s.setting);
@@ -57,10 +75,7 @@ export function mapEncounter(ctx: MappingContext, diagnosisUrns: string[]): Enco
     class: { system: SYSTEMS.v3ActCode, code: klass, display: ENCOUNTER_CLASS_DISPLAY[klass] },
     type: [{ coding: [{ system: ILP.visitTypeCodeSystem, code: s.visitType, display: visitType?.display ?? s.visitType }] }],
     subject: ctx.patientRef,
-    participant: [{
-      type: [{ coding: [{ system: SYSTEMS.v3ParticipationType, code: 'ATND', display: 'attender' }] }],
-      individual: ctx.practitionerRef,
-    }],
+    participant: participants(ctx),
     period,
     hospitalization: WENT_HOME,
     serviceProvider: { reference: `Organization/${ctx.orgId}` },

@@ -40,6 +40,8 @@ export function observationValue(item: CatalogueItem, value: ItemValue): Observa
 export interface MappedObservation {
   resource: Observation;
   item: CatalogueItem;
+  /** The value as the vendor sent it or the gateway computed it (for the `results` of the answer). */
+  value: ItemValue;
   band?: Band;
   warning?: Issue;
 }
@@ -52,12 +54,14 @@ export interface ObservationInput {
   vendorFlag?: Flag;
   method?: string;
   derivedFrom?: string[];
+  /** Record the value without interpretation (a WHO-flagged implausible z-score). */
+  uninterpreted?: boolean;
 }
 
 /** One Observation per item: category, LOINC/SNOMED/local code, UCUM value, computed interpretation. */
 export function mapObservation(ctx: MappingContext, input: ObservationInput): MappedObservation {
   const { item } = input;
-  const interpretation = interpretItem(ctx, item, input.value, input.vendorFlag, input.path);
+  const interpretation = input.uninterpreted ? { concepts: [] } : interpretItem(ctx, item, input.value, input.vendorFlag, input.path);
   const resource: Observation = {
     resourceType: 'Observation',
     id: ctx.id(observationRole(item.code)),
@@ -76,8 +80,8 @@ export function mapObservation(ctx: MappingContext, input: ObservationInput): Ma
   if (item.bodySite) resource.bodySite = { coding: [item.bodySite] };
   if (input.method) resource.method = { text: input.method };
   if (input.derivedFrom) resource.derivedFrom = input.derivedFrom.map((reference) => ({ reference }));
-  const out: MappedObservation = { resource, item };
-  if (interpretation.band) out.band = interpretation.band;
-  if (interpretation.warning) out.warning = interpretation.warning;
+  const out: MappedObservation = { resource, item, value: input.value };
+  if ('band' in interpretation && interpretation.band) out.band = interpretation.band;
+  if ('warning' in interpretation && interpretation.warning) out.warning = interpretation.warning;
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Bundle, BundleEntry, Encounter, Extension, Immunization, Observation, Patient } from 'fhir/r4';
 import type { Catalogue } from '../catalog/types';
+import { KFA_SYSTEM, VACCINES, VACCINE_CODE_SYSTEM, findVaccine } from '../catalog/vaccines';
 import { VISIT_TYPES } from '../catalog/vocabulary';
 import { ILP, SYSTEMS } from '../fhir/canonical';
 import type { ContributionRow, VisitContributions } from '../store/pws-ports';
@@ -87,6 +88,17 @@ function observationFacts(o: Observation, code: string): string[] {
   return facts;
 }
 
+const BY_KFA = new Map(VACCINES.flatMap((v) => (v.kfa ? [[v.kfa.code, v.code] as const] : [])));
+
+/** The KIA short name of a dose: our vaccine code, else the KFA code the registry knows. */
+function vaccineNameOf(i: Immunization): string | undefined {
+  for (const c of i.vaccineCode?.coding ?? []) {
+    if (c.system === VACCINE_CODE_SYSTEM && c.code) return findVaccine(c.code)?.code;
+    if (c.system === KFA_SYSTEM && c.code && BY_KFA.has(c.code)) return BY_KFA.get(c.code);
+  }
+  return undefined;
+}
+
 function villageOf(p: Patient): string | undefined {
   for (const a of p.address ?? []) {
     const ext = a.extension?.find((e) => e.url === SYSTEMS.administrativeCodeExtension);
@@ -105,8 +117,6 @@ export interface ContributionOptions {
   organizationId: string;
   /** The visit's own UTC offset (ILP visits carry it); otherwise the residence province's time zone. */
   offsetMinutes?: number;
-  /** Short vaccine name (as in the KIA book) of an Immunization, from its vaccineCode. */
-  vaccineName?: (i: Immunization) => string | undefined;
 }
 
 /**
@@ -146,7 +156,7 @@ export function contributionsOf(bundle: Bundle, catalogue: Catalogue, opts: Cont
       const code = itemCodeOf(r, index);
       if (code) observationFacts(r, code).forEach((f) => facts.add(f));
     } else if (r?.resourceType === 'Immunization' && r.status === 'completed' && r.occurrenceDateTime) {
-      const name = opts.vaccineName?.(r);
+      const name = vaccineNameOf(r);
       if (name && !doses.has(name)) doses.set(name, localDateOfDateTime(r.occurrenceDateTime, offset));
     }
   }

@@ -1,3 +1,5 @@
+import { VACCINES } from '../catalog/vaccines';
+
 /**
  * The PWS/SPM indicator registry: data, like the screening catalogue. Each indicator says who is
  * counted (numerator), against what (a sasaran target, or the people measured), in which period,
@@ -96,11 +98,11 @@ const VISION = items('visual-acuity-right', 'visual-acuity-left');
 /** Weighed: a weight measured for an under-five (D of SKDN). */
 const WEIGHED: Population = { requires: [any(...items('body-weight'))], age: UNDER_FIVE };
 /**
- * Complete basic immunisation (IDL) as counted since the 2017 schedule: HB0, BCG, OPV1–4,
- * DPT-HB-Hib1–3, IPV1 and MR1 before the first birthday (KMK Tabel 7; ilp-domain §4.2, §8.3).
- * PCV, RV and IPV2 are newer antigens that the IDL definition of PMK 6/2024 may add (verify).
+ * Complete basic immunisation (IDL): every dose the vaccine registry marks as basic (KMK Tabel 7:
+ * HB0, BCG, OPV1–4, DPT-HB-Hib1–3, PCV1–2, RV1–3, IPV1–2, MR1; src/catalog/vaccines.ts), each
+ * before the first birthday (ilp-domain §4.2, §8.3).
  */
-const IDL = vaccines('HB0', 'BCG', 'OPV1', 'OPV2', 'OPV3', 'OPV4', 'DPT-HB-HIB1', 'DPT-HB-HIB2', 'DPT-HB-HIB3', 'IPV1', 'MR1');
+const IDL = vaccines(...VACCINES.filter((v) => v.basic).map((v) => v.code));
 
 export const INDICATOR_RULES: readonly IndicatorRule[] = [
   // ── Klaster 2: mother and child ────────────────────────────────────────────────────────────
@@ -165,7 +167,7 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     name: t('Complete basic immunisation (IDL)', 'Imunisasi dasar lengkap (IDL)'),
     numerator: {
       requires: IDL.map((v) => any(v)), age: { unit: 'months', max: 12 }, lookbackMonths: 12,
-      text: t('Infants with every basic dose (HB0, BCG, OPV1–4, DPT-HB-Hib1–3, IPV1, MR1) before 12 months', 'Bayi dengan seluruh imunisasi dasar sebelum umur 12 bulan'),
+      text: t(`Infants with every basic dose (${VACCINES.filter((v) => v.basic).map((v) => v.code).join(', ')}) before 12 months`, 'Bayi dengan seluruh imunisasi dasar sebelum umur 12 bulan'),
     },
     denominator: { target: 'bayi', text: t('Sasaran bayi (surviving infants)', 'Sasaran bayi (surviving infant)') },
     source: 'KMK HK.01.07/MENKES/2015/2023 Tabel 7; Pedoman imunisasi (ilp-domain §8.3)',

@@ -1,4 +1,5 @@
-import type { Patient, Resource } from 'fhir/r4';
+import type { Encounter, Patient, Resource } from 'fhir/r4';
+import { FHIR_ID } from '../fhir/ids';
 import type { RelayWork, ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
 import type { CredentialProvider, NationalCredentials } from './credentials';
 import type { NationalDirectory } from './directory';
@@ -19,13 +20,23 @@ export interface DeliverDeps {
 /** `RelayWork` with the outbox's `sent_at` marker (src/store/relay-store.ts). */
 export type OutboxWork = RelayWork & { sentBefore?: boolean; mayHaveSent?: boolean };
 
-/** Loads what the current version of the submission wrote (deleted resources are not sent). */
+/**
+ * Loads what the current version of the submission wrote (deleted resources are not sent), and
+ * the Patient its Encounter names when the submission did not write one: a FHIR transaction whose
+ * Patient entry matched through `ifNoneExist` writes nothing for it, yet the visit's references
+ * must still become `Patient/<IHS>` like any other (SATUSEHAT refuses a local id, RuleNumber 20007).
+ */
 async function load(deps: DeliverDeps, s: SubmissionRecord): Promise<LocalResource[]> {
   const out: LocalResource[] = [];
   for (const ref of s.resources) {
     const stored = await deps.resources.read(ref.resourceType, ref.id);
     if (stored?.resource) out.push({ ref: `${ref.resourceType}/${ref.id}`, resource: stored.resource });
   }
+  if (out.some((r) => r.resource.resourceType === 'Patient')) return out;
+  const subject = (out.find((r) => r.resource.resourceType === 'Encounter')?.resource as Encounter | undefined)?.subject?.reference;
+  const id = subject?.startsWith('Patient/') ? subject.slice('Patient/'.length) : undefined;
+  const patient = id && FHIR_ID.test(id) ? await deps.resources.read('Patient', id) : undefined;
+  if (patient?.resource) out.push({ ref: `Patient/${patient.id}`, resource: patient.resource });
   return out;
 }
 

@@ -8,6 +8,10 @@ import { SATUSEHAT_OBSERVATION_CODE_SYSTEMS, SYSTEMS } from '../fhir/canonical';
  * publishes codes for them.
  */
 export function isNationallyCoded(resource: Resource): boolean {
+  // A dose whose KFA vaccine code is not known yet (catalog/vaccines.ts) stays in the gateway.
+  if (resource.resourceType === 'Immunization') {
+    return ((resource as { vaccineCode?: CodeableConcept }).vaccineCode?.coding ?? []).some((c) => c.system === 'http://sys-ids.kemkes.go.id/kfa');
+  }
   if (resource.resourceType !== 'Observation') return true;
   const codings = (resource as { code?: CodeableConcept }).code?.coding ?? [];
   return codings.length > 0 && codings.every((c) => SATUSEHAT_OBSERVATION_CODE_SYSTEMS.has(c.system ?? ''));

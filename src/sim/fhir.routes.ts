@@ -1,8 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Bundle, Resource } from 'fhir/r4';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { issue, outcome, WRITABLE_TYPES } from './rules';
-import { NIK_SYSTEM, IHS_SYSTEM } from './seed';
+import { IHS_SYSTEM, MOTHER_NIK_SYSTEM, NIK_SYSTEM } from './seed';
 import type { SimState, SimToken } from './state';
 import { create, transaction, update, type WriteOptions, type WriteResult } from './writes';
 
@@ -56,13 +56,19 @@ function search(state: SimState, opts: FhirOptions) {
 function createPatient(state: SimState) {
   return (req: Request, res: Response): void => {
     const p = req.body as Record<string, unknown>;
-    const nik = (Array.isArray(p.identifier) ? (p.identifier as { system?: string; value?: string }[]) : []).find((i) => i.system === NIK_SYSTEM)?.value;
+    const identifiers = Array.isArray(p.identifier) ? (p.identifier as { system?: string; value?: string }[]) : [];
+    const nik = identifiers.find((i) => i.system === NIK_SYSTEM)?.value;
+    const motherNik = identifiers.find((i) => i.system === MOTHER_NIK_SYSTEM)?.value;
     const missing = [
-      ['identifier', nik, 10166], ['name', Array.isArray(p.name) && p.name.length > 0 ? 'x' : undefined, 10168],
+      ['identifier', nik ?? motherNik, 10166], ['name', Array.isArray(p.name) && p.name.length > 0 ? 'x' : undefined, 10168],
       ['birthDate', p.birthDate, 10397], ['gender', p.gender, 10413], ['address', Array.isArray(p.address) ? 'x' : undefined, 10333],
     ].filter(([, v]) => v === undefined || v === '');
     if (missing.length > 0) {
       res.status(400).json(outcome(missing.map(([field, , n]) => issue('value', `Data harus terisi: Patient.${String(field)} (RuleNumber: ${String(n)})`, `Patient.${String(field)}`))));
+      return;
+    }
+    if (nik === undefined && motherNik !== undefined) {
+      createNewborn(state, p, motherNik, res);
       return;
     }
     const existing = state.find('Patient', NIK_SYSTEM, String(nik))[0];
@@ -74,11 +80,42 @@ function createPatient(state: SimState) {
       res.status(200).json({ success: false, message: 'Citizen Not Exists' });
       return;
     }
-    const ihs = `P${String(randomInt(0, 1e11)).padStart(11, '0')}`;
+    const ihs = newIhs();
     state.put({ ...(p as unknown as Resource), resourceType: 'Patient', id: ihs, identifier: [{ system: IHS_SYSTEM, use: 'official', value: ihs }, ...((p.identifier as []) ?? [])] } as Resource);
     // The odd key "Patient ID:" is what the saved Postman response shows (§2.3).
     res.status(200).json({ success: true, message: 'New Patient has been created successfully', data: { 'Patient ID:': ihs } });
   };
+}
+
+const newIhs = (): string => `P${String(randomInt(0, 1e11)).padStart(11, '0')}`;
+
+/**
+ * Newborn by the mother's NIK (§2.3, Postman "Patient (Newborn) - Create by Mother's NIK"): a
+ * child of the same mother with the same birth order exists → the documented refusal with its id;
+ * otherwise created, answered in the three-part newborn shape.
+ */
+function createNewborn(state: SimState, p: Record<string, unknown>, motherNik: string, res: Response): void {
+  const order = typeof p.multipleBirthInteger === 'number' ? p.multipleBirthInteger : 0;
+  const sibling = state.find('Patient', MOTHER_NIK_SYSTEM, motherNik)
+    .find((r) => ((r as { multipleBirthInteger?: number }).multipleBirthInteger ?? 0) === order);
+  if (sibling) {
+    res.status(200).json({ success: false, message: 'Failed to create new patient, another identifier has found', data: { resourceID: sibling.id } });
+    return;
+  }
+  if (!/^\d{16}$/.test(motherNik)) {
+    res.status(200).json({ success: false, message: 'Citizen Not Exists' });
+    return;
+  }
+  const ihs = newIhs();
+  state.put({ ...(p as unknown as Resource), resourceType: 'Patient', id: ihs, identifier: [{ system: IHS_SYSTEM, use: 'official', value: ihs }, ...((p.identifier as []) ?? [])] } as Resource);
+  const ok = (message: string, data: Record<string, string>) => ({ success: true, message, data });
+  res.status(200).json({
+    create_patient: ok('New Patient has been created successfully', { patient_id: ihs }),
+    create_related_patient: ok('New Related Patient has been created successfully', { related_patient_id: randomUUID() }),
+    // The documented answer links the mother's own record (its id is the mother's IHS number).
+    update_link_patient: ok('Patient link has been updated successfully', { patient_id: state.find('Patient', NIK_SYSTEM, motherNik)[0]?.id ?? '' }),
+    log_time: { created_at: new Date().toISOString() },
+  });
 }
 
 export function fhirRouter(state: SimState, opts: FhirOptions): Router {

@@ -51,7 +51,7 @@ function identifierRules(r: Json, type: string, ctx: RuleContext): Issue[] {
 const get = (r: Json, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Json)[k] : undefined), r);
 
 /** A mandatory reference (`Reference is mandatory`, §5.1) that must also name an existing resource (20007). */
-function reference(r: Json, type: string, path: string, n: number, ctx: RuleContext): Issue[] {
+function reference(r: Json, type: string, path: string, n: number | undefined, ctx: RuleContext): Issue[] {
   const value = get(r, path);
   const first = Array.isArray(value) ? (value[0] as unknown) : value;
   const ref = first && typeof first === 'object' ? (first as Json).reference : undefined;
@@ -62,7 +62,7 @@ function reference(r: Json, type: string, path: string, n: number, ctx: RuleCont
   return [];
 }
 
-function required(r: Json, type: string, path: string, n: number): Issue[] {
+function required(r: Json, type: string, path: string, n: number | undefined): Issue[] {
   const v = get(r, path);
   const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
   return empty ? [issue('value', `Element not found: ${type}.${path}${rule(n)}`, `${type}.${path}`)] : [];
@@ -157,7 +157,23 @@ function carePlanRules(r: Json, ctx: RuleContext): Issue[] {
   ];
 }
 
+/** Immunization: patient, encounter, occurrence date-time; no rule numbers found for it, none invented. */
+function immunizationRules(r: Json, ctx: RuleContext): Issue[] {
+  const out = [
+    ...reference(r, 'Immunization', 'patient', undefined, ctx),
+    ...reference(r, 'Immunization', 'encounter', undefined, ctx),
+    ...required(r, 'Immunization', 'occurrenceDateTime', undefined),
+    ...dateTime(r, 'Immunization', 'occurrenceDateTime', ctx),
+  ];
+  const codings = Array.isArray((r.vaccineCode as Json | undefined)?.coding) ? ((r.vaccineCode as Json).coding as Json[]) : [];
+  if (!codings.some((c) => c.system === 'http://sys-ids.kemkes.go.id/kfa')) {
+    out.push(issue('value', 'Immunization.vaccineCode must carry a KFA code (http://sys-ids.kemkes.go.id/kfa)', 'Immunization.vaccineCode'));
+  }
+  return out;
+}
+
 const BY_TYPE: Record<string, (r: Json, ctx: RuleContext) => Issue[]> = {
+  Immunization: immunizationRules,
   Encounter: encounterRules,
   Observation: observationRules,
   Condition: conditionRules,

@@ -1,5 +1,6 @@
 /** Identifier systems of SATUSEHAT (satusehat-api.md §2.1). */
 export const NIK_SYSTEM = 'https://fhir.kemkes.go.id/id/nik';
+export const MOTHER_NIK_SYSTEM = 'https://fhir.kemkes.go.id/id/nik-ibu';
 export const IHS_SYSTEM = 'https://fhir.kemkes.go.id/id/ihs-number';
 /** Spelt "his" by SATUSEHAT itself (§2.1). */
 export const PRACTITIONER_IHS_SYSTEM = 'https://fhir.kemkes.go.id/id/nakes-his-number';

@@ -10,7 +10,10 @@ export interface PlannedWrite {
   resourceType: string;
   id: string;
   resource: Resource;
-  /** Found by identifier (e.g. the Patient by NIK): other submissions use it too, so it is never deleted on their behalf. */
+  /**
+   * Found by identifier, or a Patient (the organisation's local Patient of a NIK, docs/decisions/0010):
+   * other submissions use it too, so it is never deleted on their behalf.
+   */
   shared: boolean;
 }
 
@@ -27,41 +30,76 @@ export interface BundlePlan {
  * lock on the identifier first, so two requests creating the same new Patient wait for each other
  * and the second one finds (and updates) the Patient the first one created.
  */
-export async function planBundle(sql: Sql, bundle: Bundle): Promise<BundlePlan> {
+export async function planBundle(sql: Sql, bundle: Bundle, organizationId: string): Promise<BundlePlan> {
   if (bundle.resourceType !== 'Bundle' || bundle.type !== 'transaction') {
     unsupportedBundle('Bundle.type', `the store takes a transaction Bundle, not ${bundle.type}`);
   }
   const entries = bundle.entry ?? [];
   const requests = entries.map((entry, index) => parseEntryRequest(entry, index));
-  await lockIdentifiers(sql, requests);
+  await lockIdentifiers(sql, requests, organizationId);
   const writes: PlannedWrite[] = [];
   for (const [index, request] of requests.entries()) {
-    const id = request.kind === 'id' ? request.id : await resolveIdentifier(sql, request, index);
-    writes.push({ index, resourceType: request.resourceType, id, resource: request.resource, shared: request.kind === 'identifier' });
+    const id = request.kind === 'id' ? request.id : await resolveIdentifier(sql, request, index, organizationId);
+    const shared = request.kind === 'identifier' || request.resourceType === 'Patient';
+    const resource = request.kind === 'identifier' ? await keepIdentifiers(sql, request.resourceType, id, request.resource) : request.resource;
+    writes.push({ index, resourceType: request.resourceType, id, resource, shared });
   }
   checkDistinctTargets(writes, requests);
   return { writes, references: referenceMap(bundle, writes) };
 }
 
+/**
+ * The advisory-lock key of a conditional match: matches are per organisation, so two
+ * organisations creating their own Patient for one NIK do not wait for each other.
+ */
+export function identifierLockKey(organizationId: string, resourceType: string, value: string): string {
+  return `${organizationId}|${resourceType}|${value}`;
+}
+
 /** In sorted order, so that two transactions never wait for each other's locks in a cycle. */
-async function lockIdentifiers(sql: Sql, requests: EntryRequest[]): Promise<void> {
+async function lockIdentifiers(sql: Sql, requests: EntryRequest[], organizationId: string): Promise<void> {
   const keys = new Set<string>();
-  for (const r of requests) if (r.kind === 'identifier') keys.add(`${r.resourceType}|${r.value}`);
+  for (const r of requests) if (r.kind === 'identifier') for (const k of r.any) keys.add(identifierLockKey(organizationId, r.resourceType, k.value));
   for (const key of [...keys].sort()) {
     await sql.rows('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);
   }
 }
 
-async function resolveIdentifier(sql: Sql, request: Extract<EntryRequest, { kind: 'identifier' }>, index: number): Promise<string> {
+/**
+ * Conditional matches see only the writing organisation's resources (docs/decisions/0010): one NIK, one Patient per
+ * organisation. Any of the identifiers matches (a newborn's NIK or its mother's-NIK key, docs/decisions/0014): two
+ * different resources matching means two records of one person, which the store must not guess between. With no
+ * match the resource's own id is used when it carries one (the organisation's derived Patient id), else a new one.
+ */
+async function resolveIdentifier(sql: Sql, request: Extract<EntryRequest, { kind: 'identifier' }>, index: number, organizationId: string): Promise<string> {
   const matches = await sql.rows<{ id: string }>(
-    `SELECT DISTINCT id FROM resource_identifier
-      WHERE resource_type = $1 AND value = $2 AND ($3::text IS NULL OR system = $3::text)
-      ORDER BY id LIMIT 2`,
-    [request.resourceType, request.value, request.system ?? null],
+    `SELECT DISTINCT i.id FROM resource_identifier i
+       JOIN resource r ON r.resource_type = i.resource_type AND r.id = i.id
+       JOIN unnest($2::text[], $3::text[]) AS k(value, system) ON i.value = k.value AND (k.system IS NULL OR i.system = k.system)
+      WHERE i.resource_type = $1 AND r.organization_id = $4
+      ORDER BY i.id LIMIT 2`,
+    [request.resourceType, request.any.map((k) => k.value), request.any.map((k) => k.system ?? null), organizationId],
   );
   const [first, second] = matches;
   if (second) return multipleMatches(index, request.url);
-  return first ? first.id : randomUUID();
+  return first ? first.id : (request.resource.id ?? randomUUID());
+}
+
+/**
+ * A resource found by identifier is shared by other submissions, which find it by their own
+ * identifiers: an update keeps the identifiers it already carries (a newborn's mother's-NIK key
+ * stays when a later visit sends only the child's NIK), so the records stay linked.
+ */
+async function keepIdentifiers(sql: Sql, resourceType: string, id: string, resource: Resource): Promise<Resource> {
+  const [row] = await sql.rows<{ identifier: unknown }>(
+    `SELECT content->'identifier' AS identifier FROM resource WHERE resource_type = $1 AND id = $2 AND NOT deleted`, [resourceType, id]);
+  const stored = Array.isArray(row?.identifier) ? (row.identifier as { system?: string; value?: string }[]) : [];
+  const incoming = (resource as { identifier?: { system?: string; value?: string }[] }).identifier;
+  if (stored.length === 0 || !Array.isArray(incoming)) return resource;
+  const key = (i: { system?: string; value?: string }): string => `${i.system ?? ''}|${i.value ?? ''}`;
+  const have = new Set(incoming.map(key));
+  const kept = stored.filter((i) => !have.has(key(i)));
+  return kept.length === 0 ? resource : ({ ...resource, identifier: [...incoming, ...kept] } as Resource);
 }
 
 /** Two entries for one resource (same id, or the same identifier match) would make two versions of it, or two copies. */

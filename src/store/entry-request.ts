@@ -1,4 +1,5 @@
 import type { BundleEntry, Resource } from 'fhir/r4';
+import { FHIR_ID } from '../fhir/ids';
 import { unsupportedEntry } from './store-errors';
 
 /**
@@ -8,7 +9,14 @@ import { unsupportedEntry } from './store-errors';
  */
 export type EntryRequest =
   | { kind: 'id'; resourceType: string; id: string; resource: Resource }
-  | { kind: 'identifier'; resourceType: string; url: string; system: string | undefined; value: string; resource: Resource };
+  | {
+    kind: 'identifier'; resourceType: string; url: string; system: string | undefined; value: string; resource: Resource;
+    /**
+     * Every identifier the entry matches on: `identifier=a|1,b|2` matches a resource carrying
+     * either (FHIR search.html#combining: a comma is OR). `system`/`value` are the first of them.
+     */
+    any: { system: string | undefined; value: string }[];
+  };
 
 export interface IdentifierKey {
   /** '' when the identifier has no system. */
@@ -16,8 +24,6 @@ export interface IdentifierKey {
   value: string;
 }
 
-/** FHIR R4 datatypes.html#id */
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const BY_ID = /^([A-Z][A-Za-z]+)\/([^/?]+)$/;
 const BY_QUERY = /^([A-Z][A-Za-z]+)\?(.+)$/;
 
@@ -42,7 +48,7 @@ function checkType(resourceType: string, resource: Resource, index: number): voi
 
 function idRequest(resourceType: string, id: string, resource: Resource, index: number): EntryRequest {
   checkType(resourceType, resource, index);
-  if (!ID.test(id)) unsupportedEntry(index, `"${id}" is not a valid FHIR id`);
+  if (!FHIR_ID.test(id)) unsupportedEntry(index, `"${id}" is not a valid FHIR id`);
   if (resource.id !== undefined && resource.id !== id) {
     unsupportedEntry(index, `resource.id "${resource.id}" differs from the id in request.url "${id}"`, 'resource.id');
   }
@@ -56,15 +62,18 @@ function identifierRequest(resourceType: string, query: string, url: string, res
   if (params.length !== 1 || param === undefined || param[0] !== 'identifier') {
     return unsupportedEntry(index, `a conditional update must use exactly one identifier parameter: "${url}"`);
   }
-  const token = param[1];
-  const bar = token.indexOf('|');
-  const system = bar < 0 ? undefined : token.slice(0, bar);
-  const value = bar < 0 ? token : token.slice(bar + 1);
-  if (value === '') return unsupportedEntry(index, `the identifier in "${url}" has no value`);
-  const carried = identifiersOf(resource).some((i) => i.value === value && (system === undefined || i.system === system));
-  // Otherwise the next identical request would not find what this one creates.
-  if (!carried) unsupportedEntry(index, `the resource does not carry the identifier it is matched on (${token})`, 'resource.identifier');
-  return { kind: 'identifier', resourceType, url, system, value, resource };
+  const any = param[1].split(',').map((token) => {
+    const bar = token.indexOf('|');
+    return { system: bar < 0 ? undefined : token.slice(0, bar), value: bar < 0 ? token : token.slice(bar + 1), token };
+  });
+  for (const { system, value, token } of any) {
+    if (value === '') return unsupportedEntry(index, `the identifier in "${url}" has no value`);
+    const carried = identifiersOf(resource).some((i) => i.value === value && (system === undefined || i.system === system));
+    // Otherwise the next identical request would not find what this one creates.
+    if (!carried) unsupportedEntry(index, `the resource does not carry the identifier it is matched on (${token})`, 'resource.identifier');
+  }
+  const [{ system, value }] = any as [(typeof any)[number]];
+  return { kind: 'identifier', resourceType, url, system, value, resource, any: any.map((k) => ({ system: k.system, value: k.value })) };
 }
 
 /** Every identifier with a value, once each (Identifier is a list in most resources, single in a few). */

@@ -1,6 +1,7 @@
+import type { VisitContributions } from './pws-ports';
 import type { Bundle, FhirResource } from 'fhir/r4';
 import type { Filter, SearchRequest } from '../fhir/search-request';
-import type { ResourceRef, SaveOutcome, StoredResource } from './ports';
+import type { AccessFilter, ResourceRef, SaveOutcome, StoredResource } from './ports';
 
 /**
  * What the FHIR API (src/fhir-rest) and the Bulk Data engine (src/export) see of storage:
@@ -18,13 +19,15 @@ export interface SearchResult {
 }
 
 export interface SearchStore {
-  search(req: SearchRequest): Promise<SearchResult>;
+  /** `filter`: the caller's access filter (src/auth/access-decision.ts), applied in SQL to matches, totals and includes. */
+  search(req: SearchRequest, filter?: AccessFilter): Promise<SearchResult>;
 }
 
 /** One entry of a FHIR transaction, already decided by fhir-rest: create, update by id, conditional create or update. */
 export type TransactionEntry =
   | { kind: 'create'; resourceType: string; fullUrl?: string; resource: FhirResource }
-  | { kind: 'put'; url: string; fullUrl?: string; resource: FhirResource }
+  /** `ifMatch`: the version the client last saw (http.html#concurrency); another current version → 412. */
+  | { kind: 'put'; url: string; fullUrl?: string; resource: FhirResource; ifMatch?: number }
   | { kind: 'create-if-none'; resourceType: string; system?: string; value: string; fullUrl?: string; resource: FhirResource };
 
 export interface SaveTransactionInput {
@@ -36,11 +39,13 @@ export interface SaveTransactionInput {
   bundle: Bundle;
   payloadHash: string;
   entries: TransactionEntry[];
+  /** What the visit contributes to village monitoring, replaced in the same transaction (src/store/pws-store.ts). */
+  contributions?: VisitContributions;
 }
 
 export interface EntryResult {
   ref: ResourceRef;
-  /** 201 created, 200 updated or unchanged, 200 for a conditional create that matched. */
+  /** 201 created (no current version before), 200 updated or unchanged (also a conditional update of an existing resource), 200 for a conditional create that matched. */
   status: 200 | 201;
 }
 
@@ -53,6 +58,8 @@ export interface TransactionOutcome {
 export interface FhirTransactionStore {
   /** Everything, or nothing (FHIR R4 http.html#trules), with the submission and its outbox row in the same transaction. */
   saveTransaction(input: SaveTransactionInput): Promise<TransactionOutcome>;
+  /** 403 when an entry would overwrite or refer to another organisation's stored resource (checked before a batch stores anything). */
+  assertWritable(organizationId: string, entries: TransactionEntry[]): Promise<void>;
 }
 
 export type ExportStatus = 'accepted' | 'in-progress' | 'completed' | 'failed' | 'cancelled';
@@ -65,6 +72,12 @@ export interface ExportParams {
   since?: string;
   /** Per type, alternatives (ORed) of filter lists (ANDed), from _typeFilter. */
   typeFilters: Record<string, Filter[][]>;
+  /**
+   * The kick-off caller's access filter, decided before the job existed and stored with it: the
+   * worker exports only what that caller may read. Absent only on jobs from before migration 0005,
+   * which export nothing (see export-store.ts).
+   */
+  access?: AccessFilter;
 }
 
 export interface ExportFile { type: string; url: string; count: number }
@@ -92,7 +105,7 @@ export interface ExportStore {
   /** The oldest waiting job (or one whose worker stopped reporting for `staleSeconds`), claimed with FOR UPDATE SKIP LOCKED. */
   claim(worker: string, staleSeconds: number): Promise<ExportJob | undefined>;
   /** Patient ids a stored Group names (Group.member.entity); undefined when there is no such Group. */
-  groupMembers(groupId: string): Promise<string[] | undefined>;
+  groupMembers(groupId: string, filter?: AccessFilter): Promise<string[] | undefined>;
   count(job: ExportJob, type: string, patients: string[] | undefined): Promise<number>;
   /** Up to `limit` resources of `type` with id > `afterId`, as they were at the job's transactionTime, in id order. */
   chunk(job: ExportJob, type: string, patients: string[] | undefined, afterId: string, limit: number): Promise<ExportRow[]>;

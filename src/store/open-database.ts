@@ -2,7 +2,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from '../kernel';
+import { SqlApiClientStore, SqlAssertionReplayStore } from './client-store';
+import { SqlAuditStore } from './audit-store';
 import { SqlCredentialStore } from './credential-store';
+import { SqlWeighingHistory } from './weighing-store';
 import type { FhirStores } from './fhir-ports';
 import { createFhirStores } from './fhir-stores';
 import { MIGRATIONS } from './migrations';
@@ -108,6 +111,10 @@ class SqlDatabase implements GatewayDatabase {
   readonly relay: SqlRelayStore;
   readonly credentials: SqlCredentialStore;
   readonly pws: SqlPwsStore;
+  readonly clients: SqlApiClientStore;
+  readonly assertions: SqlAssertionReplayStore;
+  readonly audit: SqlAuditStore;
+  readonly weighings: SqlWeighingHistory;
   private closed = false;
 
   constructor(
@@ -123,6 +130,10 @@ class SqlDatabase implements GatewayDatabase {
     this.relay = new SqlRelayStore(ds);
     this.credentials = new SqlCredentialStore(ds);
     this.pws = new SqlPwsStore(ds);
+    this.clients = new SqlApiClientStore(ds);
+    this.assertions = new SqlAssertionReplayStore(ds);
+    this.audit = new SqlAuditStore(ds);
+    this.weighings = new SqlWeighingHistory(ds);
   }
 
   async migrate(): Promise<string[]> {

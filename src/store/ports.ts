@@ -1,4 +1,6 @@
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4';
+import type { ApiClientStore, AssertionReplayStore } from './client-ports';
+import type { AuditStore } from './audit-ports';
 import type { FhirStores } from './fhir-ports';
 import type { PwsStore, VisitContributions } from './pws-ports';
 
@@ -84,12 +86,50 @@ export interface SubmissionStore {
   findSubmission(organizationId: string, submissionId: string): Promise<SubmissionRecord | undefined>;
 }
 
+/**
+ * Which stored rows a caller may see (decided by src/auth/access-decision.ts, applied in SQL by the
+ * store): rows of these organisations (`organization_id`), about patients residing under these
+ * Kemendagri code prefixes (`residence`). 'all' = no restriction on that axis.
+ */
+export interface AccessFilter {
+  organizations: 'all' | string[];
+  regions: 'all' | string[];
+}
+
+/** Who a write is for: every version it stores carries this organisation (docs/decisions/0010). */
+export interface WriteOwner {
+  organizationId: string;
+}
+
 export interface ResourceStore {
-  read(resourceType: string, id: string): Promise<StoredResource | undefined>;
-  vread(resourceType: string, id: string, versionId: number): Promise<StoredResource | undefined>;
-  history(resourceType: string, id: string): Promise<StoredResource[]>;
+  /** Without a filter: everything (internal callers such as the relay); with one: only what it lets through (else undefined). */
+  read(resourceType: string, id: string, filter?: AccessFilter): Promise<StoredResource | undefined>;
+  vread(resourceType: string, id: string, versionId: number, filter?: AccessFilter): Promise<StoredResource | undefined>;
+  history(resourceType: string, id: string, filter?: AccessFilter): Promise<StoredResource[]>;
   /** Resources whose identifier matches exactly (used for NIK lookups and conditional updates). */
   findByIdentifier(resourceType: string, system: string, value: string): Promise<StoredResource[]>;
+}
+
+/** Which child's weighings, before which instant, recorded by which organisation (mapping/history.ts). */
+export interface WeighingQuery {
+  organizationId: string;
+  /** The Patient's identifiers (NIK, or the newborn key): any of them finds the child. */
+  patient: readonly { system: string; value: string }[];
+  /** Only weighings measured strictly before this UTC instant (measurement date, not arrival order). */
+  before: string;
+  /** The visit's own submissionId: its stored weighing is never its own history (re-sends). */
+  excludeSubmissionId: string;
+  limit: number;
+}
+
+export interface WeighingRecord {
+  effectiveUtc: string;
+  weightKg: number;
+}
+
+/** Earlier body weights of a child, newest first, for the weight gain N/T/O/B (issue 9). */
+export interface WeighingHistory {
+  previousWeighings(query: WeighingQuery): Promise<WeighingRecord[]>;
 }
 
 export interface OutboxRow {
@@ -218,6 +258,12 @@ export interface Database {
   readonly credentials: CredentialStore;
   /** Village monitoring: contributions and targets (src/store/pws-ports.ts). */
   readonly pws: PwsStore;
+  /** API clients and the shared assertion replay cache (src/store/client-ports.ts). */
+  readonly clients: ApiClientStore;
+  readonly assertions: AssertionReplayStore;
+  /** The audit trail (src/store/audit-ports.ts). */
+  readonly audit: AuditStore;
+  readonly weighings: WeighingHistory;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

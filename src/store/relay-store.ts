@@ -2,8 +2,8 @@ import type { OperationOutcome } from 'fhir/r4';
 import type { DataSource } from 'typeorm';
 import type { Delivery, QueueStats, RelayEvent, RelayProblem, RelayStore, RelayWork } from './ports';
 import { inTransaction, iso, json, one, withConnection, type Sql } from './sql';
+import { UUID } from '../fhir/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Claim: pending rows that are due, and claimed rows whose lease ran out (their claimer died),

@@ -18,10 +18,16 @@ export function checkBinding(value: unknown, node: ElementNode, type: string, pa
   const binding = node.binding;
   if (!binding?.valueSet || (binding.strength !== 'required' && binding.strength !== 'extensible')) return;
   const vs = binding.valueSet.includes('|') ? (binding.valueSet.split('|')[0] ?? binding.valueSet) : binding.valueSet;
-  if (!ctx.terminology.expand(vs)) return; // not expandable offline: not checked (docs/validation.md)
+  if (!ctx.terminology.expand(vs)) {
+    // Not expandable offline: not checked, and said so (information, not error; docs/validation.md).
+    if (binding.strength === 'required') ctx.issues.push(issue('VAL-VS-UNCHECKED', { valueSet: vs }, path));
+    return;
+  }
   let candidates: { system: string | undefined; code: string }[];
   if (type === 'code' || type === 'string' || type === 'uri') {
     if (typeof value !== 'string') return;
+    // CapabilityStatement.format: "xml | json | ttl | mime type" (R4 capabilitystatement-definitions.html).
+    if (node.path === 'CapabilityStatement.format' && FORMAT_SHORTHANDS.has(value)) return;
     candidates = [{ system: undefined, code: value }];
   } else if (type === 'Coding' && isObj(value)) {
     candidates = typeof value.code === 'string' ? [{ system: str(value.system), code: value.code }] : [];
@@ -35,13 +41,32 @@ export function checkBinding(value: unknown, node: ElementNode, type: string, pa
     return;
   }
   const results = candidates.map((c) => (c.system === undefined && type !== 'code' && type !== 'string' && type !== 'uri' ? 'not-member' : ctx.terminology.contains(vs, c.system, c.code)));
-  if (results.includes('member') || results.includes('unknown')) return;
+  if (results.includes('member')) return;
+  if (results.includes('unknown')) {
+    // The code system cannot confirm it offline (e.g. an unlisted but well-formed media type).
+    ctx.issues.push(issue('VAL-CODE-UNCHECKED', { code: candidates.map((c) => c.code).join(', '), valueSet: vs }, path));
+    return;
+  }
   const shownCodes = candidates.map((c) => (c.system === undefined ? c.code : `${c.system}#${c.code}`)).join(', ');
   if (binding.strength === 'required') {
     ctx.issues.push(issue('VAL-CODE-NOT-IN-VS', { code: shownCodes, valueSet: vs, strength: 'required' }, path));
   } else {
     ctx.issues.push(issue('VAL-CODE-EXTENSIBLE', { valueSet: vs }, path));
   }
+}
+
+const FORMAT_SHORTHANDS: ReadonlySet<string> = new Set(['xml', 'json', 'ttl']);
+
+/**
+ * A coded primitive given only as `_code` with extensions (e.g. data-absent-reason) has no code:
+ * a required binding is not met (the reference validator: "No code provided, and a code is
+ * required from the value set").
+ */
+export function checkMissingCode(node: ElementNode, type: string, path: string, ctx: WalkContext): void {
+  const binding = node.binding;
+  if (binding?.strength !== 'required' || !binding.valueSet || type !== 'code') return;
+  const vs = binding.valueSet.split('|')[0] ?? binding.valueSet;
+  if (ctx.terminology.expand(vs)) ctx.issues.push(issue('VAL-CODE-MISSING', { valueSet: vs }, path));
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -1,9 +1,15 @@
+import { createRequire } from 'node:module';
 import { isValidUcum } from '../catalog/ucum';
+import { ISO_4217 } from './data/iso4217';
 
 /**
  * Code systems too large to ship or expand offline, checked as far as their own rules allow.
- * Each returns undefined when the code is acceptable, else the reason (English).
+ * Each returns undefined when the code is acceptable, `UNCONFIRMED` when its form is right but we
+ * cannot confirm it exists (reported as information, not error), else the reason (English).
  */
+
+export const UNCONFIRMED = null;
+export type CodeVerdict = string | undefined | typeof UNCONFIRMED;
 
 /** LOINC codes are `n-c`: up to 7 digits, a hyphen and a mod-10 check digit (LOINC Users' Guide §12.5). */
 export function checkLoinc(code: string): string | undefined {
@@ -71,8 +77,57 @@ export function checkUcum(code: string): string | undefined {
   return isValidUcum(code) ? undefined : 'not a valid UCUM expression';
 }
 
+/** Registered top-level media types (RFC 6838 §4.2.7 and IANA's media-types registry). */
+const MEDIA_TOP = new Set(['application', 'audio', 'example', 'font', 'haptics', 'image', 'message', 'model', 'multipart', 'text', 'video']);
+/** RFC 6838 §4.2 restricted-name. */
+const RESTRICTED_NAME = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+
+let mimeDb: ReadonlySet<string> | undefined;
+/** The IANA media types as listed by the `mime-db` package (lower case). */
+function knownMediaTypes(): ReadonlySet<string> {
+  mimeDb ??= new Set(Object.keys(createRequire(__filename)('mime-db') as Record<string, unknown>));
+  return mimeDb;
+}
+
+/**
+ * BCP 13 media types (urn:ietf:bcp:13; R4 ValueSet mimetypes): `type/subtype` with optional
+ * `;name=value` parameters (RFC 6838 §4.2, RFC 2045 §5.1). A well-formed type that `mime-db` does
+ * not list is unconfirmed (the IANA registry grows; vendor trees are legal), not an error.
+ */
+export function checkMimeType(code: string): CodeVerdict {
+  const [essence = '', ...params] = code.split(';');
+  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(essence.trim());
+  if (!m?.[1] || !m[2]) return 'not a media type (type/subtype)';
+  const [type, subtype] = [m[1].toLowerCase(), m[2]];
+  if (!MEDIA_TOP.has(type)) return `"${type}" is not a registered top-level media type`;
+  if (!RESTRICTED_NAME.test(subtype)) return 'the subtype is not a valid name (RFC 6838 §4.2)';
+  if (params.some((p) => !/^\s*[A-Za-z0-9!#$&^_.+-]+=\S+\s*$/.test(p))) return 'a parameter is not name=value';
+  return knownMediaTypes().has(`${type}/${subtype.toLowerCase()}`) ? undefined : UNCONFIRMED;
+}
+
+/** ISO 4217 alphabetic currency codes (data/iso4217.ts). */
+export function checkCurrency(code: string): CodeVerdict {
+  if (!/^[A-Z]{3}$/.test(code)) return 'not an ISO 4217 code (three capital letters)';
+  return ISO_4217.has(code) ? undefined : 'not an ISO 4217 currency code';
+}
+
+/**
+ * BCP 47 language tags (urn:ietf:bcp:47), by the syntax of RFC 5646 §2.1 (language, extlang,
+ * script, region, variants, extensions, private use; grandfathered `i-` tags); the subtags are
+ * not looked up in the IANA registry, so a well-formed tag is accepted.
+ */
+const BCP47 = new RegExp(
+  '^(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\\d{3}))?(?:-(?:[a-z\\d]{5,8}|\\d[a-z\\d]{3}))*' +
+  '(?:-[\\da-wyz](?:-[a-z\\d]{2,8})+)*(?:-x(?:-[a-z\\d]{1,8})+)?|x(?:-[a-z\\d]{1,8})+|i-[a-z]{2,8})$', 'i');
+export function checkLanguage(code: string): CodeVerdict {
+  return BCP47.test(code) ? undefined : 'not a BCP 47 language tag (RFC 5646)';
+}
+
 /** system → checker, for the systems that cannot be expanded offline. */
-export const ALGORITHMIC_SYSTEMS: ReadonlyMap<string, (code: string) => string | undefined> = new Map([
+export const ALGORITHMIC_SYSTEMS: ReadonlyMap<string, (code: string) => CodeVerdict> = new Map([
+  ['urn:ietf:bcp:13', checkMimeType],
+  ['urn:iso:std:iso:4217', checkCurrency],
+  ['urn:ietf:bcp:47', checkLanguage],
   ['http://loinc.org', checkLoinc],
   ['http://snomed.info/sct', checkSnomed],
   ['http://hl7.org/fhir/sid/icd-10', checkIcd10],

@@ -18,6 +18,8 @@ export interface WalkContext {
   fullUrls: ReadonlyMap<string, string>;
   /** Structure the current element belongs to, for messages. */
   profile: string;
+  /** What an extension URL we have no definition for is: a warning (ILP mode) or an error (r4 mode, as the HL7 validator). */
+  unknownExtensions: 'warning' | 'error';
   /** Validates a nested resource (contained, Bundle.entry.resource, Parameters.parameter.resource). */
   walkResource(value: unknown, path: string, ctx: WalkContext): void;
 }

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Issue, issue } from '../kernel';
+import { checkBundleRules } from './bundle-rules';
+import { checkConformanceRules } from './conformance-rules';
 import { isObj, type Json, type WalkContext } from './context';
 import type { ConformanceResource } from './model';
 import { Registry, baseUrl } from './registry';
@@ -18,6 +20,14 @@ import { walkElement } from './walk';
 export interface ValidateOptions {
   /** Canonical URLs the top-level resource must conform to. */
   profiles?: readonly string[];
+  /**
+   * false: only the base definition, meta.profile and `profiles` apply (what the HL7 validator does:
+   * `validate --ig r4`, `$validate?mode=r4`); the validator's `defaultProfiles` rule is skipped.
+   * Default true.
+   */
+  defaultProfiles?: boolean;
+  /** An extension whose definition is unknown: 'warning' (default) or 'error' (the HL7 validator's default). */
+  unknownExtensions?: 'warning' | 'error';
 }
 
 export interface ValidatorOptions {
@@ -64,7 +74,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
     return unique.filter((u) => !unique.some((other) => other !== u && registry.derivesFrom(other, u)));
   }
 
-  function walkResource(value: unknown, path: string, parent: WalkContext, explicit: readonly string[] = []): void {
+  function walkResource(value: unknown, path: string, parent: WalkContext, byDefault: boolean, explicit: readonly string[] = []): void {
     if (!isObj(value) || typeof value.resourceType !== 'string') {
       parent.issues.push(issue('VAL-NOT-RESOURCE', {}, path));
       return;
@@ -76,9 +86,14 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
     }
     const contained = path.endsWith('.contained') || /\.contained\[\d+\]$/.test(path);
     const ctx: WalkContext = { ...parent, resource: value, root: contained ? parent.root : value };
-    if (type === 'Bundle') ctx.fullUrls = fullUrlsOf(value);
+    if (type === 'Bundle') {
+      ctx.fullUrls = fullUrlsOf(value);
+      checkBundleRules(value, path, ctx);
+    } else if (type === 'CodeSystem' || type === 'ValueSet' || type === 'StructureDefinition' || type === 'CapabilityStatement' || type === 'SearchParameter') {
+      checkConformanceRules(value, path, ctx);
+    }
     const meta = isObj(value.meta) && Array.isArray(value.meta.profile) ? value.meta.profile.filter((p): p is string => typeof p === 'string') : [];
-    const requested = [...explicit, ...meta, ...(options.defaultProfiles?.(value) ?? [])];
+    const requested = [...explicit, ...meta, ...(byDefault ? options.defaultProfiles?.(value) ?? [] : [])];
     const known = requested.filter((url) => {
       const { structure, error } = registry.tryCompile(url);
       if (structure) return true;
@@ -106,11 +121,12 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
       const issues: Issue[] = [];
       const root = isObj(resource) ? resource : {};
       const type = isObj(resource) && typeof resource.resourceType === 'string' ? resource.resourceType : 'Resource';
+      const byDefault = opts.defaultProfiles !== false;
       const ctx: WalkContext = {
-        registry, terminology, issues, resource: root, root, fullUrls: new Map(), profile: '',
-        walkResource: (v, p, c) => walkResource(v, p, c),
+        registry, terminology, issues, resource: root, root, fullUrls: new Map(), profile: '', unknownExtensions: opts.unknownExtensions ?? 'warning',
+        walkResource: (v, p, c) => walkResource(v, p, c, byDefault),
       };
-      walkResource(resource, type, ctx, opts.profiles ?? []);
+      walkResource(resource, type, ctx, byDefault, opts.profiles ?? []);
       return dedupe(issues);
     },
   };

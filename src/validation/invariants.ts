@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Constraint } from './model';
+import { xhtmlProblem } from './xhtml';
 
 /**
  * Error-level FHIRPath invariants (R4 conformance-rules.html#constraints). An invariant passes only
@@ -20,12 +21,21 @@ const asArray = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray
 const has = (o: Json, key: string): boolean => o[key] !== undefined;
 const hasValueX = (o: Json, stem: string): boolean => Object.keys(o).some((k) => k.startsWith(stem) && /^[A-Z]/.test(k.charAt(stem.length)));
 
-/** Compares two FHIR dateTimes as FHIRPath does when their precision is comparable; else true (unknown). */
+/**
+ * `start <= end` as FHIRPath compares dates and dateTimes (fhirpath.html#comparison): at the
+ * precision both share; when they are equal at that precision and one is more precise, the result
+ * is empty, and an invariant that is not `true` fails (as the reference validator reports per-1
+ * on a date start and a dateTime end of the same day).
+ */
 function notAfter(start: string, end: string): boolean {
   const withTime = (s: string): boolean => s.includes('T');
   if (withTime(start) && withTime(end)) return Date.parse(start) <= Date.parse(end);
-  if (start.length === end.length) return start <= end;
-  return true; // FHIRPath yields {} for different precisions; per-1 is then not decidable offline
+  const date = (s: string): string => (withTime(s) ? s.slice(0, 10) : s);
+  const [a, b] = [date(start), date(end)];
+  const shared = Math.min(a.length, b.length);
+  const [x, y] = [a.slice(0, shared), b.slice(0, shared)];
+  if (x !== y) return x < y;
+  return start.length === end.length; // equal at the shared precision: {} unless equally precise
 }
 
 function codingKey(c: unknown): string {
@@ -104,7 +114,8 @@ const NATIVE: Record<string, InvariantCheck> = {
   // Condition: verificationStatus.coding.where(system = condition-ver-status and code = 'entered-in-error').empty() or clinicalStatus.empty()
   'con-5': (n) => !isObj(n) || !has(n, 'clinicalStatus') || !codings(n.verificationStatus).some((c) => c.system === CONDITION_VER_STATUS && c.code === 'entered-in-error'),
   // Narrative.div: htmlChecks() — the XHTML must be a <div> in the XHTML namespace (narrative.html#xhtml)
-  'txt-1': (n) => typeof n === 'string' && /^<div[^>]*xmlns=["']http:\/\/www\.w3\.org\/1999\/xhtml["']/.test(n.trim()),
+  // and only the elements and attributes narrative.html#xhtml allows (xhtml.ts)
+  'txt-1': (n) => typeof n === 'string' && /^<div[^>]*xmlns=["']http:\/\/www\.w3\.org\/1999\/xhtml["']/.test(n.trim()) && xhtmlProblem(n) === undefined,
   'txt-2': (n) => typeof n === 'string' && n.replace(/<[^>]*>/g, '').trim().length > 0 || (typeof n === 'string' && /<img/.test(n)),
 };
 
@@ -144,6 +155,17 @@ function loadFhirPath(): { module: FhirPathModule; model: unknown } {
   return fhirpath;
 }
 
+/** Why a FHIRPath expression does not compile (fhirpath.js), or undefined when it does. */
+export function fhirPathCompileError(expression: string): string | undefined {
+  const { module, model } = loadFhirPath();
+  try {
+    module.compile(expression, model, SILENT_FHIRPATH);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 const MATCHES = /^matches\('((?:[^'\\]|\\.)*)'\)$/;
 
 /**
@@ -158,8 +180,19 @@ function simpleExpression(expression: string | undefined): InvariantCheck | unde
   return (node) => typeof node === 'string' && re.test(node);
 }
 
+/**
+ * R4 invariants whose published expression contradicts their own human text, corrected as the
+ * reference validator runs them (its R4 technical corrections): que-12's text says "more than one
+ * enableWhen" but R4's expression tests `> 2` (fixed in R4B/R5 to `> 1`).
+ */
+const CORRECTED: Readonly<Record<string, { from: string; to: string }>> = {
+  'que-12': { from: 'enableWhen.count() > 2 implies enableBehavior.exists()', to: 'enableWhen.count() > 1 implies enableBehavior.exists()' },
+};
+
 /** A check for `constraint` on elements at `basePath` (the FHIRPath type context), compiled once. */
-export function invariantCheck(constraint: Constraint, basePath: string): InvariantCheck {
+export function invariantCheck(original: Constraint, basePath: string): InvariantCheck {
+  const fix = CORRECTED[original.key];
+  const constraint = fix && fix.from === original.expression ? { ...original, expression: fix.to } : original;
   const native = NATIVE[constraint.key] ?? simpleExpression(constraint.expression);
   if (native) return native;
   const key = `${basePath}\u0000${constraint.expression ?? ''}`;

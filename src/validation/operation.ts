@@ -2,11 +2,14 @@ import type { OperationOutcome } from 'fhir/r4';
 import { type Issue, hasErrors, issue, operationOutcome } from '../kernel';
 import { isObj, type Json } from './context';
 import type { Validator } from './engine';
+import { isValidationMode, modeOptions, type ValidationMode } from './modes';
 
 /**
  * The FHIR `$validate` operation (R4 resource-operation-validate.html) without HTTP: the body is
- * the resource itself or a Parameters resource with `resource` and optionally `profile`; a profile
- * may also come as the `profile` query parameter. The answer is 200 with an OperationOutcome
+ * the resource itself or a Parameters resource with `resource` and optionally `profile` and
+ * `mode`; a profile and the mode may also come as the `profile` and `mode` query parameters.
+ * `mode` is `ilp` (default, the intake's rules) or `r4` (base R4 + meta.profile + profile), as
+ * documented in its OperationDefinition (src/fhir-rest/validate/operation.ts). The answer is 200 with an OperationOutcome
  * whether or not the resource is valid (the operation itself succeeded); 400 when the request
  * cannot be understood. `valid` is for callers that want the verdict without reading issues.
  */
@@ -19,6 +22,8 @@ export interface ValidateRequest {
   body: unknown;
   /** `?profile=` */
   profile?: string;
+  /** `?mode=`: r4 or ilp (anything else is a 400). */
+  mode?: string;
 }
 
 export interface ValidateResponse {
@@ -35,6 +40,7 @@ function parameterValue(p: Json): unknown {
 interface Parsed {
   resource?: unknown;
   profile?: string;
+  mode?: string;
   problem?: string;
 }
 
@@ -51,6 +57,12 @@ function parse(body: unknown): Parsed {
     if (typeof url === 'string') out.profile = url;
     else out.problem = 'the "profile" parameter must be a valueUri or valueCanonical';
   }
+  const mode = params.find((p) => p.name === 'mode');
+  if (mode) {
+    const code = typeof mode.valueCode === 'string' ? mode.valueCode : typeof mode.valueString === 'string' ? mode.valueString : undefined;
+    if (code === undefined) out.problem = 'the "mode" parameter must be a valueCode (r4 or ilp)';
+    else out.mode = code;
+  }
   return out;
 }
 
@@ -66,11 +78,16 @@ export function validateOperation(validator: Validator, req: ValidateRequest): V
   if (req.type !== undefined && actual !== undefined && actual !== req.type) {
     return badRequest(`the resource is a ${String(actual)}, but the URL names ${req.type}`);
   }
+  const requested = parsed.mode ?? req.mode ?? 'ilp';
+  if (!isValidationMode(requested)) {
+    return { status: 400, valid: false, outcome: operationOutcome([issue('VAL-MODE', { mode: requested })]) };
+  }
+  const mode: ValidationMode = requested;
   const profiles = [parsed.profile, req.profile].filter((p): p is string => typeof p === 'string' && p !== '');
   for (const p of profiles) {
     const { structure, error } = validator.registry.tryCompile(p);
     if (!structure) return badRequest(error ? `profile ${p} cannot be used: ${error}` : `unknown profile ${p}`);
   }
-  const issues: Issue[] = validator.validate(resource, { profiles });
+  const issues: Issue[] = validator.validate(resource, { profiles, ...modeOptions(mode) });
   return { status: 200, valid: !hasErrors(issues), outcome: operationOutcome(issues) };
 }

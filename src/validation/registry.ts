@@ -20,6 +20,8 @@ interface GeneratedDefinitions {
   structures: StructureDefinition[];
   valueSets: ValueSet[];
   codeSystems: CodeSystem[];
+  /** url → type of the R4 SearchParameters (absent in files generated before issue 13). */
+  searchParamTypes?: Record<string, string>;
 }
 
 let base: GeneratedDefinitions | undefined;
@@ -99,6 +101,11 @@ export class Registry {
       if (err instanceof SnapshotError || err instanceof CompileError) return { error: err.message };
       throw err;
     }
+  }
+
+  /** The type (token, date, …) of an R4 SearchParameter by canonical URL. */
+  searchParamType(url: string): string | undefined {
+    return loadBase().searchParamTypes?.[stripVersion(url)];
   }
 
   valueSet(url: string): ValueSet | undefined {

@@ -155,6 +155,10 @@ export function generateSnapshot(sd: StructureDefinition, source: StructureSourc
   const builder = new Builder(list, source, sd.url);
   for (const d of sd.differential?.element ?? []) {
     const id = diffId(d);
+    // An element's id is its path with slice names (elementdefinition.html#id): they must agree.
+    if (d.id && d.path && d.id.split('.').map((part) => part.split(':')[0]).join('.') !== d.path) {
+      throw new SnapshotError(`${sd.url}: element id ${d.id} does not match its path ${d.path}`);
+    }
     const target = list[builder.ensure(id)];
     if (target) merge(target, d);
   }

@@ -1,4 +1,4 @@
-import { ALGORITHMIC_SYSTEMS } from './code-systems';
+import { ALGORITHMIC_SYSTEMS, UNCONFIRMED } from './code-systems';
 import type { CodeSystem, CodeSystemConcept, ConceptSetComponent } from './model';
 import type { Registry } from './registry';
 
@@ -41,6 +41,7 @@ export class Terminology {
     const algorithmic = ALGORITHMIC_SYSTEMS.get(system);
     if (algorithmic) {
       const reason = algorithmic(code);
+      if (reason === UNCONFIRMED) return { ok: 'unknown' };
       return reason === undefined ? { ok: true } : { ok: false, kind: 'format', reason };
     }
     const known = this.codesOf(system);
@@ -54,10 +55,17 @@ export class Terminology {
     const exp = this.expand(valueSetUrl);
     if (!exp) return 'unknown';
     if (system === undefined) {
+      let unknown = false;
       for (const [sys, codes] of exp.systems) {
-        if (codes === true ? this.checkCode(sys, code).ok === true : codes.has(code)) return 'member';
+        if (codes !== true) {
+          if (codes.has(code)) return 'member';
+          continue;
+        }
+        const check = this.checkCode(sys, code).ok;
+        if (check === true) return 'member';
+        if (check === 'unknown') unknown = true;
       }
-      return 'not-member';
+      return unknown ? 'unknown' : 'not-member';
     }
     const codes = exp.systems.get(system);
     if (codes === undefined) return 'not-member';

@@ -27,6 +27,16 @@ export function checkPrimitive(value: unknown, type: string, path: string, ctx: 
     return false;
   }
   if (typeof value === 'number') return checkNumber(value, type, path, ctx);
+  // datatypes.html#string: "Strings SHALL NOT exceed 1MB (1024*1024 characters) in size".
+  if (typeof value === 'string' && value.length > 1048576) {
+    ctx.issues.push(issue('VAL-TOO-LONG', {}, path));
+    return false;
+  }
+  // datatypes.html#base64Binary: RFC 4648 base64 (whitespace is tolerated, as in XML Schema's base64Binary).
+  if (type === 'base64Binary' && typeof value === 'string' && !isBase64(value)) {
+    ctx.issues.push(issue('VAL-FORMAT', { value: shown(value), type }, path));
+    return false;
+  }
   if (typeof value === 'string' && type !== 'xhtml') {
     const re = ctx.registry.primitives.get(type);
     if (value === '' || (re && !re.test(value))) {
@@ -35,6 +45,18 @@ export function checkPrimitive(value: unknown, type: string, path: string, ctx: 
     }
   }
   return true;
+}
+
+export function isBase64(value: string): boolean {
+  const compact = value.replace(/\s+/g, '');
+  return compact.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(compact);
+}
+
+/** Attachment.size is the size of the data in bytes (R4 datatypes.html#Attachment), when both are given. */
+export function checkAttachment(value: unknown, path: string, ctx: WalkContext): void {
+  if (!isObj(value) || typeof value.data !== 'string' || typeof value.size !== 'number' || !isBase64(value.data)) return;
+  const actual = Buffer.from(value.data.replace(/\s+/g, ''), 'base64').length;
+  if (actual !== value.size) ctx.issues.push(issue('VAL-ATTACHMENT-SIZE', { size: value.size, actual }, path));
 }
 
 function checkNumber(value: number, type: string, path: string, ctx: WalkContext): boolean {

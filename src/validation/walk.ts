@@ -1,11 +1,14 @@
 import { issue } from '../kernel';
-import { checkBinding, checkCodeInSystem } from './bindings';
+import { checkBinding, checkCodeInSystem, checkMissingCode } from './bindings';
 import { isObj, jsonType, shown, type Json, type WalkContext } from './context';
+import { checkExtensionContext } from './extension-context';
 import { type InvariantCheck, STRUCTURAL, invariantCheck } from './invariants';
 import type { Constraint, ElementNode } from './model';
 import { checkReference } from './references';
 import { walkSlices } from './slicing';
-import { checkFixedAndPattern, checkPrimitive, isPrimitiveType } from './values';
+import { checkUri } from './uris';
+import { checkAttachment, checkFixedAndPattern, checkPrimitive, isPrimitiveType } from './values';
+import { checkXhtml } from './xhtml';
 
 /**
  * The validator's core: walks a JSON value along a compiled element tree (compile.ts). Every
@@ -18,6 +21,10 @@ import { checkFixedAndPattern, checkPrimitive, isPrimitiveType } from './values'
 export function walkElement(value: unknown, node: ElementNode, type: string, path: string, ctx: WalkContext): void {
   if (isPrimitiveType(type)) {
     if (!checkPrimitive(value, type, path, ctx)) return;
+    if (typeof value === 'string') {
+      if (type === 'uri' || type === 'url' || type === 'canonical') checkUri(value, node, type, path, ctx);
+      else if (type === 'xhtml') checkXhtml(value, path, ctx);
+    }
   } else if (type === 'Resource' || (ctx.registry.resourceTypes.has(type) && node.path.includes('.'))) {
     ctx.walkResource(value, path, ctx);
     return;
@@ -26,6 +33,7 @@ export function walkElement(value: unknown, node: ElementNode, type: string, pat
   }
   if (node.valueChecks) checkFixedAndPattern(value, node, path, ctx);
   if (node.binding) checkBinding(value, node, type, path, ctx);
+  if (type === 'Attachment') checkAttachment(value, path, ctx);
   if (type === 'Reference') checkReference(value, node, path, ctx);
   else if (CODED_TYPES.has(type)) checkCodeInSystem(value, type, path, ctx);
   // A primitive has no type-level invariants; most of its elements carry only ele-1 (structural).
@@ -84,7 +92,8 @@ function walkObject(value: unknown, node: ElementNode, type: string, path: strin
     walkKey(value, entry.node, key, entry.type, path, ctx);
   }
   for (const child of def.required) {
-    if (!child.jsonNames.some((n) => value[n] !== undefined)) {
+    // A primitive present only as `_name` (extensions, no value) is present (R4 json.html#primitive).
+    if (!child.jsonNames.some((n) => value[n] !== undefined || value[`_${n}`] !== undefined)) {
       ctx.issues.push(issue('VAL-MIN', { element: child.path, min: child.min, count: 0 }, `${path}.${child.name.replace('[x]', '')}`));
     }
   }
@@ -133,12 +142,31 @@ export function walkItem(value: unknown, node: ElementNode, type: string, path: 
   if (type === 'Extension' && isObj(value) && typeof value.url === 'string' && node.types[0]?.profile === undefined) {
     const ext = ctx.registry.compile(value.url);
     if (ext && ext.type === 'Extension') {
+      checkExtensionContext(value.url, node, path, ctx);
       walkElement(value, ext.root, 'Extension', path, { ...ctx, profile: ext.url });
       return;
     }
-    if (/^https?:/.test(value.url)) ctx.issues.push(issue('VAL-EXTENSION-UNKNOWN', { url: value.url }, path));
+    // A relative url is a sub-extension of a complex extension (its slice name), not a definition to look up.
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value.url)) {
+      ctx.issues.push(ctx.unknownExtensions === 'error' && !isToleratedExtension(value.url)
+        ? issue('VAL-EXTENSION-NOT-FOUND', { url: value.url }, path)
+        : issue('VAL-EXTENSION-UNKNOWN', { url: value.url }, path));
+    }
   }
   walkElement(value, node, type, path, ctx);
+}
+
+/**
+ * Extension URLs the HL7 validator knows without their definition being loaded, so an unknown one
+ * there is a warning even in r4 mode: example domains (example.org, acme.com), DICOM (nema.org),
+ * the FHIR tooling extensions (hl7.org/fhir/tools), cross-version extensions
+ * (hl7.org/fhir/<version>/StructureDefinition/extension-…, versions.html#extensions) and the core
+ * namespace hl7.org/fhir/StructureDefinition/, whose later extensions live in the HL7 extensions
+ * pack (hl7.fhir.uv.extensions) that we do not ship.
+ */
+function isToleratedExtension(url: string): boolean {
+  return /^https?:\/\/([^/]+\.)?(example\.org|acme\.com|nema\.org)\//.test(url)
+    || /^http:\/\/hl7\.org\/fhir\/(tools\/|\d\.\d\/|StructureDefinition\/)/.test(url);
 }
 
 /** `_given: [null, {extension: […]}]` carries ids and extensions of primitives (R4 json.html#primitive). */
@@ -148,13 +176,26 @@ function walkPrimitiveExtras(obj: Json, key: string, def: ElementNode, path: str
     ctx.issues.push(issue('VAL-UNKNOWN-ELEMENT', { name: key }, `${path}.${key}`));
     return;
   }
+  // Resource.id is a plain string in the JSON format: no extensions (R4 json.html#resource).
+  if (key === '_id' && obj === ctx.resource) ctx.issues.push(issue('VAL-ID-EXTENSION', {}, `${path}.id`));
   const element = ctx.registry.compile('Element');
   if (!element) return;
   const raw = obj[key];
   const list = Array.isArray(raw) ? raw : [raw];
+  const values = obj[key.slice(1)];
   list.forEach((v, i) => {
-    if (v !== null) walkElement(v, element.root, 'Element', Array.isArray(raw) ? `${path}.${key}[${i}]` : `${path}.${key}`, ctx);
+    if (v === null) return;
+    const itemPath = Array.isArray(raw) ? `${path}.${key.slice(1)}[${i}]` : `${path}.${key.slice(1)}`;
+    const present = Array.isArray(values) ? values[i] !== undefined && values[i] !== null : values !== undefined;
+    if (!present && !carriesValue(v)) checkMissingCode(entry.node, entry.type, itemPath, ctx);
+    walkElement(v, element.root, 'Element', Array.isArray(raw) ? `${path}.${key}[${i}]` : `${path}.${key}`, ctx);
   });
+}
+
+/** A cross-version extension (versions.html#extensions) stands for the value in another FHIR version. */
+function carriesValue(extras: unknown): boolean {
+  return isObj(extras) && Array.isArray(extras.extension)
+    && extras.extension.some((e) => isObj(e) && typeof e.url === 'string' && /^http:\/\/hl7\.org\/fhir\/\d\.\d\/StructureDefinition\/extension-/.test(e.url));
 }
 
 interface BoundInvariant {

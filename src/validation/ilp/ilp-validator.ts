@@ -20,6 +20,7 @@ const BY_TYPE: Record<string, string> = {
   Encounter: PROFILE_URLS.encounter,
   Condition: PROFILE_URLS.condition,
   CarePlan: PROFILE_URLS.carePlan,
+  Immunization: PROFILE_URLS.immunization,
 };
 
 /** Root-level pattern[x] of a profile's differential (code, category, bodySite): what picks it. */

@@ -5,7 +5,7 @@ import { type StructureSource, generateSnapshot } from '../snapshot';
 import { PUBLISHER } from './builders';
 import { administrativeCodeExtension, clusterExtension, lifeCycleExtension, settingExtension } from './extensions';
 import { itemProfiles } from './item-profiles';
-import { carePlanProfile, conditionProfile, encounterProfile, observationProfile, patientProfile } from './profiles';
+import { carePlanProfile, conditionProfile, encounterProfile, immunizationProfile, observationProfile, patientProfile } from './profiles';
 import { codeSystems, valueSets } from './value-sets';
 
 /**
@@ -25,7 +25,7 @@ export function packageStructures(cat: Catalogue): StructureDefinition[] {
   const v = cat.version;
   return [
     clusterExtension(v), lifeCycleExtension(v), settingExtension(v), administrativeCodeExtension(v),
-    patientProfile(v), encounterProfile(v), observationProfile(v), conditionProfile(v), carePlanProfile(v),
+    patientProfile(v), encounterProfile(v), observationProfile(v), conditionProfile(v), carePlanProfile(v), immunizationProfile(v),
     ...itemProfiles(cat),
   ];
 }

@@ -17,6 +17,7 @@ export const PROFILE_URLS = {
   observation: sdUrl('ilp-observation'),
   condition: sdUrl('ilp-condition'),
   carePlan: sdUrl('ilp-careplan'),
+  immunization: sdUrl('ilp-immunization'),
 } as const;
 
 const extSlice = (base: string, name: string, url: string, min: number, max: string) =>
@@ -59,9 +60,10 @@ export function encounterProfile(version: string): StructureDefinition {
 }
 
 export function observationProfile(version: string): StructureDefinition {
+  // SATUSEHAT requires status, code, subject, encounter, performer and asks for effectiveDateTime;
+  // identifier and category are optional there (satusehat-api.md §3.2), so they are optional here:
+  // the gateway's transaction intake adds the identifier its relay needs (fhir-rest/relay-identifiers.ts).
   return profile({ id: 'ilp-observation', type: 'Observation', title: 'ILP Observation', description: 'A screening result of an ILP visit; each catalogue item has its own profile derived from this one.' }, version, [
-    el('Observation.identifier', { min: 1 }),
-    el('Observation.category', { min: 1 }),
     el('Observation.code.coding', { min: 1 }),
     el('Observation.subject', { min: 1, type: ref('Patient') }),
     el('Observation.encounter', { min: 1, type: ref('Encounter') }),
@@ -72,8 +74,8 @@ export function observationProfile(version: string): StructureDefinition {
 
 export function conditionProfile(version: string): StructureDefinition {
   return profile({ id: 'ilp-condition', type: 'Condition', title: 'ILP Condition', description: 'A diagnosis of an ILP visit, coded in ICD-10 as SATUSEHAT requires (satusehat-api §3.4).' }, version, [
-    el('Condition.clinicalStatus', { min: 1 }),
-    el('Condition.category', { min: 1 }),
+    // SATUSEHAT requires code, subject and encounter (rules 10125/10126, satusehat-api.md §3.3);
+    // clinicalStatus and category are optional there, so they are here.
     el('Condition.code', { min: 1, binding: { strength: 'required', valueSet: VS.icd10 } }),
     el('Condition.subject', { type: ref('Patient') }),
     el('Condition.encounter', { min: 1 }),
@@ -82,9 +84,26 @@ export function conditionProfile(version: string): StructureDefinition {
 
 export function carePlanProfile(version: string): StructureDefinition {
   return profile({ id: 'ilp-careplan', type: 'CarePlan', title: 'ILP CarePlan', description: 'The follow-up plan of an ILP visit: the vendor\'s activities and those the catalogue adds for positive screenings.' }, version, [
+    // SATUSEHAT requires title, description, subject, encounter and author (rules 10328/10329/10380-10382, satusehat-api.md §3.4).
+    el('CarePlan.title', { min: 1 }),
+    el('CarePlan.description', { min: 1 }),
     el('CarePlan.subject', { type: ref('Patient') }),
     el('CarePlan.encounter', { min: 1 }),
+    el('CarePlan.author', { min: 1 }),
     el('CarePlan.activity.detail.code', { min: 1, binding: { strength: 'required', valueSet: VS.activityKind } }),
   ]);
 }
 
+/** A vaccine dose of an ILP visit (catalog/vaccines.ts; KMK Tabel 7–8), as SATUSEHAT takes doses. */
+export function immunizationProfile(version: string): StructureDefinition {
+  return profile({ id: 'ilp-immunization', type: 'Immunization', title: 'ILP Immunization', description: 'One vaccine dose of an ILP visit: KIA short name (and the KFA code where known), dose number, occurrence in UTC.' }, version, [
+    el('Immunization.identifier', { min: 1 }),
+    el('Immunization.vaccineCode.coding', { min: 1 }),
+    el('Immunization.patient', { type: ref('Patient') }),
+    el('Immunization.encounter', { min: 1, type: ref('Encounter') }),
+    el('Immunization.occurrence[x]', { type: [{ code: 'dateTime' }] }),
+    el('Immunization.performer', { min: 1 }),
+    el('Immunization.protocolApplied', { min: 1 }),
+    el('Immunization.protocolApplied.doseNumber[x]', { type: [{ code: 'positiveInt' }] }),
+  ]);
+}

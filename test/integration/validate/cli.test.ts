@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ptm, withChange, TESTER_DIR } from '../../conformance/support';
@@ -104,4 +104,33 @@ test('--format json stays JSON when a profile invariant calls FHIRPath trace() (
   expect(r.stdout).not.toContain('TRACED-GENDER');
   expect(r.status).toBe(0);
   expect((JSON.parse(r.stdout) as { valid: boolean }[])[0]?.valid).toBe(true);
+});
+
+describe('--ig, --help, --version (issue 13)', () => {
+  const baseValid = file('r4/observation.json', {
+    resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] },
+    subject: { reference: 'Patient/p1' }, valueQuantity: { value: 120, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+  });
+  test('a base-valid Observation: exit 1 with --ig ilp (the default), exit 0 with --ig r4', () => {
+    expect(run(baseValid).status).toBe(1);
+    expect(run('--ig', 'ilp', baseValid).status).toBe(1);
+    const r = run('--ig', 'r4', baseValid);
+    expect(r.stdout).toMatch(/PASS {2}r4\/observation\.json/);
+    expect(r.status).toBe(0);
+  });
+  test('--ig with an unknown mode is a usage error (exit 2)', () => {
+    const r = run('--ig', 'r5', baseValid);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown --ig "r5"/);
+  });
+  test('--help prints the usage on stdout and exits 0', () => {
+    const r = run('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: ilp-gateway validate \[--ig r4\|ilp\]/);
+  });
+  test('--version prints the package version and exits 0 (also at the top level)', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(run('--version')).toMatchObject({ status: 0, stdout: `ilp-gateway ${version}\n` });
+    expect(spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8' })).toMatchObject({ status: 0, stdout: `ilp-gateway ${version}\n` });
+  });
 });

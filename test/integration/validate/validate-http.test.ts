@@ -73,3 +73,16 @@ test('the reference visit passes the profile validator at intake; warnings about
   expect(codes).not.toContain('VAL-CODE-EXTENSIBLE');
   expect(codes).toContain('WARN-NIK-BIRTHDATE');
 });
+
+test('?mode=r4 validates against base R4 only; ?mode=ilp (default) applies the ILP profiles; an unknown mode is 400', async () => {
+  const obs = withChange(withChange(ptm('Observation', '8480-6'), 'encounter', undefined), 'performer', undefined);
+  const errors = (body: { issue: { severity: string }[] }): number => body.issue.filter((i) => i.severity === 'error').length;
+  const ilp = await post('/fhir/Observation/$validate', obs);
+  expect(errors(ilp.body)).toBeGreaterThan(0);
+  const r4 = await post('/fhir/Observation/$validate?mode=r4', obs);
+  expect(r4.status).toBe(200);
+  expect(errors(r4.body)).toBe(0);
+  const bad = await post('/fhir/Observation/$validate?mode=create', obs);
+  expect(bad.status).toBe(400);
+  expect(bad.body.issue[0].details.coding[0].code).toBe('VAL-MODE');
+});

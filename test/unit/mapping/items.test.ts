@@ -64,7 +64,7 @@ const CASES: Case[] = [
   { name: 'respiratory rate 55 at 8 months → fast breathing (MTBS ≥50)', items: [{ code: 'respiratory-rate', value: 55 }], observe: 'respiratory-rate', system: LOINC, code: '9279-1', unit: '/min', flag: 'H', patch: infant8Months },
   { name: 'random glucose 120 → indeterminate (KMK gap 100–139)', items: [{ code: 'blood-glucose-random', value: 120 }], observe: 'blood-glucose-random', system: LOINC, code: '41653-7', unit: 'mg/dL', flag: 'IND', patch: adultMale },
   { name: 'random glucose 210 → diabetes range', items: [{ code: 'blood-glucose-random', value: 210 }], observe: 'blood-glucose-random', system: LOINC, code: '41653-7', unit: 'mg/dL', flag: 'H', patch: adultMale },
-  { name: 'fasting glucose 130 → diabetes range (≥126)', items: [{ code: 'blood-glucose-fasting', value: 130 }], observe: 'blood-glucose-fasting', system: LOINC, code: '1558-6', unit: 'mg/dL', flag: 'H', patch: adultMale },
+  { name: 'fasting glucose 130 (capillary, LOINC 41604-0 since issue 9) → diabetes range (≥126)', items: [{ code: 'blood-glucose-fasting', value: 130 }], observe: 'blood-glucose-fasting', system: LOINC, code: '41604-0', unit: 'mg/dL', flag: 'H', patch: adultMale },
   { name: 'Hb 10.4 g/dL at 24 weeks → anaemia (TM2 < 10.5)', items: [{ code: 'hemoglobin', value: 10.4 }, { code: 'gestational-age-weeks', value: 24 }], observe: 'hemoglobin', system: LOINC, code: '718-7', unit: 'g/dL', flag: 'L' },
   { name: 'Hb 10.7 g/dL at 24 weeks → not anaemic in TM2', items: [{ code: 'hemoglobin', value: 10.7 }, { code: 'gestational-age-weeks', value: 24 }], observe: 'hemoglobin', system: LOINC, code: '718-7', unit: 'g/dL', flag: 'N' },
   { name: 'cholesterol 245 → high (≥240)', items: [{ code: 'total-cholesterol', value: 245 }], observe: 'total-cholesterol', system: LOINC, code: '2093-3', unit: 'mg/dL', flag: 'H', patch: adultMale },
@@ -115,6 +115,8 @@ describe('catalogue items → Observation (hand-written expectations)', () => {
       adultMale(s);
       s.lifeCycle = item.lifeCycles.slice(0, 1).length ? item.lifeCycles.slice(0, 1) : s.lifeCycle;
       if (['ibu-hamil', 'ibu-bersalin', 'ibu-nifas', 'wus'].includes(s.lifeCycle[0])) s.patient = example().patient;
+      // A recumbent length is refused beyond 5 years (issue 9): measure a toddler for it.
+      if (item.code === 'body-length') s.patient.birthDate = '2023-03-10';
       const value = item.value.type === 'quantity' || item.value.type === 'integer' ? item.value.min
         : item.value.type === 'boolean' ? true : item.value.type === 'coded' ? item.value.options[0]!.value : '6/6';
       s.screenings = [{ type: screeningFor(item.code), items: [{ code: item.code, value }] }];

@@ -35,11 +35,11 @@ describe('periods and areas', () => {
 
 describe('who sees what', () => {
   test('a vendor sees its own organisations; the ministry everything', () => {
-    expect(pwsScope({ organizations: ['10000005'] }, '35')).toEqual({ areaPrefix: '35', organizations: ['10000005'], regions: 'all' });
-    expect(pwsScope({ organizations: ['*'] }, '35')).toEqual({ areaPrefix: '35', organizations: 'all', regions: 'all' });
+    expect(pwsScope({ organizations: ['10000005'], regions: 'all' }, '35')).toEqual({ areaPrefix: '35', organizations: ['10000005'], regions: 'all' });
+    expect(pwsScope({ organizations: 'all', regions: 'all' }, '35')).toEqual({ areaPrefix: '35', organizations: 'all', regions: 'all' });
   });
   test('a district team sees its regions: inside one, the area; above them, only its regions; elsewhere 403', () => {
-    const district = { organizations: ['*'], regions: ['3508', '3509'] };
+    const district = { organizations: 'all' as const, regions: ['3508', '3509'] };
     expect(pwsScope(district, '350801')).toMatchObject({ regions: 'all' });
     expect(pwsScope(district, '35')).toMatchObject({ regions: ['3508', '3509'] });
     expect(() => pwsScope(district, '3510')).toThrow(OperationOutcomeError);

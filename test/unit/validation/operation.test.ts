@@ -39,3 +39,42 @@ test.each([
   expect(r.status).toBe(400);
   expect(r.outcome.issue[0]?.diagnostics).toMatch(message);
 });
+
+describe('mode (issue 13): ilp applies the ILP profiles by type, r4 only base R4 + meta.profile + profile', () => {
+  const baseObservation = {
+    resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] },
+    subject: { reference: 'Patient/p1' }, valueQuantity: { value: 120, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+  };
+  test('default (ilp): a base-valid Observation fails the ILP profile', () => {
+    const r = validateOperation(validator, { body: baseObservation });
+    expect(r.valid).toBe(false);
+    expect(r.outcome.issue.map((i) => i.expression?.[0])).toContain('Observation.encounter');
+  });
+  test('query mode=r4: the same Observation is valid', () => {
+    expect(validateOperation(validator, { body: baseObservation, mode: 'r4' })).toMatchObject({ status: 200, valid: true });
+  });
+  test('Parameters mode=r4 (valueCode) wins over the query', () => {
+    const r = validateOperation(validator, { body: params([{ name: 'resource', resource: baseObservation }, { name: 'mode', valueCode: 'r4' }]), mode: 'ilp' });
+    expect(r.valid).toBe(true);
+  });
+  test('r4: an unknown extension is an error, as the HL7 validator reports it', () => {
+    const ext = { ...baseObservation, extension: [{ url: 'https://vendor.example.id/fhir/StructureDefinition/x', valueString: 'y' }] };
+    expect(validateOperation(validator, { body: ext, mode: 'r4' }).valid).toBe(false);
+    expect(validateOperation(validator, { body: { ...ext, code: baseObservation.code }, mode: 'ilp' }).outcome.issue)
+      .toContainEqual(expect.objectContaining({ severity: 'warning', expression: ['Observation.extension[0]'] }));
+  });
+  test.each([['query', { mode: 'create' }], ['Parameters', { body: params([{ name: 'resource', resource: baseObservation }, { name: 'mode', valueCode: 'strict' }]) }]])(
+    '400 for an unknown mode (%s)', (_where, extra) => {
+      const r = validateOperation(validator, { body: baseObservation, ...extra });
+      expect(r.status).toBe(400);
+      expect(r.outcome.issue[0]?.details?.coding?.[0]?.code).toBe('VAL-MODE');
+    },
+  );
+});
+
+test('the $validate OperationDefinition documents mode and validates as R4', async () => {
+  const { VALIDATE_OPERATION } = await import('../../../src/fhir-rest/validate/operation');
+  const { modeOptions } = await import('../../../src/validation/modes');
+  expect(VALIDATE_OPERATION.parameter?.find((p) => p.name === 'mode')).toMatchObject({ use: 'in', type: 'code', max: '1' });
+  expect(validator.validate(VALIDATE_OPERATION, modeOptions('r4')).filter((i) => i.severity === 'error' || i.severity === 'fatal')).toEqual([]);
+});
