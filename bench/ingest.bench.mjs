@@ -50,7 +50,7 @@ function checkGenerator() {
 /** autocannon against `url` for `seconds`; every request carries a new visit. */
 function drive(url, seconds, connections = CONNECTIONS, path = '/ilp/v1/encounters') {
   return autocannon({
-    url, connections, duration: seconds, pipelining: 1,
+    url, connections, duration: seconds, pipelining: 1, timeout: 60, // a loaded machine must slow the figures, not drop requests
     requests: [{ method: 'POST', path, headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: nextBody() }) }],
   });
 }

@@ -66,6 +66,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     version: VERSION,
     bodyLimitBytes: config.bodyLimitBytes,
     maxJsonDepth: config.maxJsonDepth,
+    import: config.import,
     submissions: db.submissions,
     intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now() },
     ready: () => db.ping(),

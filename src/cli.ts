@@ -14,6 +14,8 @@ Commands:
               read a client secret on standard input, print its scrypt hash for AUTH_CLIENTS_FILE
   validate [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>
               validate FHIR JSON resources against R4 and the ILP profiles (exit 0 valid, 1 invalid, 2 usage)
+  import <file.ndjson> [--url <gateway>] [--token <access token>]
+              send one ILP submission per line to POST /ilp/v1/encounters/$import (exit 0 all accepted, 1 any failed, 2 usage)
 
 Environment variables are listed in README.md (Configuration).
 `;
@@ -80,6 +82,12 @@ async function main(argv: string[]): Promise<number> {
       // Lazy: `serve` never loads the validator CLI.
       const { runValidate } = await import('./cli/validate');
       return runValidate(argv.slice(1), {
+        out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), interactive: process.stderr.isTTY === true,
+      });
+    }
+    case 'import': {
+      const { runImport } = await import('./cli/import');
+      return runImport(argv.slice(1), {
         out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), interactive: process.stderr.isTTY === true,
       });
     }
