@@ -34,6 +34,7 @@ const ORG = '10000005';
 const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const f0 = (n) => Math.round(n).toLocaleString('en-US');
 const f1 = (n) => n.toFixed(1);
+const fr = (n) => (n < 10 ? f1(n) : f0(n)); // rates: one decimal below 10/s
 
 const catalogue = loadCatalogue();
 const gen = visitGenerator(ROOT, catalogue, { runId: process.pid, organizationId: ORG });
@@ -57,7 +58,7 @@ function drive(url, seconds, connections = CONNECTIONS, path = '/ilp/v1/encounte
 }
 
 const rate = (r) => r['2xx'] / (r.duration || SECONDS);
-const line = (label, r) => `${label.padEnd(44)} ${f0(rate(r)).padStart(6)} /s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(5)} ms   non-2xx ${r.non2xx}, errors ${r.errors}`;
+const line = (label, r) => `${label.padEnd(44)} ${fr(rate(r)).padStart(6)} /s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(5)} ms   non-2xx ${r.non2xx}, errors ${r.errors}`;
 
 /**
  * One `$import` upload streamed for `seconds` (new visits generated as the gateway reads them, so
@@ -203,14 +204,14 @@ async function main() {
   console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} (other work shares the CPUs; compare the ratios and the CPU per visit)`);
   console.log(`ingest on PostgreSQL, ${CONNECTIONS} connections, ${SECONDS} s, relay off (${g.visits} visits, each unique, own patient)`);
   console.log(line('  gateway (1 process)', g.r));
-  console.log(`  ${'gateway (2 processes, one database)'.padEnd(42)} ${f0(two.rate).padStart(6)} /s   p50 ${String(two.p50).padStart(4)} ms   p99 ${String(two.p99).padStart(5)} ms   non-2xx ${two.non2xx}`);
+  console.log(`  ${'gateway (2 processes, one database)'.padEnd(42)} ${fr(two.rate).padStart(6)} /s   p50 ${String(two.p50).padStart(4)} ms   p99 ${String(two.p99).padStart(5)} ms   non-2xx ${two.non2xx}`);
   console.log(line('  HTTP floor (express parses, answers 202)', http));
-  console.log(`  ${'database floor (bare pg, 1 tx per visit)'.padEnd(42)} ${f0(db.perSecond).padStart(6)} /s   (${db.rowsPerVisit} rows in ${db.statementsPerVisit} statements per visit)`);
+  console.log(`  ${'database floor (bare pg, 1 tx per visit)'.padEnd(42)} ${fr(db.perSecond).padStart(6)} /s   (${db.rowsPerVisit} rows in ${db.statementsPerVisit} statements per visit)`);
   console.log(`  → gateway is ${(100 * rate(g.r) / rate(http)).toFixed(1)}% of the HTTP floor and ${(100 * rate(g.r) / db.perSecond).toFixed(1)}% of the database floor`);
   console.log(`  per visit: ${f1(g.rowsPerVisit)} rows, ${f1(g.statementsPerVisit)} statements, CPU ${f1(g.gatewayCpuMs)} ms gateway + ${f1(g.pgCpuMs)} ms PostgreSQL (${g.pgBackends} backends)`);
   console.log(`  database growth: ${f0(g.bytesPerVisit / 1024)} KiB per visit (pg_database_size, tables and indexes)`);
   console.log(`  rows per visit by table: ${Object.entries(g.perTable).map(([t, n]) => `${t} ${f1(n)}`).join(', ')}`);
-  console.log(`  ${'$import (NDJSON, 1 upload, IMPORT_CONCURRENCY 4)'.padEnd(42)} ${f0(imp.perSecond).padStart(6)} /s   (${imp.accepted} of ${imp.lines} lines accepted, HTTP ${imp.status})`);
+  console.log(`  ${'$import (NDJSON, 1 upload, IMPORT_CONCURRENCY 4)'.padEnd(42)} ${fr(imp.perSecond).padStart(6)} /s   (${imp.accepted} of ${imp.lines} lines accepted, HTTP ${imp.status})`);
   console.log(line('relay on (simulator, 16 in flight): intake', relay.intake));
   console.log(`  delivered ${f1(relay.delivered)} /s (${relay.failed} failed); queue (pending + claimed) ${relay.waiting0} → ${relay.waiting1} over the ${SECONDS} s`);
   const lite = await pglitePhase();
