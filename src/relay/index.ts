@@ -76,8 +76,10 @@ export function createRelay(config: RelayConfig, target: NationalTarget, ports: 
     {
       workerId,
       concurrency: config.concurrency, leaseSeconds: config.leaseSeconds, pollMs: config.pollMs,
-      // Each HTTP call is bounded by timeoutMs; a delivery makes a handful (token, look-ups, transaction).
-      deliveryBudgetMs: config.timeoutMs * 4,
+      // Each HTTP call is bounded by timeoutMs; a delivery makes up to a few dozen (token, patient and
+      // practitioner look-ups, identifier look-ups after a lost answer, the transaction). Never tighter
+      // than the 240 s a delivery had before the heartbeat (80 % of the old 300 s lease).
+      deliveryBudgetMs: Math.max(240_000, config.timeoutMs * 10),
       policy: { baseDelayMs: config.baseDelayMs, maxDelayMs: config.maxDelayMs, maxAttempts: config.maxAttempts, maxRetryMs: config.maxRetryHours * 3_600_000 },
     },
   );
