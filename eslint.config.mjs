@@ -31,7 +31,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: DB_DRIVERS, patterns: [{ group: ['../*'], message: 'kernel imports nothing else from src/' }] }] },
   },
   {
-    files: ['src/catalog/**/*.ts', 'src/mapping/**/*.ts', 'src/fhir/**/*.ts', 'src/validation/**/*.ts', 'src/intake/**/*.ts'],
+    files: ['src/catalog/**/*.ts', 'src/mapping/**/*.ts', 'src/fhir/**/*.ts', 'src/validation/**/*.ts', 'src/intake/**/*.ts', 'src/growth/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [...DB_DRIVERS, { name: 'express', message: 'the pure core does not know HTTP' }],

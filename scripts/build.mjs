@@ -26,9 +26,14 @@ const FORCE = process.argv.includes('--force');
 
 /**
  * Non-TypeScript files the compiled code reads at run time, copied from src/ to dist/ with the same
- * relative path, e.g. 'console/index.html'. None yet.
+ * relative path, e.g. 'console/index.html'.
  */
-const ASSETS = [];
+const ASSETS = [
+  // WHO LMS tables read by src/growth/tables.ts (source: src/growth/data/README.md)
+  ...['acanthro', 'bfawho2007', 'bmianthro', 'hcanthro', 'hfawho2007', 'lenanthro', 'weianthro', 'wfawho2007', 'wfhanthro', 'wflanthro'].map(
+    (name) => `growth/data/${name}.txt`,
+  ),
+];
 
 class BuildError extends Error {}
 

@@ -134,7 +134,7 @@ const TIME_ZONE_RUNS = ['Asia/Jayapura', 'America/Los_Angeles'].map((tz) => ({
   name: `TZ=${tz}`,
   db: 'pglite',
   env: { TZ: tz },
-  args: ['test/unit/fhir/datetime.test.ts', 'test/unit/intake', 'test/unit/mapping', 'test/unit/catalog'],
+  args: ['test/unit/fhir/datetime.test.ts', 'test/unit/intake', 'test/unit/mapping', 'test/unit/catalog', 'test/unit/growth'],
 }));
 
 /** The generated FHIR schema validator and dist/ must exist and be current; fast when nothing changed. */

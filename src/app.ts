@@ -68,6 +68,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     maxJsonDepth: config.maxJsonDepth,
     import: config.import,
     submissions: db.submissions,
+    resources: db.resources,
     intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now() },
     ready: () => db.ping(),
   });

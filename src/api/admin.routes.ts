@@ -1,4 +1,6 @@
 import { Router, type Request } from 'express';
+import { requireAccess } from '../auth/access-decision';
+import type { Principal } from '../auth/tokens';
 import { fail } from '../kernel';
 import type { CredentialVault, Relay } from '../relay';
 import type { CredentialStore, RelayStore } from '../store/ports';
@@ -89,6 +91,13 @@ function credentialRoutes(router: Router, deps: AdminDeps): void {
 export function adminRouter(deps: AdminDeps): Router {
   const router = Router();
   router.use(adminGuard(deps.adminToken));
+  // The one access decision (src/auth/access-decision.ts): admin actions span every organisation,
+  // so a client restricted to organisations or regions may not take them even with the scope.
+  router.use((_req, res, next) => {
+    const principal = res.locals.principal as Principal | undefined;
+    if (principal) requireAccess(principal, 'admin', 'admin');
+    next();
+  });
   submissionRoutes(router, deps);
   organizationRoutes(router, deps);
   credentialRoutes(router, deps);

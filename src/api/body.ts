@@ -1,5 +1,6 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { fail } from '../kernel';
+import { isInvalidText } from './hardening';
 
 const JSON_TYPES = ['application/json', 'application/fhir+json', 'application/*+json'];
 /** Keys that can reach Object.prototype when a body is merged or spread later on. */
@@ -18,13 +19,15 @@ export function requireJson(req: Request, _res: Response, next: NextFunction): v
 
 /**
  * Rejects hostile shapes before any schema sees them: nesting deeper than `maxDepth` (the intake
- * schema needs 5 levels) and prototype-pollution keys. Iterative, so a deep body cannot overflow
- * the stack here.
+ * schema needs 5 levels), prototype-pollution keys, and keys or strings holding NUL or a lone
+ * surrogate (400 before they can reach SQL, src/api/hardening.ts). Iterative, so a deep body
+ * cannot overflow the stack here.
  */
 export function scanJson(value: unknown, maxDepth: number): void {
   const stack: { v: unknown; depth: number; path: string }[] = [{ v: value, depth: 1, path: '' }];
   while (stack.length > 0) {
     const { v, depth, path } = stack.pop()!;
+    if (typeof v === 'string' && isInvalidText(v)) fail('HTTP-TEXT-INVALID', { where: 'request body' }, path || undefined);
     if (v === null || typeof v !== 'object') continue;
     if (depth > maxDepth) fail('HTTP-BODY-TOO-DEEP', { limit: maxDepth }, path || undefined);
     if (Array.isArray(v)) {
@@ -34,6 +37,7 @@ export function scanJson(value: unknown, maxDepth: number): void {
     for (const key of Object.keys(v)) {
       const childPath = path ? `${path}.${key}` : key;
       if (FORBIDDEN_KEYS.has(key)) fail('HTTP-BODY-FORBIDDEN-KEY', { key }, childPath);
+      if (isInvalidText(key)) fail('HTTP-TEXT-INVALID', { where: 'request body (a key)' }, path || undefined);
       stack.push({ v: (v as Record<string, unknown>)[key], depth: depth + 1, path: childPath });
     }
   }

@@ -19,10 +19,13 @@ function queryPairs(req: Request): [string, string][] {
   return q < 0 ? [] : [...new URLSearchParams(req.originalUrl.slice(q + 1))];
 }
 
+const strings = (v: unknown[]): string[] => v.filter((s): s is string => typeof s === 'string');
+
 function principalOf(res: Response): FhirPrincipal | undefined {
-  const p = res.locals.principal as { clientId?: unknown; scopes?: unknown } | undefined;
-  if (!p || typeof p.clientId !== 'string' || !Array.isArray(p.scopes)) return undefined;
-  return { clientId: p.clientId, scopes: p.scopes.filter((s): s is string => typeof s === 'string') };
+  const p = res.locals.principal as { clientId?: unknown; scopes?: unknown; organizations?: unknown; regions?: unknown } | undefined;
+  if (!p || typeof p.clientId !== 'string' || !Array.isArray(p.scopes) || !Array.isArray(p.organizations)) return undefined;
+  const principal: FhirPrincipal = { clientId: p.clientId, scopes: strings(p.scopes), organizations: strings(p.organizations) };
+  return Array.isArray(p.regions) ? { ...principal, regions: strings(p.regions) } : principal;
 }
 
 function toFhirRequest(req: Request, res: Response, publicBaseUrl: string | undefined): FhirRequest {

@@ -2,6 +2,7 @@ import express, { Express, RequestHandler, Router } from 'express';
 import type { Logger } from '../kernel';
 import { jsonBody, safeJson } from './body';
 import { errorHandler, notFound } from './error-handler';
+import { refuseInvalidText, securityHeaders } from './hardening';
 import { HealthDeps, healthRouter } from './health.routes';
 import { IlpRouteDeps, ilpRouter } from './ilp.routes';
 import { requestContext } from './request-context';
@@ -32,6 +33,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.set('case sensitive routing', true);
   app.set('etag', false);
   app.use(requestContext(deps.logger));
+  app.use(securityHeaders);
+  app.use(refuseInvalidText);
   app.use((_req, res, next) => {
     res.on('finish', () => deps.metrics.httpResponses.inc({ status: String(res.statusCode) }));
     next();

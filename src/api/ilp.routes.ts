@@ -3,8 +3,8 @@ import type { Catalogue } from '../catalog/types';
 import { buildOpenApi } from '../intake/openapi';
 import { fail, operationOutcome } from '../kernel';
 import { IntakeDeps, prepareVisit, submitVisit } from '../pipeline/submit-visit';
-import type { SubmissionRecord, SubmissionStore } from '../store/ports';
-import { mayActFor } from '../auth/clients';
+import type { ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
+import { dataFilter, mayActFor, passes, requireWriter } from '../auth/access-decision';
 import { principalOf } from './auth.routes';
 import { requireJson } from './body';
 import type { Metrics } from './metrics';
@@ -17,6 +17,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface IlpRouteDeps {
   intake: IntakeDeps;
   submissions: SubmissionStore;
+  /** For the region check of submission status reads (district clients, docs/decisions/0010). */
+  resources: ResourceStore;
   metrics: Metrics;
   version: string;
   logger: Logger;
@@ -33,9 +35,23 @@ const location = (id: string): string => `/ilp/v1/submissions/${id}`;
  * Tenant rule: a client sends and reads visits only for the organisations it is registered for.
  * A body without a usable organizationId is left to the schema, which names the field.
  */
-function assertMayActFor(res: Response, body: unknown): void {
+function assertMayActFor(res: Response, body: unknown, writes: boolean): void {
+  const principal = principalOf(res);
+  if (writes) requireWriter(principal);
   const org = (body as { organizationId?: unknown } | null)?.organizationId;
-  if (typeof org === 'string' && !mayActFor(principalOf(res), org)) fail('AUTH-ORG', { organizationId: org.slice(0, 20) });
+  if (typeof org === 'string' && !mayActFor(principal, org)) fail('AUTH-ORG', { organizationId: org.slice(0, 20) });
+}
+
+/**
+ * The access decision's filter on a submission: its organisation, and for region-restricted
+ * callers the residence of the Patient it wrote (read through the same SQL filter as FHIR reads).
+ */
+async function visible(res: Response, s: SubmissionRecord, resources: ResourceStore): Promise<boolean> {
+  const filter = dataFilter(principalOf(res));
+  if (!passes({ ...filter, regions: 'all' }, s.organizationId, null)) return false;
+  if (filter.regions === 'all') return true;
+  const patient = s.resources.find((r) => r.resourceType === 'Patient');
+  return !!patient && (await resources.read('Patient', patient.id, filter)) !== undefined;
 }
 
 function statusView(s: SubmissionRecord) {
@@ -59,7 +75,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   const openApi = buildOpenApi(deps.intake.catalogue, deps.version);
 
   router.post('/encounters', requireJson, async (req, res) => {
-    assertMayActFor(res, req.body);
+    assertMayActFor(res, req.body, true);
     const { saved, warnings } = await submitVisit(req.body, deps.intake, deps.submissions);
     deps.metrics.submissions.inc({ result: saved.kind });
     const s = saved.submission;
@@ -75,11 +91,12 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   // `/ilp/v1/encounters` POST rule (ilp/submission.write) covers it.
   router.post('/encounters/\\$import', importHandler({
     intake: deps.intake, submissions: deps.submissions, metrics: deps.metrics, logger: deps.logger, maxJsonDepth: deps.maxJsonDepth,
-    limits: deps.import ?? IMPORT_DEFAULTS, authorize: assertMayActFor,
+    limits: deps.import ?? IMPORT_DEFAULTS, authorize: (res, body) => assertMayActFor(res, body, true),
   }));
 
   router.post('/encounters/\\$validate', requireJson, (req, res) => {
-    assertMayActFor(res, req.body);
+    // A dry run stores nothing: the organisation rule applies, the read-only rule of district clients does not.
+    assertMayActFor(res, req.body, false);
     const prepared = prepareVisit(req.body, deps.intake);
     res.status(200).json({ valid: true, outcome: { resourceType: 'OperationOutcome', issue: operationOutcome(prepared.issues).issue }, bundle: prepared.bundle });
   });
@@ -87,8 +104,8 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   router.get('/submissions/:id', async (req, res) => {
     const id = req.params.id;
     const found = UUID.test(id) ? await deps.submissions.getSubmission(id) : undefined;
-    // Another organisation's submission is answered exactly like a missing one: ids do not leak.
-    const s = found && mayActFor(principalOf(res), found.organizationId) ? found : undefined;
+    // Another organisation's (or region's) submission is answered exactly like a missing one: ids do not leak.
+    const s = found && (await visible(res, found, deps.resources)) ? found : undefined;
     if (!s) fail('ILP-SUBMISSION-NOT-FOUND', { id: id.slice(0, 64) });
     res.json(statusView(s));
   });

@@ -17,7 +17,7 @@ export interface ImportRouteDeps {
   logger: Logger;
   maxJsonDepth: number;
   limits: ImportConfig;
-  /** The single intake's tenant rule (ilp.routes.ts). */
+  /** The single intake's tenant rule (ilp.routes.ts); with a null body only the caller's right to write is checked. */
   authorize(res: Response, body: unknown): void;
 }
 
@@ -55,6 +55,8 @@ async function writeLine(res: Response, result: ImportResult): Promise<boolean> 
  */
 export function importHandler(deps: ImportRouteDeps) {
   return async (req: Request, res: Response): Promise<void> => {
+    // A caller who may not write at all (a read-only district client) is refused before anything is read.
+    deps.authorize(res, null);
     if (!req.is(NDJSON)) fail('IMPORT-MEDIA-TYPE', { type: req.headers['content-type'] ?? '(none)' });
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > deps.limits.maxBytes) fail('IMPORT-TOO-LARGE', { limit: deps.limits.maxBytes, line: 1 });

@@ -14,6 +14,12 @@ export interface ApiClient {
   /** SATUSEHAT organisation ids this client may send or read visits for; `*` = all. */
   organizations: string[];
   scopes: string[];
+  /**
+   * District data teams: Kemendagri code prefixes (2-digit province, 4-digit kabupaten/kota,
+   * 6-digit kecamatan, 10-digit desa) of where the patients it may see live. Absent = no region
+   * restriction (docs/decisions/0010).
+   */
+  regions?: string[];
 }
 
 const schema = {
@@ -31,6 +37,7 @@ const schema = {
       jwks: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', minItems: 1, items: { type: 'object' } } } },
       organizations: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^(\\*|\\d{6,12})$' } },
       scopes: { type: 'array', minItems: 1, items: { type: 'string' } },
+      regions: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', pattern: '^(\\d{2}|\\d{4}|\\d{6}|\\d{10})$' } },
     },
   },
 };
@@ -56,6 +63,7 @@ export function parseClients(json: unknown): ApiClient[] {
   return json;
 }
 
+/** @deprecated The access decision lives in access-decision.ts (mayActFor there); kept for callers on other branches. */
 export function mayActFor(client: Pick<ApiClient, 'organizations'>, organizationId: string): boolean {
   return client.organizations.includes('*') || client.organizations.includes(organizationId);
 }

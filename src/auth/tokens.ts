@@ -4,8 +4,14 @@ import type { ApiClient } from './clients';
 /** What a verified access token says about its bearer. */
 export interface Principal {
   clientId: string;
+  /** SATUSEHAT organisation ids the client acts for; `*` = all. */
   organizations: string[];
   scopes: string[];
+  /**
+   * Kemendagri code prefixes (2/4/6/10 digits) of the patients' residence the client may see;
+   * absent = no region restriction (docs/decisions/0010).
+   */
+  regions?: string[];
 }
 
 const ISSUER = 'ilp-gateway';
@@ -23,7 +29,8 @@ export function createTokenSigner(key: Uint8Array, ttlSeconds: number, now: () =
   return {
     async issue(client, scopes) {
       const iat = Math.floor(now() / 1000);
-      const token = await new SignJWT({ scope: scopes.join(' '), org: client.organizations })
+      const claims = { scope: scopes.join(' '), org: client.organizations, ...(client.regions ? { reg: client.regions } : {}) };
+      const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
         .setIssuer(ISSUER)
         .setSubject(client.clientId)
@@ -36,7 +43,11 @@ export function createTokenSigner(key: Uint8Array, ttlSeconds: number, now: () =
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'], typ: 'at+jwt', currentDate: new Date(now()) });
         if (typeof payload.sub !== 'string' || typeof payload.scope !== 'string' || !Array.isArray(payload.org)) return undefined;
-        return { clientId: payload.sub, scopes: payload.scope.split(' ').filter(Boolean), organizations: payload.org.map(String) };
+        // A `reg` claim that is present but not a list would widen access if ignored: refuse the token.
+        if (payload.reg !== undefined && !Array.isArray(payload.reg)) return undefined;
+        const principal: Principal = { clientId: payload.sub, scopes: payload.scope.split(' ').filter(Boolean), organizations: payload.org.map(String) };
+        if (Array.isArray(payload.reg)) principal.regions = payload.reg.map(String);
+        return principal;
       } catch {
         return undefined;
       }

@@ -24,6 +24,9 @@ export const CAT = {
   htGrade3: clinicalTerm('OI000042', 'Hipertensi derajat 3'),
   htPregnancy: localCategory('hipertensi-kehamilan', 'Hipertensi dalam kehamilan (curiga preeklampsia)'),
   htPregnancySevere: localCategory('hipertensi-berat-kehamilan', 'Hipertensi berat dalam kehamilan (curiga preeklampsia berat)'),
+  htPregnancyEarly: localCategory('hipertensi-kehamilan-sebelum-20-minggu', 'Hipertensi dalam kehamilan sebelum 20 minggu (curiga hipertensi kronik)'),
+  htPostpartum: localCategory('hipertensi-pascasalin', 'Hipertensi pascasalin (masa nifas)'),
+  htPostpartumSevere: localCategory('hipertensi-berat-pascasalin', 'Hipertensi berat pascasalin (masa nifas)'),
 
   // Adult BMI (KMK Tabel 20) and waist (Tabel 19)
   underweight: snomed('248342006', 'Underweight'),
@@ -55,6 +58,10 @@ export const CAT = {
   hyperglycaemia: localCategory('hiperglikemia', 'Hiperglikemia'),
   prediabetes: snomed('714628002', 'Prediabetes'),
   diabetes: snomed('73211009', 'Diabetes mellitus'),
+  suspectedDiabetes: localCategory('curiga-diabetes-melitus', 'Curiga diabetes melitus (GDS ≥ 200 mg/dL, perlu konfirmasi)'),
+  gestationalDiabetes: snomed('11687002', 'Gestational diabetes mellitus'),
+  diabetesInPregnancy: localCategory('diabetes-dalam-kehamilan', 'Diabetes melitus dalam kehamilan (overt)'),
+  hyperglycaemiaPregnancy: localCategory('hiperglikemia-kehamilan', 'Hiperglikemia dalam kehamilan, perlu TTGO'),
   cholesterolDesirable: localCategory('kolesterol-diinginkan', 'Kolesterol total diinginkan'),
   cholesterolBorderline: localCategory('kolesterol-batas-tinggi', 'Kolesterol total batas tinggi'),
   cholesterolHigh: localCategory('kolesterol-tinggi', 'Kolesterol total tinggi'),
@@ -72,6 +79,7 @@ export const CAT = {
   breathingNormal: localCategory('napas-normal', 'Frekuensi napas normal'),
   fastBreathing: localCategory('napas-cepat', 'Napas cepat (MTBS/MTBM)'),
   bradypnoea: localCategory('bradipnea', 'Bradipnea (napas lambat)'),
+  slowBreathingYoungInfant: localCategory('napas-lambat-bayi-muda', 'Napas lambat pada bayi muda (< 30/menit, MTBM)'),
   tachypnoea: localCategory('takipnea', 'Takipnea (napas cepat)'),
   spo2Normal: localCategory('saturasi-oksigen-normal', 'Saturasi oksigen normal'),
   spo2Low: localCategory('saturasi-oksigen-rendah', 'Saturasi oksigen rendah'),

@@ -25,20 +25,24 @@ const bmi: Formula = ([weightKg, heightCm]) => {
 };
 
 /**
- * TB symptom screen (KMK Formulir 1; ilp-domain §4.2/§4.4): any symptom present → "terduga"
- * (presumptive TB, goes to TCM); all four answered and absent → "bukan-terduga". A true answer
- * decides even if others are missing; otherwise every answer is needed.
+ * TB symptom screen (KMK Formulir 1; ilp-domain §4.2/§4.4) over [cough ≥ 2 weeks, cough of any
+ * duration, weight loss, fever, night sweats]: any symptom present → "terduga" (presumptive TB);
+ * cough, weight loss, fever and night sweats all answered and absent → "bukan-terduga". The cough
+ * counts as answered when either cough question is (the child screen asks ≥ 2 weeks, the adult
+ * Formulir 1 any duration). A true answer decides even if others are missing.
  */
-const tbSymptomScreen: Formula = (symptoms) => {
+const tbSymptomScreen: Formula = ([cough2Weeks, coughAny, ...others]) => {
+  const symptoms = [cough2Weeks, coughAny, ...others];
   if (symptoms.some((s) => s === true)) return 'terduga';
-  return symptoms.every((s) => s === false) ? 'bukan-terduga' : undefined;
+  const coughAbsent = cough2Weeks === false || coughAny === false;
+  return coughAbsent && others.length === 3 && others.every((s) => s === false) ? 'bukan-terduga' : undefined;
 };
 
 export const FORMULAS: Readonly<Record<string, FormulaDefinition>> = {
   bmi: { arity: 2, description: 'weight (kg) / (height (cm) / 100)², 1 decimal', compute: bmi },
   'tb-symptom-screen': {
-    arity: 4,
-    description: 'any of cough ≥2 weeks, weight loss, fever, night sweats → terduga; all absent → bukan-terduga',
+    arity: 5,
+    description: 'any of cough ≥2 weeks, cough (any duration), weight loss, fever, night sweats → terduga; cough (either question), weight loss, fever, night sweats all absent → bukan-terduga',
     compute: tbSymptomScreen,
   },
 };

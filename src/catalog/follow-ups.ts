@@ -16,6 +16,9 @@ export const FU = {
   adolescentStage2: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas dalam 1 minggu: hipertensi derajat 2 pada remaja (AAP 2017)', dueInDays: 7 },
   preeclampsia: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas: TD ≥ 140/90 mmHg pada kehamilan ≥ 20 minggu (curiga preeklampsia); periksa protein urin', dueInDays: 1 },
   preeclampsiaSevere: { kind: 'referral', description: 'Rujuk segera ke FKRTL/PONEK: TD ≥ 160/110 mmHg pada kehamilan (curiga preeklampsia berat)', dueInDays: 0 },
+  hypertensionEarlyPregnancy: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas: TD ≥ 140/90 mmHg pada kehamilan < 20 minggu (curiga hipertensi kronik); pantau tanda preeklampsia', dueInDays: 3 },
+  postpartumHypertension: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas: TD ≥ 140/90 mmHg pada masa nifas (curiga preeklampsia pascasalin); periksa protein urin', dueInDays: 1 },
+  postpartumHypertensionSevere: { kind: 'referral', description: 'Rujuk segera ke FKRTL/PONEK: TD ≥ 160/110 mmHg pada masa nifas (curiga preeklampsia berat pascasalin)', dueInDays: 0 },
 
   // Anthropometry: KMK Tabel 19–20; ANC (KEK, MT ≥ 90 hari); gizi buruk; SKILAS
   nutritionEducation: { kind: 'education', description: 'Edukasi gizi seimbang dan aktivitas fisik', dueInDays: 0 },
@@ -37,6 +40,11 @@ export const FU = {
   diabetes: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas untuk konfirmasi diagnosis DM (analyzer/HbA1c) dan tata laksana', dueInDays: 7 },
   childGlucoseRetest: { kind: 'retest', description: 'Periksa gula darah puasa anak; rujuk bila ≥ 100 mg/dL (PKG)', dueInDays: 7 },
   childGlucoseReferral: { kind: 'referral', description: 'Rujuk ke dokter: hiperglikemia pada anak', dueInDays: 1 },
+  suspectedDiabetes: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas: GDS ≥ 200 mg/dL; tanyakan gejala klasik (poliuri, polidipsi, polifagi, berat badan turun) dan konfirmasi diagnosis DM (GDP/analyzer/HbA1c)', dueInDays: 7 },
+  // Glucose in pregnancy: WHO 2013 criteria for hyperglycaemia first detected in pregnancy (PERKENI 2021 DMG)
+  pregnancyOgtt: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas untuk TTGO 75 g (GDS 140–199 mg/dL pada kehamilan; diagnosis DMG dengan TTGO)', dueInDays: 7 },
+  gestationalDiabetes: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas: diabetes melitus gestasional (GDP ≥ 92 mg/dL); konfirmasi dengan glukosa plasma dan tata laksana DMG', dueInDays: 7 },
+  diabetesInPregnancy: { kind: 'referral', description: 'Rujuk ke dokter Puskesmas/FKRTL: curiga diabetes melitus dalam kehamilan (GDP ≥ 126 atau GDS ≥ 200 mg/dL)', dueInDays: 3 },
 
   // Lipids: KMK Tabel 25
   lipidEducation: { kind: 'education', description: 'Edukasi diet rendah lemak jenuh dan aktivitas fisik', dueInDays: 0 },
@@ -47,6 +55,7 @@ export const FU = {
   youngInfantHypothermia: { kind: 'referral', description: 'Hangatkan bayi dan rujuk segera: hipotermia pada bayi muda (MTBM)', dueInDays: 0 },
   hypothermia: { kind: 'referral', description: 'Rujuk segera: hipotermia (suhu < 35 °C)', dueInDays: 0 },
   youngInfantFastBreathing: { kind: 'referral', description: 'Rujuk segera: napas cepat ≥ 60/menit pada bayi muda (MTBM: kemungkinan infeksi bakteri berat)', dueInDays: 0 },
+  youngInfantSlowBreathing: { kind: 'referral', description: 'Rujuk segera: napas lambat < 30/menit pada bayi muda (MTBM: tanda bahaya, kemungkinan penyakit sangat berat)', dueInDays: 0 },
   childFastBreathing: { kind: 'follow-up', description: 'Nilai tanda bahaya dan klasifikasikan batuk/sukar bernapas sesuai MTBS (napas cepat → pneumonia)', dueInDays: 0 },
   hypoxaemia: { kind: 'referral', description: 'Rujuk segera: saturasi oksigen < 90%', dueInDays: 0 },
 
@@ -63,6 +72,7 @@ export const FU = {
   dofu: { kind: 'follow-up', description: 'Drop-out follow-up (DOFU): lengkapi imunisasi sesuai jadwal (KMK Tabel 7–8)', dueInDays: 30 },
   notImmunised: { kind: 'follow-up', description: 'Kunjungan rumah (sweeping/DOFU): mulai imunisasi rutin sesuai umur (KMK Tabel 7–8)', dueInDays: 14 },
   presumptiveTb: { kind: 'referral', description: 'Terduga TBC: periksa TCM (2 sampel dahak) atau BTA; catat di SITB', dueInDays: 3 },
+  presumptiveTbChild: { kind: 'referral', description: 'Terduga TBC anak: rujuk ke dokter Puskesmas; TCM bila spesimen dapat diambil (dahak, bilas lambung atau lainnya), bila tidak nilai dengan sistem skoring TBC anak (≥ 6 = TBC klinis) dan uji tuberkulin; catat di SITB', dueInDays: 3 },
 
   // Vision: KMK Tabel 19 (kader rujuk bila visus tidak lebih baik dari 6/12)
   refraction: { kind: 'referral', description: 'Rujuk ke Puskesmas untuk pemeriksaan refraksi (visus tidak lebih baik dari 6/12)', dueInDays: 30 },

@@ -105,6 +105,7 @@ function itemSection(item: CatalogueItem): string[] {
     `- Value: ${valueText(item.value)}; plausible ${plausibleText(item.value)}`,
   ];
   if (item.bodySite) lines.push(`- Body site: ${coding(item.bodySite)}`);
+  if (item.followUpGroup) lines.push(`- Follow-up group: \`${item.followUpGroup}\` (one follow-up per reading: the most urgent of the group's items)`);
   if (item.derived) lines.push(`- Derived by the gateway (vendors must not send it): \`${item.derived.formula}\`(${item.derived.inputs.map((i) => `\`${i}\``).join(', ')})`);
   lines.push(`- Indicators: ${item.indicators.length > 0 ? item.indicators.join(', ') : '–'}`);
   if (item.notes) lines.push(`- Notes: ${item.notes}`);

@@ -45,7 +45,7 @@ export const SCREENINGS: readonly ScreeningType[] = [
     code: 'tb-symptoms', domainCode: 'SKR-TB-GEJALA',
     name: { en: 'TB symptom screening', id: 'Skrining gejala TBC' },
     clusters: [2, 3, 4],
-    items: ['cough-2-weeks', 'weight-loss', 'fever', 'night-sweats', 'tb-screening-result'],
+    items: ['cough-2-weeks', 'cough', 'weight-loss', 'fever', 'night-sweats', 'tb-screening-result'],
     indicators: ['SPM-11', 'PWS-K4-TB-SCREENED'],
   },
   {

@@ -127,6 +127,12 @@ export interface CatalogueItem {
   thresholds: ThresholdRule[];
   /** Computed by the gateway (vendors must not send it). */
   derived?: DerivedFrom;
+  /**
+   * Items that are parts of one reading (systolic and diastolic pressure) name the same group: the
+   * visit's CarePlan then gets one follow-up for the reading, the most urgent of its parts, instead
+   * of one per part (issue 9: 168/96 gave two referrals with different due dates).
+   */
+  followUpGroup?: string;
   /** SPM / PWS indicators the item counts toward (see indicators.ts). */
   indicators: string[];
   /** Free-text remarks for clinicians reviewing docs/catalogue.md. */

@@ -37,6 +37,7 @@ function checkIdentity(item: CatalogueItem, ctx: ItemCheckContext, report: Repor
   for (const tag of item.indicators) if (!ctx.indicatorCodes.has(tag)) report(`unknown indicator "${tag}"`);
   if (new Set(item.indicators).size !== item.indicators.length) report('indicators repeat');
   checkCoding(item.bodySite, 'bodySite', report);
+  if (item.followUpGroup !== undefined && !KEBAB.test(item.followUpGroup)) report('followUpGroup must be kebab-case');
 }
 
 function checkCodings(item: CatalogueItem, report: Report): void {

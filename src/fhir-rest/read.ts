@@ -2,6 +2,7 @@ import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4';
 import { fail } from '../kernel';
 import { isSearchable } from '../fhir/search-parameters';
 import type { StoredResource } from '../store/ports';
+import { readFilter } from './access';
 import { allOk } from './outcomes';
 import type { FhirResponseOptions, FhirResult, Handler } from './types';
 
@@ -26,15 +27,16 @@ function found(s: StoredResource | undefined, type: string, id: string): FhirRes
   return [allOk, s.resource, versionHeaders(s)];
 }
 
-export const readHandler: Handler = async (_req, { type = '', id = '' }, deps) => {
+/** Another organisation's (or region's) resource is answered exactly like a missing one: ids do not leak. */
+export const readHandler: Handler = async (req, { type = '', id = '' }, deps) => {
   requireType(type);
-  return found(await deps.resources.read(type, id), type, id);
+  return found(await deps.resources.read(type, id, readFilter(req)), type, id);
 };
 
-export const vreadHandler: Handler = async (_req, { type = '', id = '', vid = '' }, deps) => {
+export const vreadHandler: Handler = async (req, { type = '', id = '', vid = '' }, deps) => {
   requireType(type);
   const version = /^\d{1,9}$/.test(vid) ? Number(vid) : NaN;
-  return found(Number.isNaN(version) ? undefined : await deps.resources.vread(type, id, version), type, `${id}/_history/${vid}`);
+  return found(Number.isNaN(version) ? undefined : await deps.resources.vread(type, id, version, readFilter(req)), type, `${id}/_history/${vid}`);
 };
 
 function historyEntry(baseUrl: string, s: StoredResource): BundleEntry {
@@ -51,7 +53,7 @@ function historyEntry(baseUrl: string, s: StoredResource): BundleEntry {
 /** Instance history, newest first (http.html#history); deletions appear as entries without a resource. */
 export const historyHandler: Handler = async (req, { type = '', id = '' }, deps) => {
   requireType(type);
-  const versions = await deps.resources.history(type, id);
+  const versions = await deps.resources.history(type, id, readFilter(req));
   if (versions.length === 0) fail('FHIR-RESOURCE-NOT-FOUND', { type, id: id.slice(0, 64) });
   const bundle: Bundle = {
     resourceType: 'Bundle',

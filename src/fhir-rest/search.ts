@@ -3,7 +3,7 @@ import { fail } from '../kernel';
 import { isSearchable, searchParam } from '../fhir/search-parameters';
 import { parseSearch, type IncludeSpec, type SearchRequest } from '../fhir/search-request';
 import type { StoredResource } from '../store/ports';
-import { requireRead } from './access';
+import { readFilter, requireRead } from './access';
 import { allOk } from './outcomes';
 import type { FhirRequest, Handler } from './types';
 
@@ -49,7 +49,8 @@ export const searchHandler: Handler = async (req, { type = '' }, deps) => {
   if (!isSearchable(type)) fail('FHIR-TYPE-UNSUPPORTED', { type: type.slice(0, 64) });
   const search = parseSearch(type, req.query);
   requireIncludeScopes(req, search);
-  const result = await deps.fhir.search.search(search);
+  // Matches, totals, _include and _revinclude: only what the caller may see (applied in SQL by the store).
+  const result = await deps.fhir.search.search(search, readFilter(req));
   const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset' };
   if (result.total !== undefined) bundle.total = result.total;
   bundle.link = links(req, search, result.hasMore);

@@ -4,6 +4,7 @@ import stringify from 'safe-stable-stringify';
 import { fail, hasErrors, issue, operationOutcome, OperationOutcomeError, type Issue } from '../kernel';
 import { parseEntryRequest } from '../store/entry-request';
 import type { SaveTransactionInput, TransactionEntry, TransactionOutcome } from '../store/fhir-ports';
+import { writeOrganization } from './access';
 import { allOk, statusLine } from './outcomes';
 import { isServedType } from './read';
 import type { FhirRequest, FhirRestDeps, Handler } from './types';
@@ -47,18 +48,32 @@ export function toTransactionEntry(entry: BundleEntry, index: number): Transacti
   return entryError(index, `${request.method} entries are not supported (POST and PUT are)`);
 }
 
-/** The submitting organisation: the Encounters' serviceProvider, else the X-Organization-Id header. */
-export function organizationOf(bundle: Bundle, header: string | undefined): string {
-  const providers = new Set<string>();
+const ORG_REFERENCE = /^Organization\/([A-Za-z0-9\-.]{1,64})$/;
+
+/**
+ * Every organisation the request names: each Encounter's serviceProvider (in any entry) and the
+ * X-Organization-Id header. A serviceProvider or header that is not a plain organisation id names
+ * "something else", which no client may write for (403, never silently ignored).
+ */
+export function namedOrganizations(bundle: Bundle, header: string | undefined): string[] {
+  const named: string[] = [];
   for (const e of bundle.entry ?? []) {
     if (e.resource?.resourceType !== 'Encounter') continue;
-    const m = /^Organization\/([A-Za-z0-9\-.]{1,64})$/.exec((e.resource as Encounter).serviceProvider?.reference ?? '');
-    if (m?.[1]) providers.add(m[1]);
+    const ref = (e.resource as Encounter).serviceProvider?.reference;
+    if (ref === undefined) continue;
+    named.push(ORG_REFERENCE.exec(ref)?.[1] ?? String(ref));
   }
-  const [only] = providers;
-  if (providers.size === 1 && only) return only;
-  if (header && /^[A-Za-z0-9\-.]{1,64}$/.test(header)) return header;
-  return fail('FHIR-ORGANIZATION-MISSING');
+  if (header !== undefined && header !== '') named.push(header.trim());
+  return named;
+}
+
+/**
+ * The submitting organisation, decided by the access decision (src/auth/access-decision.ts) for
+ * the whole Bundle before anything is stored: every organisation it names must be the caller's and
+ * they must agree; a client with one organisation writes as it when the Bundle names none.
+ */
+export function organizationOf(bundle: Bundle, req: FhirRequest): string {
+  return writeOrganization(req, namedOrganizations(bundle, req.headers['x-organization-id']));
 }
 
 function submissionKey(bundle: Bundle): { submissionId: string; stableIds: boolean } {
@@ -76,16 +91,17 @@ function responseOf(outcome: TransactionOutcome['results'][number]): BundleEntry
   return { status: statusLine(status), location: `${ref.resourceType}/${ref.id}/_history/${ref.versionId}`, etag: `W/"${ref.versionId}"` };
 }
 
-function input(bundle: Bundle, req: FhirRequest, entries: TransactionEntry[], key = submissionKey(bundle)): SaveTransactionInput {
-  return { organizationId: organizationOf(bundle, req.headers['x-organization-id']), ...key, bundle, payloadHash: payloadHash(bundle), entries };
+function input(bundle: Bundle, organizationId: string, entries: TransactionEntry[], key = submissionKey(bundle)): SaveTransactionInput {
+  return { organizationId, ...key, bundle, payloadHash: payloadHash(bundle), entries };
 }
 
 async function transaction(bundle: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<Bundle> {
+  const organizationId = organizationOf(bundle, req);
   const issues = deps.validate(bundle);
   // Atomic (http.html#trules): one invalid entry and nothing is stored.
   if (hasErrors(issues)) throw new OperationOutcomeError(422, issues);
   const entries = (bundle.entry ?? []).map(toTransactionEntry);
-  const saved = await deps.fhir.transactions.saveTransaction(input(bundle, req, entries));
+  const saved = await deps.fhir.transactions.saveTransaction(input(bundle, organizationId, entries));
   return { resourceType: 'Bundle', type: 'transaction-response', entry: saved.results.map((r) => ({ response: responseOf(r) })) };
 }
 
@@ -100,14 +116,14 @@ function entryIssues(issues: Issue[], index: number): Issue[] {
   return issues.filter((i) => i.expression?.startsWith(prefix));
 }
 
-async function batchEntry(bundle: Bundle, entry: BundleEntry, index: number, issues: Issue[], req: FhirRequest, deps: FhirRestDeps): Promise<BundleEntry> {
+async function batchEntry(bundle: Bundle, entry: BundleEntry, index: number, issues: Issue[], organizationId: string, deps: FhirRestDeps): Promise<BundleEntry> {
   try {
     const own = entryIssues(issues, index);
     if (hasErrors(own)) throw new OperationOutcomeError(422, own);
     const single: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: [entry] };
     const key = submissionKey(bundle);
     const saved = await deps.fhir.transactions.saveTransaction(
-      input(single, req, [toTransactionEntry(entry, index)], { submissionId: `${key.submissionId}#${index}`, stableIds: key.stableIds }),
+      input(single, organizationId, [toTransactionEntry(entry, index)], { submissionId: `${key.submissionId}#${index}`, stableIds: key.stableIds }),
     );
     const [result] = saved.results;
     return result ? { response: responseOf(result) } : failedEntry(undefined);
@@ -116,13 +132,27 @@ async function batchEntry(bundle: Bundle, entry: BundleEntry, index: number, iss
   }
 }
 
+/** The entries a batch can store (a malformed one is that entry's own 4xx later), for the ownership pre-check. */
+function writableEntries(bundle: Bundle): TransactionEntry[] {
+  return (bundle.entry ?? []).flatMap((entry, index) => {
+    try {
+      return [toTransactionEntry(entry, index)];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** Batch entries are independent (http.html#brules): each is stored or refused on its own, in order. */
 async function batch(bundle: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<Bundle> {
+  // Decided for the whole batch before any entry is stored: one entry naming another organisation refuses the batch.
+  const organizationId = organizationOf(bundle, req);
   const issues = deps.validate(bundle);
   const outside = issues.filter((i) => !/^Bundle\.entry\[\d+\]/.test(i.expression ?? ''));
   if (hasErrors(outside)) throw new OperationOutcomeError(422, outside);
+  await deps.fhir.transactions.assertWritable(organizationId, writableEntries(bundle));
   const entries: BundleEntry[] = [];
-  for (const [index, entry] of (bundle.entry ?? []).entries()) entries.push(await batchEntry(bundle, entry, index, issues, req, deps));
+  for (const [index, entry] of (bundle.entry ?? []).entries()) entries.push(await batchEntry(bundle, entry, index, issues, organizationId, deps));
   return { resourceType: 'Bundle', type: 'batch-response', entry: entries };
 }
 

@@ -26,9 +26,12 @@ export interface FhirRequest {
   principal?: FhirPrincipal;
 }
 
+/** The caller as the FHIR API sees it: src/auth/tokens.ts Principal (organisations `*` = all; regions absent = no restriction). */
 export interface FhirPrincipal {
   clientId: string;
   scopes: readonly string[];
+  organizations: readonly string[];
+  regions?: readonly string[];
 }
 
 export interface FhirResponseOptions {

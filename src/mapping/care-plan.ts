@@ -8,6 +8,28 @@ export interface CatalogueFollowUp {
   followUp: FollowUp;
   /** The Observation that triggered it. */
   reason: string;
+  /** CatalogueItem.followUpGroup of its item: parts of one reading share one follow-up. */
+  group?: string;
+}
+
+/** Most urgent first: a referral before a retest before advice, then the earliest due. */
+const KIND_URGENCY: Record<FollowUp['kind'], number> = { referral: 0, treatment: 1, 'follow-up': 2, retest: 3, education: 4 };
+const moreUrgent = (a: FollowUp, b: FollowUp): boolean =>
+  KIND_URGENCY[a.kind] < KIND_URGENCY[b.kind] || (a.kind === b.kind && a.dueInDays < b.dueInDays);
+
+/**
+ * One follow-up per reading: the parts of a group (systolic and diastolic) give the most urgent of
+ * their follow-ups, citing every part that called for one (KMK Tabel 22 classifies a reading by its
+ * higher component).
+ */
+function onePerGroup(followUps: CatalogueFollowUp[]): CatalogueFollowUp[] {
+  const chosen = new Map<string, FollowUp>();
+  for (const { followUp, group } of followUps) {
+    if (group === undefined) continue;
+    const current = chosen.get(group);
+    if (!current || moreUrgent(followUp, current)) chosen.set(group, followUp);
+  }
+  return followUps.map((f) => (f.group === undefined ? f : { ...f, followUp: chosen.get(f.group) ?? f.followUp }));
 }
 
 function activity(ctx: MappingContext, kind: string, description: string, due: string | undefined, reasons: Reference[]): CarePlanActivity {
@@ -29,7 +51,7 @@ function activity(ctx: MappingContext, kind: string, description: string, due: s
  */
 function catalogueActivities(ctx: MappingContext, followUps: CatalogueFollowUp[]): CarePlanActivity[] {
   const merged = new Map<string, { f: FollowUp; reasons: Reference[] }>();
-  for (const { followUp, reason } of followUps) {
+  for (const { followUp, reason } of onePerGroup(followUps)) {
     const key = `${followUp.kind}|${followUp.description}`;
     const entry = merged.get(key) ?? { f: followUp, reasons: [] };
     entry.reasons.push({ reference: reason });

@@ -1,7 +1,7 @@
 import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4';
 import { derive } from '../catalog/derive';
 import type { Catalogue, CatalogueItem } from '../catalog/types';
-import { ILP, SYSTEMS } from '../fhir/canonical';
+import { ILP } from '../fhir/canonical';
 import type { Issue } from '../kernel';
 import type { NormalisedSubmission } from '../intake/submission';
 import { CatalogueFollowUp, mapCarePlan } from './care-plan';
@@ -12,7 +12,7 @@ import { MappedObservation, mapObservation, observationRole } from './observatio
 import { mapPatient } from './patient';
 
 export interface MappedSubmission {
-  /** Transaction Bundle: urn:uuid fullUrls, PUT Type/id entries, conditional PUT for the Patient by NIK. */
+  /** Transaction Bundle: urn:uuid fullUrls, PUT Type/id entries (the Patient's id derived from organisation + NIK). */
   bundle: Bundle;
   warnings: Issue[];
 }
@@ -54,12 +54,13 @@ export function mapSubmission(sub: NormalisedSubmission, catalogue: Catalogue): 
   const diagnosisUrns = (sub.raw.diagnoses ?? []).map((d) => ctx.urn(diagnosisRole(d.icd10)));
   const encounter = mapEncounter(ctx, diagnosisUrns);
   const followUps: CatalogueFollowUp[] = observations.flatMap((o) =>
-    o.band?.followUp ? [{ followUp: o.band.followUp, reason: ctx.urn(observationRole(o.item.code)) }] : []);
+    o.band?.followUp ? [{ followUp: o.band.followUp, reason: ctx.urn(observationRole(o.item.code)), group: o.item.followUpGroup }] : []);
   const carePlan = mapCarePlan(ctx, followUps);
   const patient = mapPatient(ctx);
 
   const entries: BundleEntry[] = [
-    { fullUrl: ctx.urn('patient'), resource: patient, request: { method: 'PUT', url: `Patient?identifier=${SYSTEMS.nik}|${sub.raw.patient.nik}` } },
+    // The organisation's own Patient of this NIK, by its derived id (patient.ts, docs/decisions/0010).
+    { fullUrl: ctx.urn('patient'), resource: patient, request: { method: 'PUT', url: `Patient/${patient.id ?? ''}` } },
     entry(encounter, ctx.urn('encounter')),
     ...observations.map((o) => entry(o.resource, ctx.urn(observationRole(o.item.code)))),
     ...conditions.map((c, i) => entry(c, diagnosisUrns[i]!)),

@@ -10,7 +10,10 @@ export interface PlannedWrite {
   resourceType: string;
   id: string;
   resource: Resource;
-  /** Found by identifier (e.g. the Patient by NIK): other submissions use it too, so it is never deleted on their behalf. */
+  /**
+   * Found by identifier, or a Patient (the organisation's local Patient of a NIK, docs/decisions/0010):
+   * other submissions use it too, so it is never deleted on their behalf.
+   */
   shared: boolean;
 }
 
@@ -27,37 +30,47 @@ export interface BundlePlan {
  * lock on the identifier first, so two requests creating the same new Patient wait for each other
  * and the second one finds (and updates) the Patient the first one created.
  */
-export async function planBundle(sql: Sql, bundle: Bundle): Promise<BundlePlan> {
+export async function planBundle(sql: Sql, bundle: Bundle, organizationId: string): Promise<BundlePlan> {
   if (bundle.resourceType !== 'Bundle' || bundle.type !== 'transaction') {
     unsupportedBundle('Bundle.type', `the store takes a transaction Bundle, not ${bundle.type}`);
   }
   const entries = bundle.entry ?? [];
   const requests = entries.map((entry, index) => parseEntryRequest(entry, index));
-  await lockIdentifiers(sql, requests);
+  await lockIdentifiers(sql, requests, organizationId);
   const writes: PlannedWrite[] = [];
   for (const [index, request] of requests.entries()) {
-    const id = request.kind === 'id' ? request.id : await resolveIdentifier(sql, request, index);
-    writes.push({ index, resourceType: request.resourceType, id, resource: request.resource, shared: request.kind === 'identifier' });
+    const id = request.kind === 'id' ? request.id : await resolveIdentifier(sql, request, index, organizationId);
+    const shared = request.kind === 'identifier' || request.resourceType === 'Patient';
+    writes.push({ index, resourceType: request.resourceType, id, resource: request.resource, shared });
   }
   checkDistinctTargets(writes, requests);
   return { writes, references: referenceMap(bundle, writes) };
 }
 
+/**
+ * The advisory-lock key of a conditional match: matches are per organisation, so two
+ * organisations creating their own Patient for one NIK do not wait for each other.
+ */
+export function identifierLockKey(organizationId: string, resourceType: string, value: string): string {
+  return `${organizationId}|${resourceType}|${value}`;
+}
+
 /** In sorted order, so that two transactions never wait for each other's locks in a cycle. */
-async function lockIdentifiers(sql: Sql, requests: EntryRequest[]): Promise<void> {
+async function lockIdentifiers(sql: Sql, requests: EntryRequest[], organizationId: string): Promise<void> {
   const keys = new Set<string>();
-  for (const r of requests) if (r.kind === 'identifier') keys.add(`${r.resourceType}|${r.value}`);
+  for (const r of requests) if (r.kind === 'identifier') keys.add(identifierLockKey(organizationId, r.resourceType, r.value));
   for (const key of [...keys].sort()) {
     await sql.rows('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);
   }
 }
 
-async function resolveIdentifier(sql: Sql, request: Extract<EntryRequest, { kind: 'identifier' }>, index: number): Promise<string> {
+/** Conditional matches see only the writing organisation's resources (docs/decisions/0010): one NIK, one Patient per organisation. */
+async function resolveIdentifier(sql: Sql, request: Extract<EntryRequest, { kind: 'identifier' }>, index: number, organizationId: string): Promise<string> {
   const matches = await sql.rows<{ id: string }>(
-    `SELECT DISTINCT id FROM resource_identifier
-      WHERE resource_type = $1 AND value = $2 AND ($3::text IS NULL OR system = $3::text)
-      ORDER BY id LIMIT 2`,
-    [request.resourceType, request.value, request.system ?? null],
+    `SELECT DISTINCT i.id FROM resource_identifier i JOIN resource r ON r.resource_type = i.resource_type AND r.id = i.id
+      WHERE i.resource_type = $1 AND i.value = $2 AND ($3::text IS NULL OR i.system = $3::text) AND r.organization_id = $4
+      ORDER BY i.id LIMIT 2`,
+    [request.resourceType, request.value, request.system ?? null, organizationId],
   );
   const [first, second] = matches;
   if (second) return multipleMatches(index, request.url);

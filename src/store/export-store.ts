@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Filter } from '../fhir/search-request';
 import type { ExportFile, ExportJob, ExportParams, ExportProgress, ExportRow, ExportStatus, ExportStore } from './fhir-ports';
+import type { AccessFilter } from './ports';
+import { accessCondition, binder } from './access-sql';
 import { SqlBuilder, whereClause } from './search-query';
 import { CLOCK, inTransaction, iso, json, one, withConnection, type Sql } from './sql';
 
@@ -43,7 +45,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * level, the job's _since and _typeFilter. `v` is the version current at transactionTime.
  */
 function scope(q: SqlBuilder, job: ExportJob, type: string, patients: string[] | undefined): string {
-  const parts = [`r.resource_type = ${q.p(type)}`];
+  // A job without a recorded filter (queued before ownership existed) exports nothing rather than everything.
+  const access = job.params.access ? accessCondition((v) => q.p(v), job.params.access) : 'false';
+  const parts = [`r.resource_type = ${q.p(type)}`, access];
   if (job.params.level !== 'system') parts.push(compartment(q, type, patients));
   if (job.params.since) parts.push(`v.last_updated > ${q.p(job.params.since)}::timestamptz`);
   const alternatives = job.params.typeFilters[type];
@@ -106,13 +110,15 @@ export class SqlExportStore implements ExportStore {
     return row ? toJob(row) : undefined;
   }
 
-  async groupMembers(groupId: string): Promise<string[] | undefined> {
+  async groupMembers(groupId: string, filter?: AccessFilter): Promise<string[] | undefined> {
+    const params: unknown[] = [groupId];
+    const allowed = accessCondition(binder(params), filter, 'resource');
     const [row] = await this.run((sql) => sql.rows<{ members: string[] | null }>(
       `SELECT (SELECT array_agg(substring(m -> 'entity' ->> 'reference' FROM '^Patient/(.+)$'))
                  FROM jsonb_array_elements(COALESCE(content -> 'member', '[]'::jsonb)) m
                 WHERE m -> 'entity' ->> 'reference' LIKE 'Patient/%') AS members
-         FROM resource WHERE resource_type = 'Group' AND id = $1 AND NOT deleted`,
-      [groupId],
+         FROM resource WHERE resource_type = 'Group' AND id = $1 AND NOT deleted AND ${allowed}`,
+      params,
     ));
     return row ? (row.members ?? []) : undefined;
   }

@@ -1,6 +1,6 @@
 import type { Bundle, FhirResource } from 'fhir/r4';
 import type { Filter, SearchRequest } from '../fhir/search-request';
-import type { ResourceRef, SaveOutcome, StoredResource } from './ports';
+import type { AccessFilter, ResourceRef, SaveOutcome, StoredResource } from './ports';
 
 /**
  * What the FHIR API (src/fhir-rest) and the Bulk Data engine (src/export) see of storage:
@@ -18,7 +18,8 @@ export interface SearchResult {
 }
 
 export interface SearchStore {
-  search(req: SearchRequest): Promise<SearchResult>;
+  /** `filter`: the caller's access filter (src/auth/access-decision.ts), applied in SQL to matches, totals and includes. */
+  search(req: SearchRequest, filter?: AccessFilter): Promise<SearchResult>;
 }
 
 /** One entry of a FHIR transaction, already decided by fhir-rest: create, update by id, conditional create or update. */
@@ -53,6 +54,8 @@ export interface TransactionOutcome {
 export interface FhirTransactionStore {
   /** Everything, or nothing (FHIR R4 http.html#trules), with the submission and its outbox row in the same transaction. */
   saveTransaction(input: SaveTransactionInput): Promise<TransactionOutcome>;
+  /** 403 when an entry would overwrite or refer to another organisation's stored resource (checked before a batch stores anything). */
+  assertWritable(organizationId: string, entries: TransactionEntry[]): Promise<void>;
 }
 
 export type ExportStatus = 'accepted' | 'in-progress' | 'completed' | 'failed' | 'cancelled';
@@ -65,6 +68,12 @@ export interface ExportParams {
   since?: string;
   /** Per type, alternatives (ORed) of filter lists (ANDed), from _typeFilter. */
   typeFilters: Record<string, Filter[][]>;
+  /**
+   * The kick-off caller's access filter, decided before the job existed and stored with it: the
+   * worker exports only what that caller may read. Absent only on jobs from before migration 0005,
+   * which export nothing (see export-store.ts).
+   */
+  access?: AccessFilter;
 }
 
 export interface ExportFile { type: string; url: string; count: number }
@@ -92,7 +101,7 @@ export interface ExportStore {
   /** The oldest waiting job (or one whose worker stopped reporting for `staleSeconds`), claimed with FOR UPDATE SKIP LOCKED. */
   claim(worker: string, staleSeconds: number): Promise<ExportJob | undefined>;
   /** Patient ids a stored Group names (Group.member.entity); undefined when there is no such Group. */
-  groupMembers(groupId: string): Promise<string[] | undefined>;
+  groupMembers(groupId: string, filter?: AccessFilter): Promise<string[] | undefined>;
   count(job: ExportJob, type: string, patients: string[] | undefined): Promise<number>;
   /** Up to `limit` resources of `type` with id > `afterId`, as they were at the job's transactionTime, in id order. */
   chunk(job: ExportJob, type: string, patients: string[] | undefined, afterId: string, limit: number): Promise<ExportRow[]>;

@@ -6,8 +6,10 @@ import { rewriteReferences } from '../fhir/references';
 import type { EntryResult, FhirTransactionStore, SaveTransactionInput, TransactionEntry, TransactionOutcome } from './fhir-ports';
 import type { ResourceRef } from './ports';
 import { parseEntryRequest } from './entry-request';
-import { inTransactionRetryingRace, type Sql } from './sql';
+import { inTransactionRetryingRace, withConnection, type Sql } from './sql';
+import { assertOwned, literalReferences } from './bundle-writer';
 import { multipleMatches } from './store-errors';
+import { identifierLockKey } from './bundle-plan';
 import { save } from './submission-store';
 
 /**
@@ -24,6 +26,20 @@ export class SqlFhirTransactionStore implements FhirTransactionStore {
   async saveTransaction(input: SaveTransactionInput): Promise<TransactionOutcome> {
     return inTransactionRetryingRace(this.ds, (sql) => saveTransaction(sql, input), input.submissionId);
   }
+
+  /**
+   * A batch is refused whole, before any entry is stored, when one entry would overwrite or refer
+   * to another organisation's resource (docs/decisions/0010). Each write checks again in its own
+   * transaction, so a race in between is still refused.
+   */
+  async assertWritable(organizationId: string, entries: TransactionEntry[]): Promise<void> {
+    const refs = new Set<string>();
+    for (const e of entries) {
+      if (e.kind === 'put' && /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/.test(e.url)) refs.add(e.url);
+      literalReferences(e.resource, refs);
+    }
+    await withConnection(this.ds, (sql) => assertOwned(sql, refs, organizationId));
+  }
 }
 
 /**
@@ -31,23 +47,24 @@ export class SqlFhirTransactionStore implements FhirTransactionStore {
  * updates take: PUT urls are parsed by parseEntryRequest, as the submission store parses them, so
  * both decode a key the same way (and a malformed escape is a 422 of that entry, never a URIError).
  */
-async function lockKeys(sql: Sql, entries: TransactionEntry[]): Promise<void> {
+async function lockKeys(sql: Sql, entries: TransactionEntry[], organizationId: string): Promise<void> {
   const keys = new Set<string>();
   for (const [index, e] of entries.entries()) {
-    if (e.kind === 'create-if-none') keys.add(`${e.resourceType}|${e.value}`);
+    if (e.kind === 'create-if-none') keys.add(identifierLockKey(organizationId, e.resourceType, e.value));
     if (e.kind === 'put') {
       const r = parseEntryRequest({ request: { method: 'PUT', url: e.url }, resource: e.resource }, index);
-      if (r.kind === 'identifier') keys.add(`${r.resourceType}|${r.value}`);
+      if (r.kind === 'identifier') keys.add(identifierLockKey(organizationId, r.resourceType, r.value));
     }
   }
   for (const key of [...keys].sort()) await sql.rows('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [key]);
 }
 
-async function findMatch(sql: Sql, e: Extract<TransactionEntry, { kind: 'create-if-none' }>, index: number): Promise<ResourceRef | undefined> {
+/** Conditional creates match only the writing organisation's resources (docs/decisions/0010). */
+async function findMatch(sql: Sql, e: Extract<TransactionEntry, { kind: 'create-if-none' }>, index: number, organizationId: string): Promise<ResourceRef | undefined> {
   const rows = await sql.rows<{ id: string; version_id: number }>(
     `SELECT DISTINCT r.id, r.version_id FROM resource_identifier i JOIN resource r ON r.resource_type = i.resource_type AND r.id = i.id
-      WHERE i.resource_type = $1 AND i.value = $2 AND ($3::text IS NULL OR i.system = $3::text) ORDER BY r.id LIMIT 2`,
-    [e.resourceType, e.value, e.system ?? null],
+      WHERE i.resource_type = $1 AND i.value = $2 AND ($3::text IS NULL OR i.system = $3::text) AND r.organization_id = $4 ORDER BY r.id LIMIT 2`,
+    [e.resourceType, e.value, e.system ?? null, organizationId],
   );
   if (rows.length > 1) multipleMatches(index, `${e.resourceType}?identifier=${e.system ? `${e.system}|` : ''}${e.value}`);
   const [row] = rows;
@@ -73,7 +90,7 @@ async function plan(sql: Sql, input: SaveTransactionInput): Promise<Planned> {
   const references = new Map<string, string>();
   for (const [index, e] of input.entries.entries()) {
     if (e.kind !== 'create-if-none') continue;
-    const found = await findMatch(sql, e, index);
+    const found = await findMatch(sql, e, index, input.organizationId);
     if (!found) continue;
     matched.set(index, found);
     if (e.fullUrl) references.set(e.fullUrl, `${found.resourceType}/${found.id}`);
@@ -94,7 +111,7 @@ async function plan(sql: Sql, input: SaveTransactionInput): Promise<Planned> {
 }
 
 async function saveTransaction(sql: Sql, input: SaveTransactionInput): Promise<TransactionOutcome> {
-  await lockKeys(sql, input.entries);
+  await lockKeys(sql, input.entries, input.organizationId);
   const planned = await plan(sql, input);
   const saved = await save(sql, {
     organizationId: input.organizationId,
@@ -107,7 +124,7 @@ async function saveTransaction(sql: Sql, input: SaveTransactionInput): Promise<T
   await sql.rows(`UPDATE submission SET source = 'fhir' WHERE pk = $1`, [saved.submission.id]);
   // Unchanged: nothing was written now, so the refs are what the store holds (a conditional create
   // may have matched a resource this very submission created the first time).
-  const refs = saved.kind === 'unchanged' ? await currentRefs(sql, planned) : saved.submission.resources;
+  const refs = saved.kind === 'unchanged' ? await currentRefs(sql, planned, input.organizationId) : saved.submission.resources;
   const written = new Map(planned.writes.map((w, k) => [w.index, refs[k]]));
   const results = input.entries.map((e, index): EntryResult => {
     const match = planned.matched.get(index);
@@ -121,7 +138,7 @@ async function saveTransaction(sql: Sql, input: SaveTransactionInput): Promise<T
 }
 
 /** The current version of each planned write: by id, or by the identifier of a conditional update. */
-async function currentRefs(sql: Sql, planned: Planned): Promise<ResourceRef[]> {
+async function currentRefs(sql: Sql, planned: Planned, organizationId: string): Promise<ResourceRef[]> {
   const refs: ResourceRef[] = [];
   for (const { index, entry } of planned.writes) {
     const url = entry.request?.url ?? '';
@@ -131,8 +148,8 @@ async function currentRefs(sql: Sql, planned: Planned): Promise<ResourceRef[]> {
           'SELECT resource_type, id, version_id FROM resource WHERE resource_type = $1 AND id = $2', [r.resourceType, r.id])
       : await sql.rows<{ resource_type: string; id: string; version_id: number }>(
           `SELECT r.resource_type, r.id, r.version_id FROM resource_identifier i JOIN resource r USING (resource_type, id)
-            WHERE i.resource_type = $1 AND i.value = $3 AND ($2::text IS NULL OR i.system = $2::text) ORDER BY r.id LIMIT 1`,
-          [r.resourceType, r.system ?? null, r.value]);
+            WHERE i.resource_type = $1 AND i.value = $3 AND ($2::text IS NULL OR i.system = $2::text) AND r.organization_id = $4 ORDER BY r.id LIMIT 1`,
+          [r.resourceType, r.system ?? null, r.value, organizationId]);
     if (!row) throw new Error(`${url} vanished inside its own transaction`);
     refs.push({ resourceType: row.resource_type, id: row.id, versionId: row.version_id });
   }

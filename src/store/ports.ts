@@ -81,10 +81,26 @@ export interface SubmissionStore {
   findSubmission(organizationId: string, submissionId: string): Promise<SubmissionRecord | undefined>;
 }
 
+/**
+ * Which stored rows a caller may see (decided by src/auth/access-decision.ts, applied in SQL by the
+ * store): rows of these organisations (`organization_id`), about patients residing under these
+ * Kemendagri code prefixes (`residence`). 'all' = no restriction on that axis.
+ */
+export interface AccessFilter {
+  organizations: 'all' | string[];
+  regions: 'all' | string[];
+}
+
+/** Who a write is for: every version it stores carries this organisation (docs/decisions/0010). */
+export interface WriteOwner {
+  organizationId: string;
+}
+
 export interface ResourceStore {
-  read(resourceType: string, id: string): Promise<StoredResource | undefined>;
-  vread(resourceType: string, id: string, versionId: number): Promise<StoredResource | undefined>;
-  history(resourceType: string, id: string): Promise<StoredResource[]>;
+  /** Without a filter: everything (internal callers such as the relay); with one: only what it lets through (else undefined). */
+  read(resourceType: string, id: string, filter?: AccessFilter): Promise<StoredResource | undefined>;
+  vread(resourceType: string, id: string, versionId: number, filter?: AccessFilter): Promise<StoredResource | undefined>;
+  history(resourceType: string, id: string, filter?: AccessFilter): Promise<StoredResource[]>;
   /** Resources whose identifier matches exactly (used for NIK lookups and conditional updates). */
   findByIdentifier(resourceType: string, system: string, value: string): Promise<StoredResource[]>;
 }

@@ -3,6 +3,7 @@ import type { ResourceRef } from './ports';
 import { identifiersOf } from './entry-request';
 import { deleteIndex, indexResource } from './search-index';
 import { after, iso, json, type Sql } from './sql';
+import { foreignOwner } from './store-errors';
 
 /**
  * Versioned writes of single resources inside the caller's transaction. Each write locks the
@@ -11,6 +12,8 @@ import { after, iso, json, type Sql } from './sql';
  */
 
 interface CurrentRow {
+  organization_id: string | null;
+  residence: string | null;
   version_id: number;
   last_updated: string;
   deleted: boolean;
@@ -19,19 +22,36 @@ interface CurrentRow {
 
 async function lockCurrent(sql: Sql, resourceType: string, id: string): Promise<CurrentRow | undefined> {
   const [row] = await sql.rows<CurrentRow>(
-    `SELECT version_id, ${iso('last_updated')} AS last_updated, deleted, content FROM resource
+    `SELECT organization_id, residence, version_id, ${iso('last_updated')} AS last_updated, deleted, content FROM resource
       WHERE resource_type = $1 AND id = $2 FOR UPDATE`,
     [resourceType, id],
   );
   return row;
 }
 
+/** Who writes a version: the submission's organisation, and where its subject Patient lives (docs/decisions/0010). */
+export interface VersionOwner {
+  organizationId: string;
+  /** 10-digit village code of the subject Patient's address; null when unknown. */
+  residence: string | null;
+}
+
+/**
+ * A resource belongs to the organisation that first wrote it: another organisation's write of the
+ * same Type/id is refused (403, the whole transaction rolls back). Rows from before migration 0005
+ * with no recorded owner are taken over by their next writer.
+ */
+function checkOwner(current: CurrentRow | undefined, resourceType: string, id: string, owner: VersionOwner): void {
+  if (current?.organization_id && current.organization_id !== owner.organizationId) foreignOwner(`${resourceType}/${id}`, owner.organizationId);
+}
+
 /**
  * Stores `resource` as Type/id. Content equal to the current version (meta.versionId and
  * meta.lastUpdated aside) makes no new version: re-sending a visit leaves unchanged resources alone.
  */
-export async function writeResource(sql: Sql, resourceType: string, id: string, resource: Resource, now: string): Promise<ResourceRef> {
+export async function writeResource(sql: Sql, resourceType: string, id: string, resource: Resource, now: string, owner: VersionOwner): Promise<ResourceRef> {
   const current = await lockCurrent(sql, resourceType, id);
+  checkOwner(current, resourceType, id, owner);
   const candidate: Resource = { ...resource, id };
   if (current && !current.deleted && current.content && sameContent(current.content, candidate)) {
     return { resourceType, id, versionId: current.version_id };
@@ -39,17 +59,20 @@ export async function writeResource(sql: Sql, resourceType: string, id: string, 
   const versionId = (current?.version_id ?? 0) + 1;
   const lastUpdated = after(current?.last_updated, now);
   const content: Resource = { ...candidate, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } };
-  await storeVersion(sql, { resourceType, id, versionId, lastUpdated, content }, current !== undefined);
+  await storeVersion(sql, { resourceType, id, versionId, lastUpdated, content, ...owner }, current !== undefined);
   await indexResource(sql, { ...content, id });
   return { resourceType, id, versionId };
 }
 
 /** Marks Type/id deleted with a new version; undefined when it is absent or already deleted. */
-export async function deleteResource(sql: Sql, resourceType: string, id: string, now: string): Promise<ResourceRef | undefined> {
+export async function deleteResource(sql: Sql, resourceType: string, id: string, now: string, organizationId: string): Promise<ResourceRef | undefined> {
   const current = await lockCurrent(sql, resourceType, id);
   if (!current || current.deleted) return undefined;
+  // The deletion keeps the residence of what it deletes: whoever could read the resource sees it gone (410).
+  const owner: VersionOwner = { organizationId, residence: current.residence };
+  checkOwner(current, resourceType, id, owner);
   const versionId = current.version_id + 1;
-  await storeVersion(sql, { resourceType, id, versionId, lastUpdated: after(current.last_updated, now), content: null }, true);
+  await storeVersion(sql, { resourceType, id, versionId, lastUpdated: after(current.last_updated, now), content: null, ...owner }, true);
   await deleteIndex(sql, resourceType, id);
   return { resourceType, id, versionId };
 }
@@ -61,6 +84,8 @@ interface Version {
   lastUpdated: string;
   /** null: a deletion. */
   content: Resource | null;
+  organizationId: string;
+  residence: string | null;
 }
 
 /**
@@ -72,16 +97,17 @@ interface Version {
  */
 async function storeVersion(sql: Sql, v: Version, exists: boolean): Promise<void> {
   const write = exists
-    ? `UPDATE resource SET version_id = $3, last_updated = $4::timestamptz, deleted = $5::boolean, content = $6::jsonb
+    ? `UPDATE resource SET version_id = $3, last_updated = $4::timestamptz, deleted = $5::boolean, content = $6::jsonb,
+              organization_id = $8, residence = $9
         WHERE resource_type = $1 AND id = $2 RETURNING *`
-    : `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-        VALUES ($1, $2, $3, $4::timestamptz, $5::boolean, $6::jsonb) RETURNING *`;
+    : `INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content, organization_id, residence)
+        VALUES ($1, $2, $3, $4::timestamptz, $5::boolean, $6::jsonb, $8, $9) RETURNING *`;
   const identifiers = v.content ? identifiersOf(v.content) : [];
   await sql.rows(
     `WITH written AS (${write}),
      history AS (
-       INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, content)
-       SELECT resource_type, id, version_id, last_updated, deleted, content FROM written),
+       INSERT INTO resource_history (resource_type, id, version_id, last_updated, deleted, content, organization_id, residence)
+       SELECT resource_type, id, version_id, last_updated, deleted, content, organization_id, residence FROM written),
      wanted AS (SELECT x.system, x.value FROM jsonb_to_recordset($7::jsonb) AS x(system text, value text)),
      gone AS (
        DELETE FROM resource_identifier r WHERE r.resource_type = $1 AND r.id = $2
@@ -89,7 +115,7 @@ async function storeVersion(sql: Sql, v: Version, exists: boolean): Promise<void
      INSERT INTO resource_identifier (resource_type, system, value, id)
      SELECT $1, w.system, w.value, $2 FROM wanted w
      ON CONFLICT DO NOTHING`,
-    [v.resourceType, v.id, v.versionId, v.lastUpdated, v.content === null ? 'true' : 'false', v.content === null ? null : json(v.content), json(identifiers)],
+    [v.resourceType, v.id, v.versionId, v.lastUpdated, v.content === null ? 'true' : 'false', v.content === null ? null : json(v.content), json(identifiers), v.organizationId, v.residence],
   );
 }
 

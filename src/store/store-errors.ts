@@ -1,4 +1,4 @@
-import { OperationOutcomeError, type Issue } from '../kernel';
+import { fail, OperationOutcomeError, type Issue } from '../kernel';
 
 /**
  * Errors the store raises for Bundles it cannot process. They belong in the kernel's error
@@ -51,4 +51,9 @@ export function nulCharacter(expression: string): never {
       },
     },
   ]);
+}
+
+/** Tenant isolation (docs/decisions/0010): a resource of another organisation is neither overwritten nor referenced. */
+export function foreignOwner(reference: string, organizationId: string): never {
+  fail('AUTH-OWNER', { reference: reference.slice(0, 140), organizationId: organizationId.slice(0, 64) });
 }

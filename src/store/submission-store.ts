@@ -48,8 +48,8 @@ export async function save(sql: Sql, input: SaveSubmissionInput): Promise<SaveOu
   }
   const version = claimed.kind === 'created' ? 1 : claimed.version + 1;
   const previous = claimed.kind === 'created' ? [] : await versionResources(sql, claimed.pk, claimed.version);
-  const written = await writeBundle(sql, input.bundle, now);
-  const removed = await removeDropped(sql, previous, written, now);
+  const written = await writeBundle(sql, input.bundle, now, input.organizationId);
+  const removed = await removeDropped(sql, previous, written, now, input.organizationId);
   await sql.rows(
     `INSERT INTO submission_version (submission_pk, version, payload, payload_hash, resources, removed, received_at)
      VALUES ($1, $2, $3::jsonb, $4, $5::jsonb, $6::jsonb, $7::timestamptz)`,

@@ -17,7 +17,34 @@ const CHILD_RESOLUTION = `PKG states these bands for children 2–6 years and th
 
 const hypo: Band = { high: 70, flag: 'LL', category: CAT.hypoglycaemia, label: 'Hipoglikemia (< 70 mg/dL)', followUp: FU.hypoglycaemia };
 
+const SOURCE_PREGNANCY = 'WHO 2013, Diagnostic criteria and classification of hyperglycaemia first detected in pregnancy (WHO/NMH/MND/13.2), as adopted by PERKENI 2021 (Pedoman Pengelolaan DM: DMG bila GDP ≥ 92 mg/dL, TTGO 1 jam ≥ 180 atau 2 jam ≥ 153 mg/dL; DM dalam kehamilan bila GDP ≥ 126 atau GDS ≥ 200 mg/dL)';
+const PREGNANCY_RESOLUTION = `The adult Tabel 23 bands (prediabetes, HbA1c follow-up) do not apply in pregnancy: HbA1c is not a diagnostic test for GDM and "prediabetes" is not a pregnancy category. The rule applies to every visit of a pregnant woman (lifeCycle ibu-hamil), whatever the gestational age. The criteria are written for venous plasma glucose; a capillary glucometer value is a screening result, so every positive band refers for confirmation. ${HYPO_NOTE}`;
+
+/** Pregnancy: GDM from a fasting value ≥ 92 mg/dL (WHO 2013); overt diabetes in pregnancy from ≥ 126. */
+const PREGNANCY_FASTING: ThresholdRule = {
+  id: 'pregnant', when: { lifeCycle: ['ibu-hamil'] }, source: SOURCE_PREGNANCY, resolution: PREGNANCY_RESOLUTION,
+  bands: [
+    hypo,
+    { low: 70, high: 92, flag: 'N', category: CAT.glucoseNormal, label: 'Normal pada kehamilan (< 92 mg/dL)' },
+    { low: 92, high: 126, flag: 'H', category: CAT.gestationalDiabetes, label: 'Diabetes melitus gestasional (GDP 92–125 mg/dL)', followUp: FU.gestationalDiabetes },
+    { low: 126, flag: 'H', category: CAT.diabetesInPregnancy, label: 'Diabetes melitus dalam kehamilan (GDP ≥ 126 mg/dL)', followUp: FU.diabetesInPregnancy },
+  ],
+};
+
+/** Pregnancy, random value: ≥ 200 is diabetes in pregnancy (WHO 2013, with symptoms); 140–199 asks for the 75 g OGTT. */
+const PREGNANCY_RANDOM: ThresholdRule = {
+  id: 'pregnant', when: { lifeCycle: ['ibu-hamil'] }, source: SOURCE_PREGNANCY,
+  resolution: `${PREGNANCY_RESOLUTION} WHO 2013 gives no random-glucose band below 200 mg/dL: 140–199 mg/dL (the adult "prediabetes" range) is a positive screen that needs the 75 g OGTT, not an HbA1c.`,
+  bands: [
+    hypo,
+    { low: 70, high: 140, flag: 'N', category: CAT.glucoseNormal, label: 'Normal (< 140 mg/dL)' },
+    { low: 140, high: 200, flag: 'H', category: CAT.hyperglycaemiaPregnancy, label: 'Hiperglikemia dalam kehamilan (140–199 mg/dL): TTGO 75 g', followUp: FU.pregnancyOgtt },
+    { low: 200, flag: 'H', category: CAT.diabetesInPregnancy, label: 'Curiga diabetes melitus dalam kehamilan (GDS ≥ 200 mg/dL)', followUp: FU.diabetesInPregnancy },
+  ],
+};
+
 const RANDOM_GLUCOSE_RULES: ThresholdRule[] = [
+  PREGNANCY_RANDOM,
   {
     id: 'child', when: { minAgeYears: 2, maxAgeYears: 15 }, source: SOURCE_PKG_CHILD, resolution: CHILD_RESOLUTION,
     bands: [
@@ -29,18 +56,19 @@ const RANDOM_GLUCOSE_RULES: ThresholdRule[] = [
   },
   {
     id: 'tabel-23', when: { minAgeYears: 15 }, source: SOURCE_TABEL_23,
-    resolution: `Tabel 23 prints "< 100 normal, 140–199 prediabetes", leaving 100–139 undefined (ilp-domain §4.8): that gap is an explicit indeterminate band (IND) with a fasting-glucose retest, until the Dinkes decides otherwise (PERKENI calls < 140 "bukan DM"). ${HYPO_NOTE}`,
+    resolution: `Tabel 23 prints "< 100 normal, 140–199 prediabetes", leaving 100–139 undefined (ilp-domain §4.8): that gap is an explicit indeterminate band (IND) with a fasting-glucose retest, until the Dinkes decides otherwise (PERKENI calls < 140 "bukan DM"). Tabel 23 reads ≥ 200 as diabetes only "dengan gejala klasik"; the symptoms are not captured, so that band is "curiga DM" (a local category, not SNOMED Diabetes mellitus) and its referral asks for the symptoms and a confirmation. ${HYPO_NOTE}`,
     bands: [
       hypo,
       { low: 70, high: 100, flag: 'N', category: CAT.glucoseNormal, label: 'Normal (< 100 mg/dL)' },
       { low: 100, high: 140, flag: 'IND', category: CAT.glucoseUnclassified, label: 'Belum terklasifikasi (100–139 mg/dL)', followUp: FU.glucoseUnclassified },
       { low: 140, high: 200, flag: 'H', category: CAT.prediabetes, label: 'Prediabetes (140–199 mg/dL)', followUp: FU.prediabetes },
-      { low: 200, flag: 'H', category: CAT.diabetes, label: 'Diabetes melitus (≥ 200 mg/dL, dengan gejala klasik)', followUp: FU.diabetes },
+      { low: 200, flag: 'H', category: CAT.suspectedDiabetes, label: 'Curiga diabetes melitus (≥ 200 mg/dL), perlu konfirmasi', followUp: FU.suspectedDiabetes },
     ],
   },
 ];
 
 const FASTING_GLUCOSE_RULES: ThresholdRule[] = [
+  PREGNANCY_FASTING,
   {
     id: 'child', when: { minAgeYears: 2, maxAgeYears: 15 }, source: SOURCE_PKG_CHILD, resolution: CHILD_RESOLUTION,
     bands: [
@@ -101,10 +129,12 @@ const visualAcuity = (side: 'right' | 'left'): CatalogueItem => ({
   codings: [snomed('363983007', 'Visual acuity')],
   confidence: 'verify',
   value: { type: 'snellen' },
-  bodySite: side === 'right' ? snomed('362503005', 'Entire right eye') : snomed('362502000', 'Entire left eye'),
+  // SNOMED CT: 362502000 |Entire right eye|, 362503005 |Entire left eye| (the clinical review of
+  // issue 9 found them swapped).
+  bodySite: side === 'right' ? snomed('362502000', 'Entire right eye') : snomed('362503005', 'Entire left eye'),
   thresholds: VISION_RULES,
   indicators: ['SPM-05', 'SPM-06', 'PWS-K3-MATA-SCREENED'],
-  notes: 'Presenting acuity as a Snellen fraction ("6/12", "20/40"); Tumbling E, finger count or pinhole go in Observation.method. SNOMED 363983007 (ilp-domain §6.4, verify) with the eye as bodySite (SNOMED 362503005 right / 362502000 left, the codes the FHIR eye-care IG uses; displays verify). The refraction rule (refer at 6/9 after correction) belongs to the Puskesmas refraction exam, not this screening item.',
+  notes: 'Presenting acuity as a Snellen fraction ("6/12", "20/40"); Tumbling E, finger count or pinhole go in Observation.method. SNOMED 363983007 (ilp-domain §6.4, verify) with the eye as bodySite (SNOMED 362502000 Entire right eye / 362503005 Entire left eye). The refraction rule (refer at 6/9 after correction) belongs to the Puskesmas refraction exam, not this screening item.',
 });
 
 export const items: CatalogueItem[] = [
@@ -140,16 +170,18 @@ export const items: CatalogueItem[] = [
   },
   {
     code: 'blood-glucose-fasting',
-    name: { en: 'Fasting blood glucose', id: 'Gula darah puasa (GDP)' },
+    name: { en: 'Fasting blood glucose (capillary, glucometer)', id: 'Gula darah puasa (GDP, glukometer kapiler)' },
     clusters: [2, 3, 5],
-    lifeCycles: lifeCycles(['balita', 'anak-prasekolah', 'anak-usia-sekolah', 'remaja'], LC.adults),
+    lifeCycles: lifeCycles(LC.pregnancy, ['balita', 'anak-prasekolah', 'anak-usia-sekolah', 'remaja'], LC.adults),
     category: 'laboratory',
-    codings: [loinc('1558-6', 'Fasting glucose [Mass/volume] in Serum or Plasma')],
+    // A glucometer measures capillary blood: LOINC 41604-0, as the random item uses 41653-7; 1558-6 is
+    // serum/plasma (an analyser), which the clinical review of issue 9 found misapplied here.
+    codings: [loinc('41604-0', 'Fasting glucose [Mass/volume] in Capillary blood by Glucometer')],
     confidence: 'confident',
     value: { type: 'quantity', unit: UNITS.mgPerDl, min: 10, max: 1500, decimals: 0 },
     thresholds: FASTING_GLUCOSE_RULES,
     indicators: ['SPM-06', 'SPM-07', 'SPM-09', 'PWS-K3-PTM-SCREENED', 'PWS-K3-DM'],
-    notes: 'LOINC 1558-6 is serum/plasma. A capillary glucometer fasting value strictly matches 41604-0 "Fasting glucose [Mass/volume] in Capillary blood by Glucometer", which is still `verify` (ilp-domain §10); until it is checked every fasting result uses 1558-6 and the device goes in Observation.method.',
+    notes: 'For capillary glucometer results (Posyandu, Pustu), LOINC 41604-0 "Fasting glucose [Mass/volume] in Capillary blood by Glucometer". An analyser plasma fasting glucose is LOINC 1558-6 (not this item). In pregnancy the WHO 2013 GDM criteria apply (fasting ≥ 92 mg/dL).',
   },
   {
     code: 'total-cholesterol',

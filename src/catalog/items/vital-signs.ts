@@ -39,20 +39,62 @@ function adolescentBpBands(elevated: number | undefined, stage1: number, stage2:
   ];
 }
 
-function pregnancyBpBands(raised: number, severe: number): Band[] {
+type PeripartumPeriod = 'pregnancy' | 'early-pregnancy' | 'postpartum';
+type BandResult = Omit<Band, 'low' | 'high'>;
+
+/** Normal label, raised (≥ 140/90) and severe (≥ 160/110) results per period (PPK preeklampsia). */
+const PERIPARTUM: Record<PeripartumPeriod, { normal: string; raised: BandResult; severe: BandResult }> = {
+  pregnancy: {
+    normal: 'Normal (kehamilan)',
+    raised: { flag: 'H', category: CAT.htPregnancy, label: 'Hipertensi dalam kehamilan (curiga preeklampsia)', followUp: FU.preeclampsia },
+    severe: { flag: 'HH', category: CAT.htPregnancySevere, label: 'Hipertensi berat dalam kehamilan (curiga preeklampsia berat)', followUp: FU.preeclampsiaSevere },
+  },
+  'early-pregnancy': {
+    normal: 'Normal (kehamilan)',
+    raised: { flag: 'H', category: CAT.htPregnancyEarly, label: 'Hipertensi dalam kehamilan < 20 minggu (curiga hipertensi kronik)', followUp: FU.hypertensionEarlyPregnancy },
+    severe: { flag: 'HH', category: CAT.htPregnancySevere, label: 'Hipertensi berat dalam kehamilan', followUp: FU.preeclampsiaSevere },
+  },
+  postpartum: {
+    normal: 'Normal (masa nifas)',
+    raised: { flag: 'H', category: CAT.htPostpartum, label: 'Hipertensi pascasalin (curiga preeklampsia pascasalin)', followUp: FU.postpartumHypertension },
+    severe: { flag: 'HH', category: CAT.htPostpartumSevere, label: 'Hipertensi berat pascasalin', followUp: FU.postpartumHypertensionSevere },
+  },
+};
+
+function pregnancyBpBands(raised: number, severe: number, period: PeripartumPeriod = 'pregnancy'): Band[] {
+  const p = PERIPARTUM[period];
   return [
-    { high: raised, flag: 'N', category: CAT.bpNormal, label: 'Normal (kehamilan)' },
-    { low: raised, high: severe, flag: 'H', category: CAT.htPregnancy, label: 'Hipertensi dalam kehamilan (curiga preeklampsia)', followUp: FU.preeclampsia },
-    { low: severe, flag: 'HH', category: CAT.htPregnancySevere, label: 'Hipertensi berat dalam kehamilan (curiga preeklampsia berat)', followUp: FU.preeclampsiaSevere },
+    { high: raised, flag: 'N', category: CAT.bpNormal, label: p.normal },
+    { low: raised, high: severe, ...p.raised },
+    { low: severe, ...p.severe },
   ];
 }
 
-/** Rule order: pregnancy ≥ 20 weeks, adults ≥ 18, adolescents 13–<18; under 13 needs AAP percentile tables. */
-function bpRules(adult: Band[], adolescent: Band[], pregnancy: Band[]): ThresholdRule[] {
+const SOURCE_POSTPARTUM = `${SOURCE_PREECLAMPSIA}; WHO recommendations on maternal and newborn care for a positive postnatal experience (2022): blood pressure at every postnatal contact, hypertension after birth managed as in pregnancy`;
+
+/**
+ * Rule order: pregnancy (by the visit's life-cycle, with or without a gestational age), the
+ * puerperium, adults ≥ 18, adolescents 13–<18; under 13 needs AAP percentile tables. The
+ * clinical review of issue 9 found the pregnancy rule firing only when the gestational age came in
+ * the same visit, and postpartum women judged on the adult table.
+ */
+function bpRules(adult: Band[], adolescent: Band[], [raised, severe]: readonly [number, number]): ThresholdRule[] {
   return [
     {
-      id: 'pregnant-20wk', when: { lifeCycle: ['ibu-hamil'], minGestationalWeeks: 20 }, bands: pregnancy, source: SOURCE_PREECLAMPSIA,
-      resolution: 'PPK says "> 20 minggu"; we start at 20 weeks 0 days (the usual "after 20 weeks" reading). Before 20 weeks the age rules apply (chronic hypertension).',
+      id: 'pregnant-20wk', when: { lifeCycle: ['ibu-hamil'], minGestationalWeeks: 20 }, bands: pregnancyBpBands(raised, severe), source: SOURCE_PREECLAMPSIA,
+      resolution: 'PPK says "> 20 minggu"; we start at 20 weeks 0 days (the usual "after 20 weeks" reading).',
+    },
+    {
+      id: 'pregnant-before-20wk', when: { lifeCycle: ['ibu-hamil'], maxGestationalWeeks: 20 }, bands: pregnancyBpBands(raised, severe, 'early-pregnancy'), source: SOURCE_PREECLAMPSIA,
+      resolution: 'Before 20 weeks a raised pressure is not preeclampsia but (probably chronic) hypertension in pregnancy: the same pregnancy limits, a referral worded for chronic hypertension.',
+    },
+    {
+      id: 'pregnant', when: { lifeCycle: ['ibu-hamil'] }, bands: pregnancyBpBands(raised, severe), source: SOURCE_PREECLAMPSIA,
+      resolution: 'A pregnant woman whose gestational age is not in this visit is still judged on the pregnancy limits (the adult Tabel 22 bands would call 140/90 "stage 1" with a 7-day referral); the referral asks for the preeclampsia work-up.',
+    },
+    {
+      id: 'postpartum', when: { lifeCycle: ['ibu-nifas'] }, bands: pregnancyBpBands(raised, severe, 'postpartum'), source: SOURCE_POSTPARTUM,
+      resolution: 'Preeclampsia can first appear after birth: in the puerperium (ibu nifas, KF1–KF4) the pregnancy limits apply, not the adult table.',
     },
     { id: 'adult', when: { minAgeYears: 18 }, bands: adult, source: SOURCE_TABEL_22 },
     { id: 'adolescent', when: { minAgeYears: 13, maxAgeYears: 18 }, bands: adolescent, source: SOURCE_TABEL_15 },
@@ -75,7 +117,8 @@ export const items: CatalogueItem[] = [
     codings: [loinc('8480-6', 'Systolic blood pressure')],
     confidence: 'confident',
     value: { type: 'quantity', unit: UNITS.mmHg, min: 40, max: 300, decimals: 0 },
-    thresholds: bpRules(adultBpBands([120, 130, 140, 160, 180]), adolescentBpBands(120, 130, 140), pregnancyBpBands(140, 160)),
+    thresholds: bpRules(adultBpBands([120, 130, 140, 160, 180]), adolescentBpBands(120, 130, 140), [140, 160]),
+    followUpGroup: 'blood-pressure',
     indicators: BP_INDICATORS,
     notes: BP_NOTES,
   },
@@ -88,7 +131,8 @@ export const items: CatalogueItem[] = [
     codings: [loinc('8462-4', 'Diastolic blood pressure')],
     confidence: 'confident',
     value: { type: 'quantity', unit: UNITS.mmHg, min: 20, max: 200, decimals: 0 },
-    thresholds: bpRules(adultBpBands([80, 85, 90, 100, 110]), adolescentBpBands(undefined, 80, 90), pregnancyBpBands(90, 110)),
+    thresholds: bpRules(adultBpBands([80, 85, 90, 100, 110]), adolescentBpBands(undefined, 80, 90), [90, 110]),
+    followUpGroup: 'blood-pressure',
     indicators: BP_INDICATORS,
     notes: BP_NOTES,
   },
@@ -214,7 +258,7 @@ export const items: CatalogueItem[] = [
     confidence: 'confident',
     value: { type: 'quantity', unit: UNITS.breathsPerMin, min: 4, max: 150, decimals: 0 },
     thresholds: [
-      fastBreathingRule('young-infant', { maxAgeMonths: 2 }, 60, FU.youngInfantFastBreathing, 'Bagan MTBM (Kemenkes): napas cepat ≥ 60/menit pada bayi < 2 bulan'),
+      youngInfantBreathingRule(),
       fastBreathingRule('infant', { minAgeMonths: 2, maxAgeMonths: 12 }, 50, FU.childFastBreathing, 'Bagan MTBS (Kemenkes): napas cepat ≥ 50/menit pada umur 2–< 12 bulan'),
       fastBreathingRule('toddler', { minAgeMonths: 12, maxAgeMonths: 60 }, 40, FU.childFastBreathing, 'Bagan MTBS (Kemenkes): napas cepat ≥ 40/menit pada umur 12–< 60 bulan'),
       {
@@ -236,7 +280,12 @@ export const items: CatalogueItem[] = [
     clusters: [2, 3, 4, 5],
     lifeCycles: [...LC.all],
     category: 'vital-signs',
-    codings: [loinc('59408-5', 'Oxygen saturation in Arterial blood by Pulse oximetry')],
+    // The R4 oxygen-saturation vital-signs profile requires 2708-6 in code.coding beside the pulse
+    // oximetry code 59408-5 (hl7.org/fhir/R4/oxygensat.html; ilp-domain §6.1 "also 2708-6").
+    codings: [
+      loinc('59408-5', 'Oxygen saturation in Arterial blood by Pulse oximetry'),
+      loinc('2708-6', 'Oxygen saturation in Arterial blood'),
+    ],
     confidence: 'confident',
     value: { type: 'quantity', unit: UNITS.percent, min: 30, max: 100, decimals: 0 },
     thresholds: [
@@ -263,6 +312,22 @@ function adultBmiBands(underweightFollowUp: FollowUp): Band[] {
     { low: 25, high: 30, flag: 'H', category: CAT.obese, label: 'Obesitas I (25,0–29,9)', followUp: FU.nutritionEducation },
     { low: 30, flag: 'H', category: CAT.obese, label: 'Obesitas II (≥ 30,0)', followUp: FU.nutritionEducation },
   ];
+}
+
+/**
+ * Young infants (< 2 months): MTBM counts fast breathing (≥ 60/min) and slow breathing (< 30/min)
+ * among the signs of very severe disease; the clinical review of issue 9 found 25/min labelled normal.
+ */
+function youngInfantBreathingRule(): ThresholdRule {
+  return {
+    id: 'young-infant', when: { maxAgeMonths: 2 },
+    source: 'Bagan MTBM (Kemenkes): napas cepat ≥ 60/menit atau napas lambat < 30/menit pada bayi < 2 bulan → penyakit sangat berat atau infeksi bakteri berat, rujuk segera',
+    bands: [
+      { high: 30, flag: 'LL', category: CAT.slowBreathingYoungInfant, label: 'Napas lambat (< 30/menit)', followUp: FU.youngInfantSlowBreathing },
+      { low: 30, high: 60, flag: 'N', category: CAT.breathingNormal, label: 'Tidak napas cepat atau lambat (30–59/menit)' },
+      { low: 60, flag: 'H', category: CAT.fastBreathing, label: 'Napas cepat (≥ 60/menit)', followUp: FU.youngInfantFastBreathing },
+    ],
+  };
 }
 
 function fastBreathingRule(id: string, when: ThresholdRule['when'], fast: number, followUp: FollowUp, source: string): ThresholdRule {

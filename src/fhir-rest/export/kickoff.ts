@@ -3,7 +3,7 @@ import { fail } from '../../kernel';
 import { isSearchable, SEARCHABLE_TYPES } from '../../fhir/search-parameters';
 import { parseSearch, type Filter } from '../../fhir/search-request';
 import type { ExportParams } from '../../store/fhir-ports';
-import { principalOf, requireRead } from '../access';
+import { exportFilter, principalOf, requireRead } from '../access';
 import { accepted } from '../outcomes';
 import type { FhirRequest, Handler } from '../types';
 import { OUTPUT_FORMATS } from './operation';
@@ -72,13 +72,16 @@ function kickoff(level: ExportParams['level']): Handler {
   return async (req, { id }, deps) => {
     // The export is asynchronous only (export.html#headers).
     if (!/respond-async/.test(req.headers.prefer ?? '')) fail('FHIR-EXPORT-PREFER');
-    if (level === 'group' && !(await deps.fhir.exports.groupMembers(id ?? ''))) fail('FHIR-RESOURCE-NOT-FOUND', { type: 'Group', id: (id ?? '').slice(0, 64) });
     const params = parseExportParams(parameterList(req), level, id);
-    // The access policy checked only the path's type (Patient, Group, *): every exported type needs its read scope.
+    // Before anything is read or written: the access policy checked only the path's type (Patient,
+    // Group, *); every exported type needs its read scope, and the job records the caller's data
+    // filter (organisations, regions), so the worker exports only what this caller may read.
     requireRead(req, params.types);
+    const access = exportFilter(req);
+    if (level === 'group' && !(await deps.fhir.exports.groupMembers(id ?? '', access))) fail('FHIR-RESOURCE-NOT-FOUND', { type: 'Group', id: (id ?? '').slice(0, 64) });
     const path = level === 'system' ? '/$export' : level === 'patient' ? '/Patient/$export' : `/Group/${id ?? ''}/$export`;
     const query = req.method === 'GET' && req.query.length > 0 ? `?${new URLSearchParams(req.query).toString()}` : '';
-    const job = await deps.fhir.exports.create(`${req.baseUrl}${path}${query}`, withOwner(params, principalOf(req).clientId));
+    const job = await deps.fhir.exports.create(`${req.baseUrl}${path}${query}`, withOwner({ ...params, access }, principalOf(req).clientId));
     deps.exportKicked?.();
     return [accepted, undefined, { headers: { 'Content-Location': `${req.baseUrl}/bulkstatus/${job.id}` } }];
   };

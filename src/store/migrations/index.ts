@@ -2,6 +2,7 @@ import { Initial1732406400000 } from './0001-initial';
 import { Relay1732492800000 } from './0002-relay';
 import { SearchIndex1732579200000 } from './0003-search-index';
 import { RelaySent1732665600000 } from './0004-relay-sent';
+import { Ownership1732752000000 } from './0005-ownership';
 
 /** Every migration, oldest first. TypeORM records the applied ones in `schema_migration`. */
-export const MIGRATIONS = [Initial1732406400000, Relay1732492800000, SearchIndex1732579200000, RelaySent1732665600000];
+export const MIGRATIONS = [Initial1732406400000, Relay1732492800000, SearchIndex1732579200000, RelaySent1732665600000, Ownership1732752000000];

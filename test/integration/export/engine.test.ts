@@ -14,7 +14,8 @@ import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/d
 let db: TestDatabase;
 let dir: string;
 const N = 25;
-const PARAMS: ExportParams = { level: 'system', types: ['Observation'], typeFilters: {} };
+// An unrestricted caller's filter (jobs record the kick-off caller's access filter; one without exports nothing).
+const PARAMS: ExportParams = { level: 'system', types: ['Observation'], typeFilters: {}, access: { organizations: 'all', regions: 'all' } };
 
 function deps(overrides: Partial<ExportEngineDeps> = {}): ExportEngineDeps {
   return { store: db.fhir.exports, dir, maxPerFile: 10, chunkSize: 7, ttlHours: 1, logger: createLogger('silent'), ...overrides };

@@ -63,7 +63,7 @@ describe('access policy', () => {
 describe('handler-level scope checks (src/fhir-rest/access.ts)', () => {
   const req = (scopes: string[] | undefined): FhirRequest => ({
     method: 'GET', path: '/Patient/$export', query: [], headers: {}, body: undefined, baseUrl: 'http://gw/fhir',
-    ...(scopes ? { principal: { clientId: 'c', scopes } } : {}),
+    ...(scopes ? { principal: { clientId: 'c', scopes, organizations: ['*'] } } : {}),
   });
   const status = (fn: () => void): number | undefined => {
     try {

@@ -22,20 +22,28 @@ describe('bmi: kg / (cm / 100)², 1 decimal', () => {
   });
 });
 
-describe('tb-symptom-screen (cough ≥2 weeks, weight loss, fever, night sweats)', () => {
-  test('all four absent → bukan-terduga', () => {
-    expect(derive('tb-symptom-screen', [false, false, false, false])).toBe('bukan-terduga');
+// Inputs: [cough ≥ 2 weeks, cough of any duration, weight loss, fever, night sweats] (issue 9 added
+// the any-duration cough of KMK Formulir 1; either cough question answers "cough").
+describe('tb-symptom-screen (cough ≥2 weeks, cough any duration, weight loss, fever, night sweats)', () => {
+  test('the four symptoms absent, cough asked either way → bukan-terduga', () => {
+    expect(derive('tb-symptom-screen', [false, undefined, false, false, false])).toBe('bukan-terduga');
+    expect(derive('tb-symptom-screen', [undefined, false, false, false, false])).toBe('bukan-terduga');
+    expect(derive('tb-symptom-screen', [false, false, false, false, false])).toBe('bukan-terduga');
   });
-  test.each([0, 1, 2, 3])('symptom %p present → terduga', (i) => {
-    const answers = [false, false, false, false];
+  test.each([0, 1, 2, 3, 4])('symptom %p present → terduga', (i) => {
+    const answers = [false, false, false, false, false];
     answers[i] = true;
     expect(derive('tb-symptom-screen', answers)).toBe('terduga');
   });
+  test('a short cough (any duration yes, ≥ 2 weeks no) → terduga (Formulir 1 asks any duration)', () => {
+    expect(derive('tb-symptom-screen', [false, true, false, false, false])).toBe('terduga');
+  });
   test('one symptom present decides even with others unanswered', () => {
-    expect(derive('tb-symptom-screen', [undefined, true, undefined, undefined])).toBe('terduga');
+    expect(derive('tb-symptom-screen', [undefined, undefined, true, undefined, undefined])).toBe('terduga');
   });
   test('no symptom present but some unanswered → no result', () => {
-    expect(derive('tb-symptom-screen', [false, false, undefined, false])).toBeUndefined();
+    expect(derive('tb-symptom-screen', [false, undefined, false, undefined, false])).toBeUndefined();
+    expect(derive('tb-symptom-screen', [undefined, undefined, false, false, false])).toBeUndefined();
   });
 });
 
@@ -47,9 +55,9 @@ describe('formula registry', () => {
     const bmi = getItem('bmi');
     const tb = getItem('tb-screening-result');
     expect(bmi?.derived).toEqual({ formula: 'bmi', inputs: ['body-weight', 'body-height'] });
-    expect(tb?.derived).toEqual({ formula: 'tb-symptom-screen', inputs: ['cough-2-weeks', 'weight-loss', 'fever', 'night-sweats'] });
+    expect(tb?.derived).toEqual({ formula: 'tb-symptom-screen', inputs: ['cough-2-weeks', 'cough', 'weight-loss', 'fever', 'night-sweats'] });
     expect(FORMULAS.bmi?.arity).toBe(2);
-    expect(FORMULAS['tb-symptom-screen']?.arity).toBe(4);
+    expect(FORMULAS['tb-symptom-screen']?.arity).toBe(5);
     const options = tb?.value.type === 'coded' ? tb.value.options.map((o) => o.value) : [];
     expect(options).toEqual(expect.arrayContaining(['terduga', 'bukan-terduga']));
   });

@@ -16,6 +16,7 @@ const pregnant = (weeks?: number): InterpretContext => ({
 });
 const teenBoy: InterpretContext = { sex: 'male', ageYears: 15, ageMonths: 180, lifeCycles: ['remaja'] };
 const teenGirl: InterpretContext = { sex: 'female', ageYears: 15, ageMonths: 180, lifeCycles: ['remaja'] };
+const postpartumWoman: InterpretContext = { sex: 'female', ageYears: 27, ageMonths: 330, lifeCycles: ['ibu-nifas'] };
 const child = (years: number): InterpretContext => ({ sex: 'male', ageYears: years, ageMonths: years * 12, lifeCycles: ['anak-usia-sekolah'] });
 const toddler: InterpretContext = { sex: 'female', ageYears: 2, ageMonths: 24, lifeCycles: ['balita'] };
 const infant6m: InterpretContext = { sex: 'male', ageYears: 0, ageMonths: 6, lifeCycles: ['bayi', 'balita'] };
@@ -42,12 +43,19 @@ const cases: Case[] = [
   ['diastolic-bp', 89, adultMan, 'N', 'OI000041'],
   ['diastolic-bp', 92, adultMan, 'H', '827069000'],
   ['diastolic-bp', 110, adultMan, 'HH', 'OI000042'],
-  // Pregnancy ≥ 20 weeks (PPK preeklampsia); before 20 weeks the adult table applies
+  // Pregnancy ≥ 20 weeks (PPK preeklampsia); before 20 weeks the pregnancy limits with a chronic-
+  // hypertension referral (issue 9 changed this deliberately: it used to be the adult table)
   ['systolic-bp', 142, pregnant(24), 'H', 'hipertensi-kehamilan'],
   ['diastolic-bp', 92, pregnant(24), 'H', 'hipertensi-kehamilan'],
   ['diastolic-bp', 110, pregnant(30), 'HH', 'hipertensi-berat-kehamilan'],
   ['systolic-bp', 139, pregnant(20), 'N', '2004005'],
-  ['systolic-bp', 142, pregnant(16), 'H', '827069000'],
+  ['systolic-bp', 142, pregnant(16), 'H', 'hipertensi-kehamilan-sebelum-20-minggu'],
+  ['systolic-bp', 135, pregnant(16), 'N', '2004005'],
+  ['systolic-bp', 142, pregnant(), 'H', 'hipertensi-kehamilan'], // pregnant, gestational age not in this visit
+  ['diastolic-bp', 112, pregnant(), 'HH', 'hipertensi-berat-kehamilan'],
+  ['systolic-bp', 142, postpartumWoman, 'H', 'hipertensi-pascasalin'],
+  ['diastolic-bp', 110, postpartumWoman, 'HH', 'hipertensi-berat-pascasalin'],
+  ['diastolic-bp', 85, postpartumWoman, 'N', '2004005'],
   // Tabel 15, adolescents ≥ 13
   ['systolic-bp', 125, teenBoy, 'H', 'tekanan-darah-meningkat'],
   ['systolic-bp', 119, teenBoy, 'N', '2004005'],
@@ -91,7 +99,8 @@ const cases: Case[] = [
   ['blood-glucose-random', 120, adultMan, 'IND', 'gula-darah-belum-terklasifikasi'],
   ['blood-glucose-random', 139, adultMan, 'IND', 'gula-darah-belum-terklasifikasi'],
   ['blood-glucose-random', 140, adultMan, 'H', '714628002'],
-  ['blood-glucose-random', 200, adultMan, 'H', '73211009'],
+  // ≥ 200 means DM only with classic symptoms (Tabel 23), which are not captured: suspected DM (issue 9)
+  ['blood-glucose-random', 200, adultMan, 'H', 'curiga-diabetes-melitus'],
   ['blood-glucose-random', 65, adultMan, 'LL', 'hipoglikemia'],
   ['blood-glucose-random', 130, toddler, 'N', 'gula-darah-normal'],
   ['blood-glucose-random', 150, toddler, 'H', '714628002'],
@@ -99,6 +108,14 @@ const cases: Case[] = [
   ['blood-glucose-fasting', 125, adultWoman, 'H', '714628002'],
   ['blood-glucose-fasting', 126, adultWoman, 'H', '73211009'],
   ['blood-glucose-fasting', 100, child(8), 'H', 'hiperglikemia'],
+  // Pregnancy: WHO 2013 (GDM from a fasting 92 mg/dL; overt diabetes from 126; random 140–199 → OGTT)
+  ['blood-glucose-fasting', 91, pregnant(), 'N', 'gula-darah-normal'],
+  ['blood-glucose-fasting', 92, pregnant(28), 'H', '11687002'],
+  ['blood-glucose-fasting', 125, pregnant(28), 'H', '11687002'],
+  ['blood-glucose-fasting', 126, pregnant(), 'H', 'diabetes-dalam-kehamilan'],
+  ['blood-glucose-random', 139, pregnant(), 'N', 'gula-darah-normal'],
+  ['blood-glucose-random', 150, pregnant(), 'H', 'hiperglikemia-kehamilan'],
+  ['blood-glucose-random', 200, pregnant(), 'H', 'diabetes-dalam-kehamilan'],
   // Lipids, Tabel 25
   ['total-cholesterol', 199, adultMan, 'N', 'kolesterol-diinginkan'],
   ['total-cholesterol', 200, adultMan, 'H', 'kolesterol-batas-tinggi'],
@@ -114,6 +131,8 @@ const cases: Case[] = [
   ['heart-rate', 101, adultMan, 'H', 'takikardia'],
   ['respiratory-rate', 60, youngInfant, 'H', 'napas-cepat'],
   ['respiratory-rate', 59, youngInfant, 'N', 'napas-normal'],
+  ['respiratory-rate', 30, youngInfant, 'N', 'napas-normal'],
+  ['respiratory-rate', 29, youngInfant, 'LL', 'napas-lambat-bayi-muda'], // MTBM: napas lambat < 30/menit
   ['respiratory-rate', 50, infant6m, 'H', 'napas-cepat'],
   ['respiratory-rate', 49, infant6m, 'N', 'napas-normal'],
   ['respiratory-rate', 40, toddler, 'H', 'napas-cepat'],

@@ -56,7 +56,7 @@ describe('loadCatalogue', () => {
   test.each<[string, string, string]>([
     ['systolic-bp', 'http://loinc.org', '8480-6'],
     ['blood-glucose-random', 'http://loinc.org', '41653-7'],
-    ['blood-glucose-fasting', 'http://loinc.org', '1558-6'],
+    ['blood-glucose-fasting', 'http://loinc.org', '41604-0'], // capillary glucometer (issue 9; 1558-6 is serum/plasma)
     ['gestational-age-weeks', 'http://loinc.org', '18185-9'],
     ['smoking-status', 'http://loinc.org', '72166-2'],
     ['visual-acuity-left', 'http://snomed.info/sct', '363983007'],
@@ -75,8 +75,8 @@ describe('loadCatalogue', () => {
   });
 
   test('visual acuity carries the eye as bodySite', () => {
-    expect(getItem('visual-acuity-right')?.bodySite?.code).toBe('362503005');
-    expect(getItem('visual-acuity-left')?.bodySite?.code).toBe('362502000');
+    expect(getItem('visual-acuity-right')?.bodySite?.code).toBe('362502000');
+    expect(getItem('visual-acuity-left')?.bodySite?.code).toBe('362503005');
   });
 
   test('screenings carry their ilp-domain §5.3 codes', () => {

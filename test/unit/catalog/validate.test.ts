@@ -31,6 +31,12 @@ describe('validateCatalogue', () => {
     expect(problems([item])).toContainEqual(expect.stringContaining('unknown indicator "SPM-99"'));
   });
 
+  test('a follow-up group must be kebab-case', () => {
+    const item = copy('systolic-bp');
+    item.followUpGroup = 'Blood Pressure';
+    expect(problems([item])).toContainEqual(expect.stringContaining('followUpGroup must be kebab-case'));
+  });
+
   test('overlapping numeric bands', () => {
     const item = copy('systolic-bp');
     const adult = item.thresholds.find((r) => r.id === 'adult');

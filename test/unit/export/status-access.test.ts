@@ -11,7 +11,7 @@ const job = (over: Partial<ExportJob> = {}): ExportJob => ({
   transactionTime: '2026-01-01T00:00:00.000Z', progress: { exported: 1, total: 1 }, output: [{ type: 'Patient', url: 'Patient-1.ndjson', count: 1 }], error: [],
   createdAt: '2026-01-01T00:00:00.000Z', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), ...over,
 });
-const req = (clientId: string): FhirRequest => ({ method: 'GET', path: '/', query: [], headers: {}, body: undefined, baseUrl: 'http://gw/fhir', principal: { clientId, scopes: ['system/*.read'] } });
+const req = (clientId: string): FhirRequest => ({ method: 'GET', path: '/', query: [], headers: {}, body: undefined, baseUrl: 'http://gw/fhir', principal: { clientId, scopes: ['system/*.read'], organizations: ['*'] } });
 function deps(stored: ExportJob | undefined, cancelled: string[] = []): FhirRestDeps {
   const exports = { get: async () => stored, cancel: async (id: string) => { cancelled.push(id); return true; } };
   return { fhir: { exports }, export: { dir: '/tmp/exports', retryAfterSeconds: 1 } } as unknown as FhirRestDeps;

@@ -1,0 +1,24 @@
+import type { AccessFilter } from './ports';
+
+/**
+ * The access filter (src/auth/access-decision.ts) as SQL over a row of `resource` or
+ * `resource_history` aliased `alias`: the one place rows are filtered by tenant and region, so
+ * read, vread, history, search, _include/_revinclude and export cannot disagree. Values travel as
+ * bind parameters through `p`.
+ */
+export function accessCondition(p: (value: unknown) => string, filter: AccessFilter | undefined, alias = 'r'): string {
+  if (!filter) return 'true';
+  const parts: string[] = [];
+  if (filter.organizations !== 'all') parts.push(`${alias}.organization_id = ANY(${p(filter.organizations)}::text[])`);
+  // Prefixes are digits (checked when clients are loaded); escaping keeps LIKE literal regardless.
+  if (filter.regions !== 'all') parts.push(`${alias}.residence LIKE ANY(${p(filter.regions.map((r) => `${r.replace(/[\\%_]/g, (c) => `\\${c}`)}%`))}::text[])`);
+  return parts.length === 0 ? 'true' : parts.join(' AND ');
+}
+
+/** A `$n` placeholder source over a params array (for stores that build SQL without SqlBuilder). */
+export function binder(params: unknown[]): (value: unknown) => string {
+  return (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+}
