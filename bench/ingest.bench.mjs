@@ -12,7 +12,6 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { captureVisit, countRows, dbFloor } from './lib/db-floor.mjs';
 import { procCpuMicros, startGateway, startHttpFloor, startSim } from './lib/processes.mjs';
