@@ -5,13 +5,17 @@ import type { Express, Request } from 'express';
 import { authRouter, authorize } from './api/auth.routes';
 import { fhirRouter } from './api/fhir.routes';
 import { createHttpApp } from './api/http-app';
-import { validateRouter } from './api/validate.routes';
 import { setUpAuth } from './auth/setup';
 import { adminRouter } from './api/admin.routes';
+import { clientsRouter } from './api/clients.routes';
+import { auditCounters } from './api/audit-metrics';
+import { auditTrail } from './api/audit.middleware';
+import { startAuditTrail, type AuditTrail } from './audit/trail';
 import { createMetrics, registerQueueGauges, type Metrics } from './api/metrics';
 import { loadCatalogue } from './catalog';
 import type { Config } from './config/config';
 import { ExportRunner, exportRunnerOptions } from './export/runner';
+import { memoryPollClock } from './fhir-rest/export/poll-clock';
 import { compileSubmissionValidator } from './intake/schema-validator';
 import { createIlpValidator } from './validation/ilp/ilp-validator';
 import { validateOperation } from './validation/operation';
@@ -27,6 +31,8 @@ export interface App {
   db: Database;
   /** The relay to the national platform; undefined when disabled or when no national platform is configured. Not started: main.ts starts it after listen. */
   relay: Relay | undefined;
+  /** The audit trail (recorder and retention); undefined when AUDIT_ENABLED=0. */
+  audit: AuditTrail | undefined;
   /** Closes everything in reverse order of creation. */
   close(): Promise<void>;
 }
@@ -46,19 +52,23 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   registerQueueGauges(metrics, () => db.relay.stats());
   const exportRunner = new ExportRunner(exportRunnerOptions(config.fhir, db.fhir.exports, logger));
   const fhir = fhirRouter({
-    resources: db.resources, fhir: db.fhir, validate: (resource) => validator.validate(resource), version: VERSION, publicBaseUrl: config.fhir.publicBaseUrl,
-    export: { dir: config.fhir.exportDir, retryAfterSeconds: 2 }, exportKicked: () => exportRunner.wake(),
+    resources: db.resources, fhir: db.fhir, audit: db.audit, validate: (resource) => validator.validate(resource), version: VERSION, publicBaseUrl: config.fhir.publicBaseUrl,
+    validateOperation: (req) => validateOperation(validator, req),
+    export: { dir: config.fhir.exportDir, retryAfterSeconds: config.fhir.exportRetryAfterSeconds }, exportPolls: memoryPollClock(), exportKicked: () => exportRunner.wake(),
   });
   // The token audience must be the URL clients were configured with, never one a Host header chose:
   // PUBLIC_BASE_URL (required in production); the request's own host only for local development.
   const publicBase = config.fhir.publicBaseUrl;
-  const auth = { ...setUpAuth(config, logger), baseUrl: (req: Request) => publicBase ?? `${req.protocol}://${req.get('host') ?? 'localhost'}` };
+  const auth = { ...(await setUpAuth(config, logger, db)), baseUrl: (req: Request) => publicBase ?? `${req.protocol}://${req.get('host') ?? 'localhost'}` };
+  const audit: AuditTrail | undefined = config.audit.enabled ? startAuditTrail(db.audit, config.audit, logger, auditCounters(metrics, () => audit?.recorder.depth ?? 0)) : undefined;
+  // The audit hook runs before authentication, so refusals are recorded with everything else.
+  const auditHook = audit ? [auditTrail({ recorder: audit.recorder, logger, observer: `ILP Gateway ${VERSION}`, knownClient: (id) => auth.directory.isKnown(id) })] : [];
   const http = createHttpApp({
-    guards: [authorize(auth)],
+    guards: [...auditHook, authorize(auth)],
     mounts: [
-      { path: '/fhir', router: validateRouter({ validate: (req) => validateOperation(validator, req) }), json: true },
       { path: '/', router: authRouter(auth), json: false },
       { path: '/fhir', router: fhir, json: true },
+      { path: '/admin/v1', router: clientsRouter({ clients: db.clients, adminToken: config.relay.adminToken }), json: true },
       { path: '/admin/v1', router: adminRouter({ relayStore: db.relay, credentials: db.credentials, relay, vault, adminToken: config.relay.adminToken }), json: true },
     ],
     logger,
@@ -77,9 +87,13 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     http,
     db,
     relay,
+    audit,
     close: async () => {
+      auth.close();
       await exportRunner.close();
       await relay?.stop();
+      // After the HTTP server closed (main.ts) and before the database: every answered request's event is written.
+      await audit?.close();
       if (!opts.db) await db.close();
     },
   };

@@ -10,6 +10,8 @@ Commands:
   migrate     apply database migrations and exit
   sim [--port <n>] [--host <addr>]
               run the SATUSEHAT simulator alone (default port SIM_PORT, 8090)
+  clients add|list|revoke|rotate-secret
+              manage API clients in the database (ilp-gateway clients --help)
   clients hash-secret
               read a client secret on standard input, print its scrypt hash for AUTH_CLIENTS_FILE
   validate [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>
@@ -27,6 +29,24 @@ async function migrate(): Promise<void> {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger(config.logLevel) });
   await db.close();
   process.stdout.write('migrations applied\n');
+}
+
+/** `ilp-gateway clients …` on the gateway's database (migrated first, like `migrate`). */
+async function clients(args: string[]): Promise<number> {
+  const { runClients, CLIENTS_USAGE } = await import('./cli/clients');
+  if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
+    process.stdout.write(CLIENTS_USAGE);
+    return args.length === 0 ? 2 : 0;
+  }
+  const { openDatabase } = await import('./store/open-database');
+  const { createLogger } = await import('./kernel');
+  const config = (await gateway()).configOrExit();
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn') });
+  try {
+    return await runClients(db.clients, args, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  } finally {
+    await db.close();
+  }
 }
 
 /** The secret comes on stdin, not argv, so it stays out of shell history and process lists. */
@@ -93,8 +113,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'clients':
       if (argv[1] === 'hash-secret') return hashClientSecret();
-      process.stderr.write(`Unknown clients command "${argv[1] ?? ''}"\n\n${USAGE}`);
-      return 2;
+      return clients(argv.slice(1));
     case undefined:
     case '-h':
     case '--help':

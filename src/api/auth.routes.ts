@@ -1,21 +1,23 @@
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { ACCESS_POLICY, findRule } from '../auth/access-policy';
-import type { ApiClient } from '../auth/clients';
+import type { ClientDirectory } from '../auth/client-directory';
+import type { RateLimiter } from '../auth/rate-limit';
 import { SUPPORTED_SCOPES, allows } from '../auth/scopes';
-import { ASSERTION_ALGORITHMS, TokenDeps, handleTokenRequest } from '../auth/token-endpoint';
-import type { Principal, TokenSigner } from '../auth/tokens';
+import { ASSERTION_ALGORITHMS, TokenDeps, TokenResult, handleTokenRequest } from '../auth/token-endpoint';
+import type { Principal } from '../auth/tokens';
 import { fail } from '../kernel';
 
 /** Who the caller is when authentication is switched off (local development only). */
 export const DEVELOPMENT_PRINCIPAL: Principal = { clientId: 'development', organizations: ['*'], scopes: ['system/*.*', 'ilp/submission.write', 'ilp/submission.read', 'admin'] };
 
-export interface AuthDeps {
+export interface AuthDeps extends TokenDeps {
   disabled: boolean;
-  signer: TokenSigner;
-  clients: ReadonlyMap<string, ApiClient>;
-  seenAssertion: TokenDeps['seenAssertion'];
+  directory: Pick<ClientDirectory, 'isActive'>;
+  rateLimit: RateLimiter | undefined;
   /** Absolute URL of this gateway, for the token endpoint's audience and the SMART configuration. */
   baseUrl(req: Request): string;
+  /** Told every token endpoint outcome (for the audit trail); must not throw. */
+  onTokenResult?(result: TokenResult, address: string | undefined): void;
 }
 
 export function principalOf(res: Response): Principal {
@@ -43,7 +45,16 @@ export function authorize(deps: AuthDeps): RequestHandler {
     if (!token) fail('AUTH-MISSING');
     const principal = await deps.signer.verify(token);
     if (!principal) fail('AUTH-INVALID');
+    // Who was refused a scope is recorded by the audit trail (src/api/audit.middleware.ts).
+    res.locals.authenticatedClientId = principal.clientId;
+    // A revoked client's tokens stop working within AUTH_CLIENT_CACHE_SECONDS, without a restart.
+    if (!(await deps.directory.isActive(principal.clientId))) fail('AUTH-CLIENT-REVOKED');
     res.removeHeader('WWW-Authenticate');
+    const wait = deps.rateLimit?.take(principal.clientId) ?? 0;
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      fail('AUTH-RATE-LIMIT', { seconds: wait });
+    }
     const scope = typeof rule?.scope === 'function' ? rule.scope(req.path, req.method) : rule?.scope;
     if (scope && !allows(principal.scopes, scope)) fail('AUTH-SCOPE', { scope });
     res.locals.principal = principal;
@@ -71,10 +82,14 @@ export function authRouter(deps: AuthDeps): Router {
   router.post('/auth/token', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const basic = basicCredentials(req);
-    const result = await handleTokenRequest({ form, tokenUrl: `${deps.baseUrl(req)}/auth/token`, ...(basic ? { basic } : {}) }, deps);
+    // The socket's address, not X-Forwarded-For: a header the caller writes cannot choose its throttle key.
+    const address = req.socket.remoteAddress;
+    const result = await handleTokenRequest({ form, tokenUrl: `${deps.baseUrl(req)}/auth/token`, ...(basic ? { basic } : {}), ...(address ? { address } : {}) }, deps);
+    deps.onTokenResult?.(result, address);
     res.setHeader('Cache-Control', 'no-store');
     if (!result.ok) {
       if (result.err.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="ilp-gateway"');
+      if (result.err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(result.err.retryAfterSeconds));
       res.status(result.err.status).json({ error: result.err.error, error_description: result.err.description });
       return;
     }

@@ -57,6 +57,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       oo = new OperationOutcomeError(500, [issue('HTTP-INTERNAL', { requestId: id })]);
     }
     if (res.headersSent) return;
+    for (const [name, value] of Object.entries(oo.headers)) res.setHeader(name, value);
     res.status(oo.status).type('application/fhir+json').json(operationOutcome(oo.issues as Issue[]));
   };
 }

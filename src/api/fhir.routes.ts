@@ -4,6 +4,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { statusOf } from '../fhir-rest/outcomes';
 import { handleFhir } from '../fhir-rest/routes';
 import type { FhirPrincipal, FhirRequest, FhirRestDeps, FhirResult } from '../fhir-rest/types';
+import { noteAudit } from './audit.middleware';
 import { requireJson } from './body';
 
 export interface FhirRouteDeps extends FhirRestDeps {
@@ -64,7 +65,10 @@ export function fhirRouter(deps: FhirRouteDeps): Router {
   const router = Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'POST') requireJson(req, res, () => undefined);
-    handleFhir(toFhirRequest(req, res, deps.publicBaseUrl), deps).then((result) => send(res, result)).catch(next);
+    handleFhir(toFhirRequest(req, res, deps.publicBaseUrl), deps).then((result) => {
+      noteAudit(res, { answer: result[1] });
+      return send(res, result);
+    }).catch(next);
   });
   return router;
 }

@@ -5,14 +5,15 @@ import { fail, operationOutcome } from '../kernel';
 import { IntakeDeps, prepareVisit, submitVisit } from '../pipeline/submit-visit';
 import type { ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
 import { dataFilter, mayActFor, passes, requireWriter } from '../auth/access-decision';
+import { noteAudit } from './audit.middleware';
 import { principalOf } from './auth.routes';
 import { requireJson } from './body';
 import type { Metrics } from './metrics';
+import { UUID } from '../fhir/ids';
 import type { ImportConfig } from '../config/config';
 import type { Logger } from '../kernel';
 import { importHandler } from './import.routes';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface IlpRouteDeps {
   intake: IntakeDeps;
@@ -79,6 +80,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
     const { saved, warnings } = await submitVisit(req.body, deps.intake, deps.submissions);
     deps.metrics.submissions.inc({ result: saved.kind });
     const s = saved.submission;
+    noteAudit(res, { resources: s.resources, update: saved.kind === 'updated' });
     res.status(202).location(location(s.id)).json({
       id: s.id, status: s.status, result: saved.kind, version: s.version,
       submissionId: s.submissionId, organizationId: s.organizationId,
@@ -107,6 +109,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
     // Another organisation's (or region's) submission is answered exactly like a missing one: ids do not leak.
     const s = found && (await visible(res, found, deps.resources)) ? found : undefined;
     if (!s) fail('ILP-SUBMISSION-NOT-FOUND', { id: id.slice(0, 64) });
+    noteAudit(res, { resources: s.resources });
     res.json(statusView(s));
   });
 

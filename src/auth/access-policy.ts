@@ -43,6 +43,8 @@ export const ACCESS_POLICY: readonly AccessRule[] = [
   { prefix: '/ilp/v1/submissions', methods: READ, scope: 'ilp/submission.read' },
   { prefix: '/fhir/metadata', methods: READ, public: true },
   { prefix: '/fhir/.well-known', methods: READ, public: true },
+  // The audit trail: admins (scope `admin`) or `system/AuditEvent.read`, decided by its handler (src/fhir-rest/audit-event.ts).
+  { prefix: '/fhir/AuditEvent', methods: READ },
   { prefix: '/fhir', methods: [...READ, ...WRITE], scope: fhirScope },
   { prefix: '/admin', scope: 'admin' },
 ];

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../kernel';
 import { INDICATORS } from './indicators';
 import { ALL_ITEMS } from './items';
 import { SCREENINGS } from './screenings';
@@ -37,14 +38,6 @@ class FrozenMap<K, V> implements ReadonlyMap<K, V> {
   keys(): MapIterator<K> { return this.#map.keys(); }
   values(): MapIterator<V> { return this.#map.values(); }
   [Symbol.iterator](): MapIterator<[K, V]> { return this.#map[Symbol.iterator](); }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 /** Thrown when the catalogue data is inconsistent; lists every problem, one per line. */

@@ -1,3 +1,7 @@
+import { deepFreeze } from '../kernel';
+import { loadAuthConfig, type AuthConfig } from './auth-config';
+import { numberVar, type Env } from './env';
+import { loadAuditConfig, type AuditConfig } from './audit-config';
 import { loadFhirConfig, type FhirConfig } from './fhir-config';
 import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
 
@@ -31,13 +35,10 @@ export interface Config {
   readonly sim: SimConfig;
   /** The FHIR API and Bulk export (issue #5). */
   readonly fhir: FhirConfig;
-  readonly auth: {
-    /** JSON file listing the API clients (src/auth/clients.ts); none → no client can log in. */
-    readonly clientsFile: string | undefined;
-    /** HS256 key for access tokens (base64, ≥ 32 bytes); shared by every replica. */
-    readonly signingKey: Uint8Array | undefined;
-    readonly tokenTtlSeconds: number;
-  };
+  /** API authentication: clients, signing keys, abuse limits (issue #8). */
+  readonly auth: AuthConfig;
+  /** The audit trail (issue #8). */
+  readonly audit: AuditConfig;
   /** NDJSON bulk import, POST /ilp/v1/encounters/$import (issue 12). */
   readonly import: ImportConfig;
 }
@@ -58,20 +59,9 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-function intVar(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-    return fallback;
-  }
-  return n;
-}
+const intVar = numberVar;
 
 function urlVar(env: Env, name: string, protocols: string[], problems: string[]): string | undefined {
   const raw = env[name];
@@ -114,13 +104,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (national.clientId && !national.clientSecret) problems.push('NATIONAL_CLIENT_SECRET is required when NATIONAL_CLIENT_ID is set');
   if (national.orgId && !/^\d{6,12}$/.test(national.orgId)) problems.push('NATIONAL_ORG_ID must be a SATUSEHAT organization id (digits)');
 
-  const signingKeyRaw = env.AUTH_SIGNING_KEY || undefined;
-  const signingKey = signingKeyRaw ? Buffer.from(signingKeyRaw, 'base64') : undefined;
-  if (signingKey && signingKey.length < 32) problems.push('AUTH_SIGNING_KEY must be base64 of at least 32 bytes');
-  const clientsFile = env.AUTH_CLIENTS_FILE || undefined;
+  const auth = loadAuthConfig(env, problems);
+  // API clients may live in the database alone (ilp-gateway clients add); start-up refuses a
+  // production gateway with no active client at all (src/auth/setup.ts).
   if (nodeEnv === 'production' && !authDisabled) {
-    if (!clientsFile) problems.push('AUTH_CLIENTS_FILE is required when NODE_ENV=production');
-    if (!signingKey) problems.push('AUTH_SIGNING_KEY is required when NODE_ENV=production (tokens must verify on every replica)');
+    if (!auth.signingKey) problems.push('AUTH_SIGNING_KEY is required when NODE_ENV=production (tokens must verify on every replica)');
     if (!env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required when NODE_ENV=production (the audience of client assertions and the base of every link)');
   }
   if (nodeEnv === 'production' && !national.fhirUrl) {
@@ -142,11 +130,8 @@ export function loadConfig(env: Env = process.env): Config {
     relay: loadRelayConfig(env, problems),
     sim: loadSimConfig(env, problems),
     fhir: loadFhirConfig(env, env.DATA_DIR || './data', problems),
-    auth: {
-      clientsFile,
-      signingKey: signingKey ? new Uint8Array(signingKey) : undefined,
-      tokenTtlSeconds: intVar(env, 'AUTH_TOKEN_TTL_SECONDS', 300, 60, 86_400, problems),
-    },
+    auth,
+    audit: loadAuditConfig(env, nodeEnv === 'production', problems),
     import: {
       maxBytes: intVar(env, 'IMPORT_MAX_BYTES', 104_857_600, 1024, 10_737_418_240, problems),
       maxLineBytes: intVar(env, 'IMPORT_MAX_LINE_BYTES', intVar(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, []), 1024, 104_857_600, problems),
@@ -155,13 +140,4 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
-}
-
-function deepFreeze<T>(o: T): T {
-  // Typed arrays (the signing key) cannot be frozen; they are never handed out for mutation.
-  if (o && typeof o === 'object' && !ArrayBuffer.isView(o)) {
-    for (const v of Object.values(o)) deepFreeze(v);
-    Object.freeze(o);
-  }
-  return o;
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { numberVar as intOf, type Env } from './env';
 
 /** Settings of the FHIR API and the Bulk Data export (issue #5). */
 export interface FhirConfig {
@@ -10,18 +11,10 @@ export interface FhirConfig {
   readonly exportFileMaxResources: number;
   /** Hours a finished export's files stay available. */
   readonly exportFileTtlHours: number;
+  /** Seconds a client should wait between export status polls (Retry-After); polling sooner is answered 429. 0: no limit. */
+  readonly exportRetryAfterSeconds: number;
 }
 
-type Env = Record<string, string | undefined>;
-
-function intOf(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (Number.isInteger(n) && n >= min && n <= max) return n;
-  problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  return fallback;
-}
 
 function baseUrlOf(raw: string | undefined, problems: string[]): string | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -40,5 +33,6 @@ export function loadFhirConfig(env: Env, dataDir: string, problems: string[]): F
     exportDir: env.EXPORT_DIR || join(dataDir, 'exports'),
     exportFileMaxResources: intOf(env, 'EXPORT_FILE_MAX_RESOURCES', 10_000, 1, 10_000_000, problems),
     exportFileTtlHours: intOf(env, 'EXPORT_FILE_TTL_HOURS', 24, 1, 24 * 365, problems),
+    exportRetryAfterSeconds: intOf(env, 'EXPORT_RETRY_AFTER_SECONDS', 2, 0, 3600, problems),
   };
 }

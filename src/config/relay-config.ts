@@ -1,3 +1,4 @@
+import { numberVar, type Env } from './env';
 /**
  * Settings of the relay to SATUSEHAT, its admin API and the built-in simulator (issue #4), read by
  * loadConfig() (config.ts) with the same rules: every problem listed, no secret defaults.
@@ -43,18 +44,9 @@ export interface SimConfig {
   };
 }
 
-type Env = Record<string, string | undefined>;
 
-function num(env: Env, name: string, fallback: number, min: number, max: number, problems: string[], integer = true): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-    problems.push(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${raw}"`);
-    return fallback;
-  }
-  return n;
-}
+
+const num = numberVar;
 
 function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
   const raw = env[name];

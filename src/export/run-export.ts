@@ -59,10 +59,22 @@ async function exportType(run: Run, type: string): Promise<ExportFile[]> {
   return written;
 }
 
+/** A failure whose message is meant for the client (it names no file, table or internal detail). */
+class ExportProblem extends Error {}
+
+/**
+ * What the status URL may tell the client about a failure: an ExportProblem's own message, else
+ * a pointer to the log. An I/O error's message names a server path (ENOENT: open '/var/…'), a
+ * database error may quote row values; those stay in the log with the job id.
+ */
+export function clientMessage(err: unknown, jobId: string): string {
+  return err instanceof ExportProblem ? err.message : `internal error; the gateway log has the details under exportJob ${jobId}`;
+}
+
 async function patientsOf(job: ExportJob, store: ExportStore): Promise<string[] | undefined> {
   if (job.params.level !== 'group') return undefined;
   const members = await store.groupMembers(job.params.groupId ?? '');
-  if (!members) throw new Error(`Group/${job.params.groupId ?? ''} no longer exists`);
+  if (!members) throw new ExportProblem(`Group/${job.params.groupId ?? ''} no longer exists`);
   return members;
 }
 
@@ -93,6 +105,6 @@ export async function runExport(job: ExportJob, deps: ExportEngineDeps): Promise
       return;
     }
     deps.logger.error({ err, exportJob: job.id }, 'bulk export failed');
-    await deps.store.fail(job.id, err instanceof Error ? err.message : String(err), deps.ttlHours);
+    await deps.store.fail(job.id, clientMessage(err, job.id), deps.ttlHours);
   }
 }

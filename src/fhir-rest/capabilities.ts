@@ -1,6 +1,7 @@
-import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceSearchParam } from 'fhir/r4';
+import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceOperation, CapabilityStatementRestResourceSearchParam } from 'fhir/r4';
 import { SEARCHABLE_TYPES, searchParamsOf } from '../fhir/search-parameters';
-import { EXPORT_OPERATION } from './export/operation';
+import { OPERATIONS, operationsOf } from './operations';
+import { AUDIT_EVENT_RESOURCE } from './audit-event';
 import { allOk } from './outcomes';
 import type { Handler } from './types';
 
@@ -8,7 +9,14 @@ import type { Handler } from './types';
  * The CapabilityStatement, generated from the same registries the server runs on (search
  * parameters, served types, operations), so it cannot claim what the server does not do
  * (FHIR R4 capabilitystatement.html). Organization and Location are absent: they are not stored.
+ * There is no create or update interaction: resources are written by transaction or batch only
+ * (each write becomes a visit to relay), so conditional create and update are claimed nowhere
+ * here; the transaction entries that use them are described in rest.documentation.
  */
+
+function operations(type: string): CapabilityStatementRestResourceOperation[] {
+  return operationsOf(type).map(({ definition: d }) => ({ name: d.code, definition: d.url ?? '' }));
+}
 
 const RESULT_PARAMS: CapabilityStatementRestResourceSearchParam[] = [
   { name: '_id', type: 'token', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id' },
@@ -43,12 +51,10 @@ function searchable(type: string): CapabilityStatementRestResource {
     interaction: [{ code: 'read' }, { code: 'vread' }, { code: 'history-instance' }, { code: 'search-type' }],
     versioning: 'versioned',
     readHistory: true,
-    conditionalCreate: true,
-    conditionalUpdate: true,
     searchInclude: includes(type, false),
     searchRevInclude: includes(type, true),
     searchParam: searchParams(type),
-    ...(type === 'Patient' ? { operation: [{ name: 'export', definition: EXPORT_OPERATION.url ?? '' }] } : {}),
+    operation: operations(type),
   };
 }
 
@@ -62,10 +68,14 @@ export function capabilityStatement(version: string, baseUrl: string): Capabilit
     software: { name: 'ILP Gateway', version },
     implementation: { description: 'ILP Gateway FHIR API (stored ILP visits and FHIR Bundles)', url: baseUrl },
     fhirVersion: '4.0.1',
-    format: ['application/fhir+json', 'json'],
+    // Full media types only (BCP-13, the required binding of format); R4's shorthand "json" is not one.
+    format: ['application/fhir+json', 'application/json'],
     rest: [{
       mode: 'server',
-      documentation: 'Dates without a UTC offset are searched as UTC. Unknown search parameters are refused (400). ' +
+      documentation: 'Writes: POST [base] with a transaction or batch Bundle (entries POST, conditional create by ifNoneExist=identifier, ' +
+        'PUT Type/id, conditional update PUT Type?identifier=, ifMatch); batch entries may also GET (read, vread, history, search). ' +
+        'A transaction must carry the Encounter of its visit (it is relayed to SATUSEHAT). ' +
+        'Dates without a UTC offset are searched as UTC. Unknown search parameters are refused (400) unless Prefer: handling=lenient. ' +
         'Region parameters (province, city, district, village) use Kemendagri codes of the patient address (administrativeCode).',
       security: {
         cors: false,
@@ -74,10 +84,11 @@ export function capabilityStatement(version: string, baseUrl: string): Capabilit
       },
       resource: [
         ...SEARCHABLE_TYPES.map(searchable),
-        { type: 'Group', interaction: [{ code: 'read' }, { code: 'vread' }, { code: 'history-instance' }], versioning: 'versioned', operation: [{ name: 'export', definition: EXPORT_OPERATION.url ?? '' }] },
+        AUDIT_EVENT_RESOURCE,
+        { type: 'Group', interaction: [{ code: 'read' }, { code: 'vread' }, { code: 'history-instance' }], versioning: 'versioned', readHistory: true, operation: operations('Group') },
       ],
       interaction: [{ code: 'transaction' }, { code: 'batch' }],
-      operation: [{ name: 'export', definition: EXPORT_OPERATION.url ?? '' }],
+      operation: OPERATIONS.filter((o) => o.definition.system).map(({ definition: d }) => ({ name: d.code, definition: d.url ?? '' })),
     }],
   };
 }

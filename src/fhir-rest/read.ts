@@ -1,10 +1,11 @@
 import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4';
 import { fail } from '../kernel';
 import { isSearchable } from '../fhir/search-parameters';
+import { applyView, parseView } from '../fhir/summary';
 import type { StoredResource } from '../store/ports';
 import { readFilter } from './access';
 import { allOk } from './outcomes';
-import type { FhirResponseOptions, FhirResult, Handler } from './types';
+import type { FhirRequest, FhirResponseOptions, FhirResult, Handler } from './types';
 
 /** Types served by read/vread/_history: the searchable ones, and Group (the target of Group-level $export). */
 export function isServedType(type: string): boolean {
@@ -20,23 +21,25 @@ export function versionHeaders(s: StoredResource): FhirResponseOptions {
   return { headers: { ETag: `W/"${s.versionId}"`, 'Last-Modified': new Date(s.lastUpdated).toUTCString() } };
 }
 
-function found(s: StoredResource | undefined, type: string, id: string): FhirResult {
+/** `_summary` / `_elements` on a read (http.html#read: "servers SHOULD support _summary and _elements"). */
+function found(req: FhirRequest, s: StoredResource | undefined, type: string, id: string): FhirResult {
+  const { view } = parseView(req.query, false);
   if (!s) fail('FHIR-RESOURCE-NOT-FOUND', { type, id: id.slice(0, 64) });
   // A deleted resource answers 410 Gone (http.html#read).
   if (s.deleted || !s.resource) fail('FHIR-RESOURCE-GONE', { type, id });
-  return [allOk, s.resource, versionHeaders(s)];
+  return [allOk, applyView(s.resource, view), versionHeaders(s)];
 }
 
 /** Another organisation's (or region's) resource is answered exactly like a missing one: ids do not leak. */
 export const readHandler: Handler = async (req, { type = '', id = '' }, deps) => {
   requireType(type);
-  return found(await deps.resources.read(type, id, readFilter(req)), type, id);
+  return found(req, await deps.resources.read(type, id, readFilter(req)), type, id);
 };
 
 export const vreadHandler: Handler = async (req, { type = '', id = '', vid = '' }, deps) => {
   requireType(type);
   const version = /^\d{1,9}$/.test(vid) ? Number(vid) : NaN;
-  return found(Number.isNaN(version) ? undefined : await deps.resources.vread(type, id, version, readFilter(req)), type, `${id}/_history/${vid}`);
+  return found(req, Number.isNaN(version) ? undefined : await deps.resources.vread(type, id, version, readFilter(req)), type, `${id}/_history/${vid}`);
 };
 
 function historyEntry(baseUrl: string, s: StoredResource): BundleEntry {

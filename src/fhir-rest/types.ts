@@ -1,7 +1,9 @@
 import type { OperationOutcome, Resource } from 'fhir/r4';
 import type { Issue } from '../kernel';
+import type { AuditStore } from '../store/audit-ports';
 import type { FhirStores } from '../store/fhir-ports';
 import type { ResourceStore } from '../store/ports';
+import type { ValidateRequest, ValidateResponse } from '../validation/operation';
 
 /**
  * The FHIR API without HTTP (Medplum's FHIR router style): a handler takes a plain request and its
@@ -48,7 +50,7 @@ export type FhirValidator = (resourceOrBundle: unknown) => Issue[];
 export interface ExportSettings {
   /** Directory holding one sub-directory of NDJSON files per job. */
   dir: string;
-  /** Seconds a client should wait between status polls (Retry-After). */
+  /** Seconds a client should wait between status polls (Retry-After); polling sooner is answered 429. */
   retryAfterSeconds: number;
 }
 
@@ -56,10 +58,25 @@ export interface FhirRestDeps {
   resources: ResourceStore;
   fhir: FhirStores;
   validate: FhirValidator;
+  /** The $validate operation (src/validation/operation.ts with the gateway's validator), injected by app.ts. */
+  validateOperation(req: ValidateRequest): ValidateResponse;
   export: ExportSettings;
+  /** Remembers status polls per export job (in this process), for the 429 on polling faster than Retry-After. */
+  exportPolls?: PollClock;
   version: string;
+  /** The audit trail, read-only (GET /fhir/AuditEvent). */
+  audit: Pick<AuditStore, 'search' | 'read'>;
   /** Called after an export kick-off, so the in-process runner starts without waiting for its next poll. */
   exportKicked?: () => void;
 }
 
 export type Handler = (req: FhirRequest, params: Record<string, string>, deps: FhirRestDeps) => Promise<FhirResult>;
+
+/**
+ * When each export job's status was last answered. `poll` returns how many ms the caller is early
+ * (the last answered poll was less than `minIntervalMs` ago; nothing is recorded), else records
+ * `nowMs` and returns 0.
+ */
+export interface PollClock {
+  poll(jobId: string, nowMs: number, minIntervalMs: number): number;
+}

@@ -1,4 +1,5 @@
 import { fail } from '../kernel';
+import { FHIR_ID } from './ids';
 import { searchParam, type SearchParam } from './search-parameters';
 import { dateRange, normaliseString, parseReference } from './search-values';
 
@@ -89,7 +90,7 @@ function parseToken(value: string): TokenValue {
 function parseRef(name: string, value: string, modifierType: string | undefined): { type?: string; id: string } {
   const parsed = parseReference(value);
   if (parsed) return parsed;
-  if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) return modifierType ? { type: modifierType, id: value } : { id: value };
+  if (FHIR_ID.test(value)) return modifierType ? { type: modifierType, id: value } : { id: value };
   return invalid(name, `"${value}" is not a reference (Type/id or id)`);
 }
 
@@ -228,4 +229,10 @@ export function parseSearch(resourceType: string, query: readonly (readonly [str
   // `_count=0` asks for the count only (search.html#count): no entries, a total, no paging.
   if (control.count === 0) control.summaryCount = true;
   return { resourceType, filters, ...control };
+}
+
+/** Whether a search knows the query key (a result parameter, `_elements` (read by fhir/summary.ts), `_id`, `_lastUpdated` or a search parameter of the type). */
+export function isKnownParameter(resourceType: string, key: string): boolean {
+  const [name = ''] = key.split(':', 1);
+  return CONTROL.has(name) || name === '_elements' || name === '_id' || name === '_lastUpdated' || searchParam(resourceType, name) !== undefined;
 }

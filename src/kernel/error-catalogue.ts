@@ -118,6 +118,11 @@ export const ERRORS = {
   'ADMIN-BAD-REQUEST': { status: 400, type: 'invalid', en: '{detail}', id: '{detail}' },
   'ADMIN-NO-CREDENTIALS-KEY': { status: 409, type: 'security', en: 'Credentials cannot be stored without CREDENTIALS_KEY (32 bytes, base64): secrets are encrypted at rest', id: 'Kredensial tidak dapat disimpan tanpa CREDENTIALS_KEY (32 byte, base64): rahasia dienkripsi saat disimpan' },
   'ADMIN-NOT-FOUND': { status: 404, type: 'not-found', en: '{what} not found', id: '{what} tidak ditemukan' },
+  // auth-clients (issue #8: clients in the database, abuse limits)
+  'AUTH-CLIENT-REVOKED': { status: 401, type: 'login', en: 'The client of this access token has been revoked', id: 'Klien pemilik token akses ini telah dicabut' },
+  'AUTH-RATE-LIMIT': { status: 429, type: 'throttled', en: 'Too many requests from this client; retry after {seconds} s', id: 'Terlalu banyak permintaan dari klien ini; coba lagi setelah {seconds} detik' },
+  'ADMIN-CLIENT-EXISTS': { status: 409, type: 'duplicate', en: 'API client {clientId} already exists (client ids are never reused, not even after revocation)', id: 'Klien API {clientId} sudah ada (id klien tidak pernah dipakai ulang, juga setelah dicabut)' },
+  'ADMIN-CLIENT-CONFLICT': { status: 409, type: 'conflict', en: 'API client {clientId}: {detail}', id: 'Klien API {clientId}: {detail}' },
   // Warnings (never block a submission).
   'WARN-INTERPRETATION-DISAGREES': { status: 200, type: 'business-rule', severity: 'warning', en: 'Vendor interpretation "{vendor}" for {item} differs from the catalogue threshold result "{computed}" ({rule}); the vendor value is kept', id: 'Interpretasi vendor "{vendor}" untuk {item} berbeda dengan hasil ambang katalog "{computed}" ({rule}); nilai vendor dipakai' },
   'WARN-NIK-BIRTHDATE': { status: 200, type: 'business-rule', severity: 'warning', en: 'The NIK birth-date segment ({segment}) does not match birthDate {birthDate} and gender {gender}', id: 'Segmen tanggal lahir pada NIK ({segment}) tidak cocok dengan tanggal lahir {birthDate} dan jenis kelamin {gender}' },
@@ -130,6 +135,21 @@ export const ERRORS = {
   'AUTH-REGION-READ-ONLY': { status: 403, type: 'forbidden', en: 'A region-restricted (district) client may read but not write', id: 'Klien dengan batas wilayah (kabupaten/kota) hanya boleh membaca, tidak menulis' },
   'AUTH-OWNER': { status: 403, type: 'forbidden', en: '{reference} belongs to another organization and cannot be written or referenced by {organizationId}', id: '{reference} milik organisasi lain dan tidak dapat ditulis atau dirujuk oleh {organizationId}' },
   'HTTP-TEXT-INVALID': { status: 400, type: 'invalid', en: 'The {where} contains a NUL character or invalid UTF-16 (a lone surrogate), which is never valid text', id: '{where} berisi karakter NUL atau UTF-16 tidak valid (surrogate tunggal), yang bukan teks yang sah' },
+  // fhir-http (issue 13): HTTP conventions of FHIR R4 http.html / search.html, and the store's Bundle errors (were store/store-errors.ts)
+  'STORE-ENTRY-UNSUPPORTED': { status: 422, type: 'not-supported', en: 'The Bundle cannot be stored: {detail}', id: 'Bundle tidak dapat disimpan: {detail}' },
+  'STORE-CONDITIONAL-MULTIPLE': { status: 412, type: 'duplicate', en: 'The conditional update {url} matches more than one resource', id: 'Pembaruan bersyarat {url} cocok dengan lebih dari satu sumber daya' },
+  'STORE-TEXT-NUL': { status: 422, type: 'value', en: 'Text may not contain the NUL character (U+0000)', id: 'Teks tidak boleh mengandung karakter NUL (U+0000)' },
+  'STORE-VERSION-CONFLICT': { status: 412, type: 'conflict', en: 'Entry {index}: {target} is at version {current}, not the version {expected} named by ifMatch', id: 'Entri {index}: {target} berada pada versi {current}, bukan versi {expected} yang disebut ifMatch' },
+  'FHIR-IF-MATCH': { status: 400, type: 'invalid', en: 'ifMatch must be a version ETag such as W/"3", not "{value}"', id: 'ifMatch harus berupa ETag versi seperti W/"3", bukan "{value}"' },
+  'FHIR-NOT-ACCEPTABLE': { status: 406, type: 'not-supported', en: 'This server answers application/fhir+json only, not {format}', id: 'Server ini hanya menjawab dalam application/fhir+json, bukan {format}' },
+  'FHIR-NOTHING-TO-RELAY': { status: 422, type: 'business-rule', en: 'Nothing to relay to SATUSEHAT: a stored {kind} must carry the Encounter of its visit ({detail})', id: 'Tidak ada yang dapat dikirim ke SATUSEHAT: {kind} yang disimpan harus memuat Encounter kunjungannya ({detail})' },
+  'FHIR-SEARCH-PARAM-IGNORED': { status: 200, type: 'not-supported', severity: 'warning', en: 'Unknown search parameter "{param}" for {type} was ignored (Prefer: handling=lenient)', id: 'Parameter pencarian "{param}" untuk {type} tidak dikenal dan diabaikan (Prefer: handling=lenient)' },
+  'FHIR-SUMMARY': { status: 400, type: 'value', en: 'Invalid {param}: {detail}', id: '{param} tidak valid: {detail}' },
+  'FHIR-EXPORT-POLL-TOO-SOON': { status: 429, type: 'transient', en: 'Export job {id} was polled too soon: wait {seconds} s between status requests (Retry-After)', id: 'Status tugas ekspor {id} diminta terlalu cepat: tunggu {seconds} detik antar permintaan (Retry-After)' },
+  'FHIR-OPERATION-UNKNOWN': { status: 404, type: 'not-found', en: 'No OperationDefinition {id} (see GET /fhir/metadata)', id: 'OperationDefinition {id} tidak ditemukan (lihat GET /fhir/metadata)' },
+  // audit trail (issue #8, docs/decisions/0012-audit-trail.md)
+  'AUDIT-BACKLOG': { status: 503, type: 'transient', en: 'The audit trail cannot be written fast enough; retry shortly (personal data is not served unaudited)', id: 'Jejak audit tidak dapat ditulis cukup cepat; coba lagi sebentar (data pribadi tidak dilayani tanpa audit)' },
+  'AUDIT-READ-FORBIDDEN': { status: 403, type: 'forbidden', en: 'Reading audit events requires the scope system/AuditEvent.read or admin', id: 'Membaca peristiwa audit memerlukan cakupan (scope) system/AuditEvent.read atau admin' },
   // write path: NDJSON bulk import (issue 12)
   'IMPORT-MEDIA-TYPE': { status: 415, type: 'not-supported', en: 'Content-Type must be application/x-ndjson (one ILP submission per line), not "{type}"', id: 'Content-Type harus application/x-ndjson (satu kiriman ILP per baris), bukan "{type}"' },
   'IMPORT-LINE-TOO-LONG': { status: 413, type: 'too-long', en: 'Line {line} is longer than the limit of {limit} bytes; it was skipped', id: 'Baris {line} lebih panjang dari batas {limit} byte; baris ini dilewati' },

@@ -2,3 +2,5 @@ export * from './operation-outcome';
 export * from './error-catalogue';
 export * from './result';
 export * from './logger';
+export * from './canonical-json';
+export * from './deep-freeze';

@@ -5,7 +5,7 @@ export type Severity = 'fatal' | 'error' | 'warning' | 'information';
 export type IssueType =
   | 'invalid' | 'structure' | 'required' | 'value' | 'invariant' | 'security' | 'login' | 'forbidden'
   | 'processing' | 'not-supported' | 'duplicate' | 'not-found' | 'too-costly' | 'business-rule'
-  | 'conflict' | 'transient' | 'exception' | 'timeout' | 'informational' | 'code-invalid' | 'too-long';
+  | 'conflict' | 'transient' | 'exception' | 'timeout' | 'informational' | 'code-invalid' | 'too-long' | 'throttled';
 
 /** A localised message: English is the default text; Bahasa Indonesia travels in details.text. */
 export interface Message {
@@ -63,6 +63,8 @@ export class OperationOutcomeError extends Error {
   constructor(
     readonly status: number,
     readonly issues: readonly Issue[],
+    /** Response headers the status needs (Allow on 405, Retry-After on 429, RFC 9110 §15.5.6, RFC 6585 §4). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(issues.map((i) => i.message.en).join('; '));
     this.name = 'OperationOutcomeError';

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Bundle } from 'fhir/r4';
-import stringify from 'safe-stable-stringify';
 import type { Catalogue } from '../catalog/types';
 import { normaliseSubmission } from '../intake/normalise';
 import type { SubmissionSchemaValidator } from '../intake/schema-validator';
 import type { NormalisedSubmission } from '../intake/submission';
-import { Issue, OperationOutcomeError, issue, toFhirIssue } from '../kernel';
+import { Issue, OperationOutcomeError, issue, payloadHash as hashOf, toFhirIssue } from '../kernel';
 import { mapSubmission } from '../mapping/map-submission';
 import type { SaveOutcome, SubmissionStore } from '../store/ports';
 
@@ -33,7 +31,7 @@ export interface PreparedVisit {
  * again instead of answering "unchanged" with the old interpretation.
  */
 export function payloadHash(payload: unknown, catalogueVersion: string): string {
-  return createHash('sha256').update(stringify({ catalogueVersion, payload }) ?? '').digest('hex');
+  return hashOf({ catalogueVersion, payload });
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, Resource } from 'fhir/r4';
 import { rewriteReferences } from '../fhir/references';
 import { forNationalPlatform, isNationallyCoded } from './national-content';
+import { UUID } from '../fhir/ids';
 
 /**
  * A stored visit as SATUSEHAT wants it (satusehat-api.md §5.4): one transaction Bundle at the FHIR
@@ -24,7 +25,6 @@ export interface PlannedEntry {
   identifier?: { system: string; value: string };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Encounter first: the other entries refer to it (a bundle for a new visit always has one, §5.4). */
 const ORDER = ['Encounter', 'Condition', 'Observation', 'CarePlan'];
 

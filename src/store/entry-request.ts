@@ -1,4 +1,5 @@
 import type { BundleEntry, Resource } from 'fhir/r4';
+import { FHIR_ID } from '../fhir/ids';
 import { unsupportedEntry } from './store-errors';
 
 /**
@@ -16,8 +17,6 @@ export interface IdentifierKey {
   value: string;
 }
 
-/** FHIR R4 datatypes.html#id */
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const BY_ID = /^([A-Z][A-Za-z]+)\/([^/?]+)$/;
 const BY_QUERY = /^([A-Z][A-Za-z]+)\?(.+)$/;
 
@@ -42,7 +41,7 @@ function checkType(resourceType: string, resource: Resource, index: number): voi
 
 function idRequest(resourceType: string, id: string, resource: Resource, index: number): EntryRequest {
   checkType(resourceType, resource, index);
-  if (!ID.test(id)) unsupportedEntry(index, `"${id}" is not a valid FHIR id`);
+  if (!FHIR_ID.test(id)) unsupportedEntry(index, `"${id}" is not a valid FHIR id`);
   if (resource.id !== undefined && resource.id !== id) {
     unsupportedEntry(index, `resource.id "${resource.id}" differs from the id in request.url "${id}"`, 'resource.id');
   }

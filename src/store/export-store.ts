@@ -6,6 +6,7 @@ import type { AccessFilter } from './ports';
 import { accessCondition, binder } from './access-sql';
 import { SqlBuilder, whereClause } from './search-query';
 import { CLOCK, inTransaction, iso, json, one, withConnection, type Sql } from './sql';
+import { UUID } from '../fhir/ids';
 
 /**
  * Bulk Data export jobs (Bulk Data Access IG 2.0, export.html) and the reads that feed them.
@@ -38,7 +39,6 @@ function toJob(row: JobRow): ExportJob {
   return job;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Which rows of `resource r` a job exports: its type, the Patient compartment for patient/group

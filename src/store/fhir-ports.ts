@@ -25,7 +25,8 @@ export interface SearchStore {
 /** One entry of a FHIR transaction, already decided by fhir-rest: create, update by id, conditional create or update. */
 export type TransactionEntry =
   | { kind: 'create'; resourceType: string; fullUrl?: string; resource: FhirResource }
-  | { kind: 'put'; url: string; fullUrl?: string; resource: FhirResource }
+  /** `ifMatch`: the version the client last saw (http.html#concurrency); another current version → 412. */
+  | { kind: 'put'; url: string; fullUrl?: string; resource: FhirResource; ifMatch?: number }
   | { kind: 'create-if-none'; resourceType: string; system?: string; value: string; fullUrl?: string; resource: FhirResource };
 
 export interface SaveTransactionInput {
@@ -41,7 +42,7 @@ export interface SaveTransactionInput {
 
 export interface EntryResult {
   ref: ResourceRef;
-  /** 201 created, 200 updated or unchanged, 200 for a conditional create that matched. */
+  /** 201 created (no current version before), 200 updated or unchanged (also a conditional update of an existing resource), 200 for a conditional create that matched. */
   status: 200 | 201;
 }
 

@@ -8,7 +8,7 @@ import type { ResourceRef } from './ports';
 import { parseEntryRequest } from './entry-request';
 import { inTransactionRetryingRace, withConnection, type Sql } from './sql';
 import { assertOwned, literalReferences } from './bundle-writer';
-import { multipleMatches } from './store-errors';
+import { multipleMatches, versionConflict } from './store-errors';
 import { identifierLockKey } from './bundle-plan';
 import { save } from './submission-store';
 
@@ -75,7 +75,7 @@ interface Planned {
   /** Entries matched by a conditional create: nothing is written for them. */
   matched: Map<number, ResourceRef>;
   /** PUT entries for the submission store, with the original entry index. */
-  writes: { index: number; entry: BundleEntry }[];
+  writes: { index: number; entry: BundleEntry; ifMatch?: number }[];
 }
 
 function newId(input: SaveTransactionInput, e: TransactionEntry, index: number): string {
@@ -100,7 +100,7 @@ async function plan(sql: Sql, input: SaveTransactionInput): Promise<Planned> {
     if (matched.has(index)) continue;
     const resource = rewriteReferences(e.resource, references);
     if (e.kind === 'put') {
-      writes.push({ index, entry: { fullUrl: e.fullUrl, resource, request: { method: 'PUT', url: e.url } } });
+      writes.push({ index, entry: { fullUrl: e.fullUrl, resource, request: { method: 'PUT', url: e.url } }, ...(e.ifMatch !== undefined ? { ifMatch: e.ifMatch } : {}) });
       continue;
     }
     const id = newId(input, e, index);
@@ -110,9 +110,31 @@ async function plan(sql: Sql, input: SaveTransactionInput): Promise<Planned> {
   return { matched, writes };
 }
 
+/**
+ * What each write finds before it is written: its current version decides 201 or 200 (http.html#update:
+ * "201 Created" only when the resource is new) and is what `ifMatch` is compared with (412 otherwise).
+ * An `ifMatch` target's row is locked (FOR UPDATE, in url order so two transactions never wait on
+ * each other in a cycle; identifiers are locked by lockKeys already), so no writer moves it between
+ * the comparison and the write.
+ */
+async function checkBefore(sql: Sql, planned: Planned, organizationId: string): Promise<Set<number>> {
+  const existing = new Set<number>();
+  const byUrl = [...planned.writes].sort((a, b) => ((a.entry.request?.url ?? '') < (b.entry.request?.url ?? '') ? -1 : 1));
+  for (const w of byUrl) {
+    const current = await currentOf(sql, w.entry, w.index, w.ifMatch !== undefined, organizationId);
+    if (current) existing.add(w.index);
+    if (w.ifMatch === undefined) continue;
+    const target = w.entry.request?.url ?? '';
+    if (!current) versionConflict(w.index, target, w.ifMatch, 'none');
+    else if (current.versionId !== w.ifMatch) versionConflict(w.index, target, w.ifMatch, current.versionId);
+  }
+  return existing;
+}
+
 async function saveTransaction(sql: Sql, input: SaveTransactionInput): Promise<TransactionOutcome> {
   await lockKeys(sql, input.entries, input.organizationId);
   const planned = await plan(sql, input);
+  const existing = await checkBefore(sql, planned, input.organizationId);
   const saved = await save(sql, {
     organizationId: input.organizationId,
     submissionId: input.submissionId,
@@ -131,27 +153,36 @@ async function saveTransaction(sql: Sql, input: SaveTransactionInput): Promise<T
     if (match) return { ref: match, status: 200 };
     const ref = written.get(index);
     if (!ref) throw new Error(`entry ${index} was planned but not written`);
-    const created = saved.kind !== 'unchanged' && ref.versionId === 1;
-    return { ref, status: created ? 201 : 200 };
+    return { ref, status: existing.has(index) ? 200 : 201 };
   });
   return { saved, results };
 }
 
-/** The current version of each planned write: by id, or by the identifier of a conditional update. */
+/**
+ * The current (not deleted) version of a PUT entry's target: by id, or by the identifier of a
+ * conditional update, which matches only the writing organisation's resources (docs/decisions/0010).
+ */
+async function currentOf(sql: Sql, entry: BundleEntry, index: number, lock: boolean, organizationId: string): Promise<ResourceRef | undefined> {
+  const r = parseEntryRequest(entry, index);
+  const forUpdate = lock ? ' FOR UPDATE OF r' : '';
+  const [row] = r.kind === 'id'
+    ? await sql.rows<{ resource_type: string; id: string; version_id: number }>(
+        `SELECT resource_type, id, version_id FROM resource r WHERE resource_type = $1 AND id = $2 AND NOT deleted${forUpdate}`, [r.resourceType, r.id])
+    : await sql.rows<{ resource_type: string; id: string; version_id: number }>(
+        `SELECT r.resource_type, r.id, r.version_id FROM resource_identifier i JOIN resource r USING (resource_type, id)
+          WHERE i.resource_type = $1 AND i.value = $3 AND ($2::text IS NULL OR i.system = $2::text) AND r.organization_id = $4 AND NOT r.deleted
+          ORDER BY r.id LIMIT 1${forUpdate}`,
+        [r.resourceType, r.system ?? null, r.value, organizationId]);
+  return row ? { resourceType: row.resource_type, id: row.id, versionId: row.version_id } : undefined;
+}
+
+/** The current version of each planned write. */
 async function currentRefs(sql: Sql, planned: Planned, organizationId: string): Promise<ResourceRef[]> {
   const refs: ResourceRef[] = [];
   for (const { index, entry } of planned.writes) {
-    const url = entry.request?.url ?? '';
-    const r = parseEntryRequest(entry, index);
-    const [row] = r.kind === 'id'
-      ? await sql.rows<{ resource_type: string; id: string; version_id: number }>(
-          'SELECT resource_type, id, version_id FROM resource WHERE resource_type = $1 AND id = $2', [r.resourceType, r.id])
-      : await sql.rows<{ resource_type: string; id: string; version_id: number }>(
-          `SELECT r.resource_type, r.id, r.version_id FROM resource_identifier i JOIN resource r USING (resource_type, id)
-            WHERE i.resource_type = $1 AND i.value = $3 AND ($2::text IS NULL OR i.system = $2::text) AND r.organization_id = $4 ORDER BY r.id LIMIT 1`,
-          [r.resourceType, r.system ?? null, r.value, organizationId]);
-    if (!row) throw new Error(`${url} vanished inside its own transaction`);
-    refs.push({ resourceType: row.resource_type, id: row.id, versionId: row.version_id });
+    const ref = await currentOf(sql, entry, index, false, organizationId);
+    if (!ref) throw new Error(`${entry.request?.url ?? ''} vanished inside its own transaction`);
+    refs.push(ref);
   }
   return refs;
 }

@@ -1,2 +1,3 @@
 export * from './ports';
+export * from './client-ports';
 export { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './open-database';

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from '../kernel';
+import { SqlApiClientStore, SqlAssertionReplayStore } from './client-store';
+import { SqlAuditStore } from './audit-store';
 import { SqlCredentialStore } from './credential-store';
 import type { FhirStores } from './fhir-ports';
 import { createFhirStores } from './fhir-stores';
@@ -106,6 +108,9 @@ class SqlDatabase implements GatewayDatabase {
   readonly fhir: FhirStores;
   readonly relay: SqlRelayStore;
   readonly credentials: SqlCredentialStore;
+  readonly clients: SqlApiClientStore;
+  readonly assertions: SqlAssertionReplayStore;
+  readonly audit: SqlAuditStore;
   private closed = false;
 
   constructor(
@@ -120,6 +125,9 @@ class SqlDatabase implements GatewayDatabase {
     this.fhir = createFhirStores(ds);
     this.relay = new SqlRelayStore(ds, this.submissions);
     this.credentials = new SqlCredentialStore(ds);
+    this.clients = new SqlApiClientStore(ds);
+    this.assertions = new SqlAssertionReplayStore(ds);
+    this.audit = new SqlAuditStore(ds);
   }
 
   async migrate(): Promise<string[]> {

@@ -1,4 +1,6 @@
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4';
+import type { ApiClientStore, AssertionReplayStore } from './client-ports';
+import type { AuditStore } from './audit-ports';
 import type { FhirStores } from './fhir-ports';
 
 /**
@@ -249,6 +251,11 @@ export interface Database {
   readonly fhir: FhirStores;
   readonly relay: RelayStore;
   readonly credentials: CredentialStore;
+  /** API clients and the shared assertion replay cache (src/store/client-ports.ts). */
+  readonly clients: ApiClientStore;
+  readonly assertions: AssertionReplayStore;
+  /** The audit trail (src/store/audit-ports.ts). */
+  readonly audit: AuditStore;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,9 +1,9 @@
-import type { OperationOutcome, Resource } from 'fhir/r4';
+import type { Encounter, OperationOutcome, Resource } from 'fhir/r4';
 import type { DataSource } from 'typeorm';
 import type { Delivery, QueueStats, RelayEvent, RelayProblem, RelayStore, RelayVisit, RelayWork, SubmissionStore } from './ports';
 import { inTransaction, iso, json, one, withConnection, type Sql } from './sql';
+import { FHIR_ID, UUID } from '../fhir/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Claim: pending rows that are due, and claimed rows whose lease ran out (their claimer died),
@@ -110,11 +110,26 @@ export class SqlRelayStore implements RelayStore {
     return rows.map((r) => r.id);
   }
 
-  /** One query for the resources (not one per resource): the relay's throughput is bounded by its round trips. */
+  /**
+   * One query for the resources (not one per resource): the relay's throughput is bounded by its
+   * round trips. When the submission wrote no Patient (a FHIR transaction whose Patient entry matched
+   * through `ifNoneExist` writes nothing for it), the Patient its Encounter names is added: the
+   * visit's references must still become `Patient/<IHS>` (SATUSEHAT refuses a local id, RuleNumber 20007).
+   */
   async loadVisit(work: RelayWork): Promise<RelayVisit | undefined> {
     const submission = await this.submissions.getSubmission(work.submissionPk);
     if (!submission) return undefined;
-    const refs = submission.resources;
+    const refs = submission.resources.map((r) => ({ resourceType: r.resourceType, id: r.id }));
+    const resources = await this.current(refs);
+    if (resources.some((r) => r.resource.resourceType === 'Patient')) return { submission, resources };
+    const subject = (resources.find((r) => r.resource.resourceType === 'Encounter')?.resource as Encounter | undefined)?.subject?.reference;
+    const id = subject?.startsWith('Patient/') ? subject.slice('Patient/'.length) : undefined;
+    const patient = id && FHIR_ID.test(id) ? await this.current([{ resourceType: 'Patient', id }]) : [];
+    return { submission, resources: [...resources, ...patient] };
+  }
+
+  /** The current, not deleted content of `refs`, in their order. */
+  private async current(refs: { resourceType: string; id: string }[]): Promise<RelayVisit['resources']> {
     const rows = await withConnection(this.ds, (sql) =>
       sql.rows<{ resource_type: string; id: string; content: Resource }>(
         `SELECT r.resource_type, r.id, r.content FROM resource r
@@ -124,11 +139,10 @@ export class SqlRelayStore implements RelayStore {
       ),
     );
     const byRef = new Map(rows.map((r) => [`${r.resource_type}/${r.id}`, r.content]));
-    const resources = refs.flatMap((r) => {
+    return refs.flatMap((r) => {
       const resource = byRef.get(`${r.resourceType}/${r.id}`);
       return resource ? [{ ref: `${r.resourceType}/${r.id}`, resource }] : [];
     });
-    return { submission, resources };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Resource } from 'fhir/r4';
+import { canonicalJson } from '../kernel';
 import type { ResourceRef } from './ports';
 import { identifiersOf } from './entry-request';
 import { deleteIndex, indexResource } from './search-index';
@@ -121,7 +122,7 @@ async function storeVersion(sql: Sql, v: Version, exists: boolean): Promise<void
 
 /** Deep equality of two resources, ignoring the meta elements the store itself sets. */
 export function sameContent(a: Resource, b: Resource): boolean {
-  return canonical(withoutVersionMeta(a)) === canonical(withoutVersionMeta(b));
+  return canonicalJson(withoutVersionMeta(a)) === canonicalJson(withoutVersionMeta(b));
 }
 
 function withoutVersionMeta(resource: Resource): Resource {
@@ -129,14 +130,4 @@ function withoutVersionMeta(resource: Resource): Resource {
   const { versionId: _v, lastUpdated: _l, ...meta } = resource.meta;
   const { meta: _m, ...rest } = resource;
   return Object.keys(meta).length > 0 ? { ...rest, meta } : rest;
-}
-
-/** JSON with object keys sorted: jsonb does not keep the key order it was given. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  const entries = Object.entries(value)
-    .filter(([, v]) => v !== undefined)
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
 }

@@ -6,8 +6,8 @@ import type { SaveOutcome, SaveSubmissionInput, SubmissionRecord, SubmissionStor
 import { SUBMISSION_SELECT, toSubmissionRecord, type StoredRef, type SubmissionRow } from './rows';
 import { CLOCK, clockNow, containsNul, inTransactionRetryingRace, iso, json, one, withConnection, type Sql } from './sql';
 import { nulCharacter } from './store-errors';
+import { UUID } from '../fhir/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class SqlSubmissionStore implements SubmissionStore {
   constructor(private readonly ds: DataSource) {}

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The reference submission (architecture.md: "must be accepted as is"), copied into the repository; tests read nothing outside it. */
 export const EXAMPLE_PATH = join(__dirname, '..', '..', 'docs', 'examples', 'ilp-submission.example.json');
-/** The reference submission from shared/design, as vendors receive it. */
-export const SHARED_EXAMPLE_PATH = join(__dirname, '..', '..', '..', 'shared', 'design', 'ilp-submission.example.json');
+/**
+ * sha256 of the design's ilp-submission.example.json (shared/design, 2026-12-01), recorded when it
+ * was copied: the copy must stay byte for byte that contract, and a fresh clone can check it.
+ */
+export const EXAMPLE_SHA256 = '4647e574c770c0633135163549dede5520aadcd27c53731cbf7bccff59204782';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

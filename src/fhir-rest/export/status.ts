@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fail } from '../../kernel';
+import { fail, issue, OperationOutcomeError } from '../../kernel';
 import type { ExportJob } from '../../store/fhir-ports';
 import { principalOf } from '../access';
 import { accepted, allOk } from '../outcomes';
@@ -45,8 +45,22 @@ async function live(req: FhirRequest, id: string, deps: Parameters<Handler>[2]):
   return job;
 }
 
+/**
+ * Polling sooner than the Retry-After it was given is 429 with a new Retry-After (Bulk Data IG
+ * 2.0 export.html#response---in-progress-status: "the server MAY return 429 Too Many Requests").
+ */
+function throttle(job: ExportJob, deps: Parameters<Handler>[2]): void {
+  const seconds = deps.export.retryAfterSeconds;
+  const early = seconds > 0 ? (deps.exportPolls?.poll(job.id, Date.now(), seconds * 1000) ?? 0) : 0;
+  if (early > 0) {
+    const wait = String(Math.max(1, Math.ceil(early / 1000)));
+    throw new OperationOutcomeError(429, [issue('FHIR-EXPORT-POLL-TOO-SOON', { id: job.id, seconds })], { 'Retry-After': wait });
+  }
+}
+
 export const exportStatusHandler: Handler = async (req, { id = '' }, deps) => {
   const job = await live(req, id, deps);
+  if (job.status === 'accepted' || job.status === 'in-progress') throttle(job, deps);
   if (job.status === 'failed') fail('FHIR-EXPORT-FAILED', { id, detail: job.progress.message ?? 'unknown error' });
   if (job.status === 'completed') {
     const headers: Record<string, string> = job.expiresAt ? { Expires: new Date(job.expiresAt).toUTCString() } : {};

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Resource } from 'fhir/r4';
+import type { Bundle, Resource } from 'fhir/r4';
 import { createIlpValidator } from '../../../src/validation/ilp/ilp-validator';
 
 const validator = createIlpValidator();
@@ -108,7 +108,9 @@ describe(`Bulk $export on ${testDbKind()}`, () => {
     const tx = await postJson(base, vendorTransaction({ nik: '3174010101901003', village: '3174061003' }));
     const patientRef = ((tx.body.entry as Json[])[0] as { response: { location: string } }).response.location.split('/_history')[0];
     const group = { resourceType: 'Group', id: 'posyandu-melati', type: 'person', actual: true, member: [{ entity: { reference: patientRef } }] };
-    expect((await postJson(base, { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: group, request: { method: 'PUT', url: 'Group/posyandu-melati' } }] }, { 'X-Organization-Id': '10000005' })).status).toBe(200);
+    // A Group alone has nothing to relay, so POST /fhir refuses it (FHIR-NOTHING-TO-RELAY): stored through the store port.
+    const groupBundle = { resourceType: 'Bundle', type: 'transaction', entry: [{ fullUrl: 'urn:uuid:6f1c1a52-8d4e-4f0e-9d36-6a3f0f6f2c11', resource: group, request: { method: 'PUT', url: 'Group/posyandu-melati' } }] } as Bundle;
+    await gw.db.submissions.saveSubmission({ organizationId: '10000005', submissionId: 'group-melati', payload: groupBundle, payloadHash: 'group-melati', bundle: groupBundle, warnings: [] });
     const members = await download(await waitForManifest(await kickoff('Group/posyandu-melati/$export')));
     expect(members.filter((r) => r.resourceType === 'Patient').map((r) => `Patient/${r.id}`)).toEqual([patientRef]);
     expect(members.map((r) => r.resourceType).sort()).toEqual(['Encounter', 'Observation', 'Patient']);

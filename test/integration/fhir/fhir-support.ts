@@ -8,7 +8,8 @@ import { startGateway, type TestGateway } from '../../support/gateway';
 /** The gateway for FHIR API tests: authentication off (routes are auth-agnostic), exports in a temporary directory. */
 export async function startFhirGateway(env: Record<string, string> = {}): Promise<TestGateway & { exportDir: string }> {
   const exportDir = mkdtempSync(join(tmpdir(), 'ilp-export-'));
-  const gw = await startGateway({ AUTH_DISABLED: '1', EXPORT_DIR: exportDir, ...env });
+  // Status polls every 100 ms in tests: no Retry-After limit unless a test asks for one.
+  const gw = await startGateway({ AUTH_DISABLED: '1', EXPORT_DIR: exportDir, EXPORT_RETRY_AFTER_SECONDS: '0', ...env });
   return {
     ...gw,
     exportDir,

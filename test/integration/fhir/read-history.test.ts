@@ -1,11 +1,11 @@
-import type { Bundle, CapabilityStatement, Observation, Patient } from 'fhir/r4';
+import type { Bundle, CapabilityStatement, Observation } from 'fhir/r4';
 import { example, uniqueId, type Json as Payload } from '../../support/submissions';
 import { Client } from 'pg';
 import { parseSearch } from '../../../src/fhir/search-request';
 import { MIGRATIONS } from '../../../src/store/migrations';
 import { submission, submissionId, visit } from '../../support/bundles';
 import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/database';
-import { getJson, postJson, regionAddress, searchIds, startFhirGateway, vendorTransaction } from './fhir-support';
+import { getJson, postJson, searchIds, startFhirGateway, vendorTransaction } from './fhir-support';
 
 /** read, vread, _history (http.html#read, #vread, #history), deletions, re-indexing, and the CapabilityStatement. */
 let gw: Awaited<ReturnType<typeof startFhirGateway>>;
@@ -78,11 +78,12 @@ describe(`read, vread and _history on ${testDbKind()}`, () => {
     bundle.entry![0]!.request = { method: 'PUT', url: `Patient?identifier=https://fhir.kemkes.go.id/id/nik|${nik}` };
     expect((await postJson(base, bundle, { 'X-Organization-Id': '10000005' })).status).toBe(200);
     expect(searchIds((await getJson(`${base}/Observation?village=3174061003`)).body)).toHaveLength(1);
-    const moved = structuredClone(bundle);
-    moved.entry = [{ ...moved.entry![0]!, resource: { ...(moved.entry![0]!.resource as Patient), address: regionAddress('3174071004') } }];
+    // The next visit carries the moved Patient (a Patient alone has nothing to relay and is refused, FHIR-NOTHING-TO-RELAY).
+    const moved = vendorTransaction({ nik, village: '3174071004', start: '2025-03-10T01:00:00+00:00' });
+    moved.entry![0]!.request = bundle.entry![0]!.request;
     expect((await postJson(base, moved, { 'X-Organization-Id': '10000005' })).status).toBe(200);
     expect(searchIds((await getJson(`${base}/Observation?village=3174061003`)).body)).toEqual([]);
-    expect(searchIds((await getJson(`${base}/Observation?village=3174071004`)).body)).toHaveLength(1);
+    expect(searchIds((await getJson(`${base}/Observation?village=3174071004`)).body)).toHaveLength(2);
     expect(searchIds((await getJson(`${base}/Patient?district=317407`)).body)).toHaveLength(1);
   });
 });
@@ -95,14 +96,14 @@ describe('GET /fhir/metadata', () => {
     expect(cs.fhirVersion).toBe('4.0.1');
     const rest = cs.rest?.[0];
     const types = rest?.resource?.map((r) => r.type);
-    expect(types).toEqual(['Patient', 'Encounter', 'Observation', 'Condition', 'CarePlan', 'Group']);
+    expect(types).toEqual(['Patient', 'Encounter', 'Observation', 'Condition', 'CarePlan', 'AuditEvent', 'Group']);
     const observation = rest?.resource?.find((r) => r.type === 'Observation');
     const params = observation?.searchParam?.map((p) => p.name) ?? [];
     for (const p of ['_id', '_lastUpdated', 'code', 'category', 'status', 'date', 'patient', 'subject', 'encounter', 'identifier', 'village', 'province']) expect(params).toContain(p);
     expect(observation?.searchInclude).toContain('Observation:encounter');
     expect(rest?.resource?.find((r) => r.type === 'Encounter')?.searchRevInclude).toContain('Observation:encounter');
     expect(rest?.interaction?.map((i) => i.code)).toEqual(['transaction', 'batch']);
-    expect(rest?.operation?.[0]?.name).toBe('export');
+    expect(rest?.operation?.map((o) => o.name)).toEqual(['validate', 'export']);
     expect(rest?.security?.description).toMatch(/bearer/i);
   });
 });

@@ -1,4 +1,4 @@
-import type { Bundle } from 'fhir/r4';
+import type { Bundle, Encounter } from 'fhir/r4';
 import { testDbKind } from '../../support/database';
 import { getJson, postJson, searchIds, startFhirGateway, vendorTransaction, type Json } from './fhir-support';
 
@@ -117,25 +117,53 @@ describe(`transactions on ${testDbKind()}`, () => {
     expect(await count(`Patient?identifier=${nik}`)).toBe(1);
   });
 
-  test('the organisation comes from Encounter.serviceProvider or X-Organization-Id, else 422', async () => {
-    // A Bundle with only a Patient names no organisation; our profiles require Observation.encounter,
-    // so a Patient alone is the Bundle without an Encounter.
-    const bundle = vendorTransaction({ nik: '3174010101900606', village: '3174061003' });
-    bundle.entry = bundle.entry?.filter((e) => e.resource?.resourceType === 'Patient');
-    expect((await postJson(base, bundle)).status).toBe(422);
-    expect((await postJson(base, bundle, { 'X-Organization-Id': '10000077' })).status).toBe(200);
+  test('the organisation is the Encounter\'s serviceProvider; a header naming another one is ambiguous (403); without either, 422', async () => {
+    const bundle = vendorTransaction({ nik: '3174010101900606', village: '3174061003', identifier: 'ORG-0606' });
+    const ambiguous = await postJson(base, bundle, { 'X-Organization-Id': '10000077' });
+    expect(ambiguous.status).toBe(403);
+    expect(JSON.stringify(ambiguous.body)).toContain('AUTH-ORG-AMBIGUOUS');
+    expect(await gw.db.submissions.findSubmission('10000005', 'fhir:https://simpus.example/bundle|ORG-0606')).toBeUndefined();
+    expect((await postJson(base, bundle, { 'X-Organization-Id': '10000005' })).status).toBe(200);
+    expect(await gw.db.submissions.findSubmission('10000005', 'fhir:https://simpus.example/bundle|ORG-0606')).toBeDefined();
+    expect(await gw.db.submissions.findSubmission('10000077', 'fhir:https://simpus.example/bundle|ORG-0606')).toBeUndefined();
+    const without = vendorTransaction({ nik: '3174010101900626', village: '3174061003' });
+    delete (without.entry?.[1]?.resource as Encounter).serviceProvider;
+    expect((await postJson(base, without)).status).toBe(422);
   });
 
-  test('batch: each entry answers for itself', async () => {
-    const good = vendorTransaction({ nik: '3174010101900707', village: '3174061003' }).entry?.[0];
+  test('a transaction with nothing to relay (a Patient or a Group alone) is refused at intake with 422, nothing queued', async () => {
+    const pending = await gw.db.outbox.countPending();
+    const patientOnly = vendorTransaction({ nik: '3174010101900616', village: '3174061003' });
+    patientOnly.entry = patientOnly.entry?.filter((e) => e.resource?.resourceType === 'Patient');
+    const group = { resourceType: 'Group', id: 'posyandu-mawar', type: 'person', actual: true };
+    const groupOnly = { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: group, request: { method: 'PUT', url: 'Group/posyandu-mawar' } }] };
+    for (const bundle of [patientOnly, groupOnly]) {
+      const res = await postJson(base, bundle, { 'X-Organization-Id': '10000005' });
+      expect(res.status).toBe(422);
+      expect(JSON.stringify(res.body)).toContain('FHIR-NOTHING-TO-RELAY');
+    }
+    expect(await count('Patient?identifier=3174010101900616')).toBe(0);
+    expect((await getJson(`${base}/Group/posyandu-mawar`)).status).toBe(404);
+    expect(await gw.db.outbox.countPending()).toBe(pending);
+  });
+
+  test('batch: each entry answers for itself (a write stands alone, so only an Encounter has something to relay)', async () => {
+    const visit = await postJson(base, vendorTransaction({ nik: '3174010101900707', village: '3174061003' }));
+    const encounterId = entries(visit.body)[1]?.response?.location?.split('/')[1] ?? '';
+    const stored = (await getJson(`${base}/Encounter/${encounterId}`)).body as unknown as Encounter;
+    const { meta: _meta, ...encounter } = stored;
+    const good = { resource: { ...encounter, period: { ...encounter.period, end: '2025-03-10T02:40:00+00:00' } }, request: { method: 'PUT', url: `Encounter/${encounterId}` } };
     const bad = { resource: { resourceType: 'Patient', gender: 'unknown-gender' }, request: { method: 'POST', url: 'Patient' } };
     const unsupported = { request: { method: 'DELETE', url: 'Patient/x' } };
-    const res = await postJson(base, { resourceType: 'Bundle', type: 'batch', entry: [good, bad, unsupported] }, { 'X-Organization-Id': '10000005' });
+    const alone = vendorTransaction({ nik: '3174010101900717', village: '3174061003' }).entry?.[0];
+    const res = await postJson(base, { resourceType: 'Bundle', type: 'batch', entry: [good, bad, unsupported, alone] }, { 'X-Organization-Id': '10000005' });
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('batch-response');
-    expect(entries(res.body).map((e) => e.response?.status)).toEqual(['201 Created', '422 Unprocessable Entity', '422 Unprocessable Entity']);
+    expect(entries(res.body).map((e) => e.response?.status)).toEqual(['200 OK', '422 Unprocessable Entity', '422 Unprocessable Entity', '422 Unprocessable Entity']);
+    expect(entries(res.body)[0]?.response?.location).toBe(`Encounter/${encounterId}/_history/2`);
     expect(entries(res.body)[1]?.response?.outcome?.resourceType).toBe('OperationOutcome');
-    expect(await count('Patient?identifier=3174010101900707')).toBe(1);
+    expect(JSON.stringify(entries(res.body)[3]?.response?.outcome)).toContain('FHIR-NOTHING-TO-RELAY');
+    expect(await count('Patient?identifier=3174010101900717')).toBe(0);
   });
 
   test('not a transaction or batch Bundle → 400', async () => {

@@ -2,8 +2,24 @@ import { KeyLike, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { ApiClient } from '../../../src/auth/clients';
 import { parseClients } from '../../../src/auth/clients';
 import { hashSecret, verifySecret } from '../../../src/auth/secrets';
-import { createReplayCache, handleTokenRequest, TokenDeps } from '../../../src/auth/token-endpoint';
+import { createSecretVerifier } from '../../../src/auth/secret-verifier';
+import { createFailureThrottle } from '../../../src/auth/throttle';
+import { handleTokenRequest, TokenDeps } from '../../../src/auth/token-endpoint';
 import { createTokenSigner } from '../../../src/auth/tokens';
+
+/** Token endpoint dependencies over a fixed client list, with an in-memory replay set. */
+function depsOver(clients: ApiClient[]): TokenDeps {
+  const byId = new Map(clients.map((c) => [c.clientId, c]));
+  const used = new Set<string>();
+  return {
+    findClient: async (id) => byId.get(id),
+    signer: createTokenSigner(new Uint8Array(32).fill(7), 300),
+    secrets: createSecretVerifier({ concurrency: 2, maxQueue: 32 }),
+    remoteJwks: async () => undefined,
+    firstUse: async (clientId, jti) => !used.has(`${clientId}|${jti}`) && used.add(`${clientId}|${jti}`) !== undefined,
+    throttle: { client: createFailureThrottle({ limit: 1000, windowSeconds: 60 }), address: createFailureThrottle({ limit: 1000, windowSeconds: 60 }) },
+  };
+}
 
 const TOKEN_URL = 'http://gw.test/auth/token';
 let deps: TokenDeps;
@@ -17,7 +33,7 @@ beforeAll(async () => {
     { clientId: 'simpus-a', secretHash: await hashSecret('s3cret-a'), organizations: ['10000005'], scopes: ['ilp/submission.write', 'ilp/submission.read'] },
     { clientId: 'kemenkes-pusdatin', jwks: { keys: [jwk] }, organizations: ['*'], scopes: ['system/*.read'] },
   ];
-  deps = { clients: new Map(clients.map((c) => [c.clientId, c])), signer: createTokenSigner(new Uint8Array(32).fill(7), 300), seenAssertion: createReplayCache() };
+  deps = depsOver(clients);
 });
 
 const assertion = (claims: Record<string, unknown> = {}) => new SignJWT({ jti: `j-${Math.random()}`, ...claims })
@@ -43,8 +59,8 @@ test('client secret (basic) → a token carrying scopes and organisations', asyn
 test('a wrong secret and an unknown client get the same answer', async () => {
   const wrong = await handleTokenRequest({ form: { grant_type: 'client_credentials', client_id: 'simpus-a', client_secret: 'nope' }, tokenUrl: TOKEN_URL }, deps);
   const unknown = await handleTokenRequest({ form: { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'nope' }, tokenUrl: TOKEN_URL }, deps);
-  expect(wrong).toEqual({ ok: false, err: { status: 401, error: 'invalid_client', description: 'client authentication failed' } });
-  expect(unknown).toEqual(wrong);
+  expect(wrong).toEqual({ ok: false, clientId: 'simpus-a', err: { status: 401, error: 'invalid_client', description: 'client authentication failed' } });
+  expect(unknown).toEqual({ ...wrong, clientId: 'nobody' });
 });
 
 test('SMART Backend Services: a signed client assertion → token; a replay is refused', async () => {
@@ -96,6 +112,8 @@ test('the clients file is checked at start-up, listing every problem', () => {
     message = (e as Error).message;
   }
   expect(message).toMatch(/duplicate clientId dup/);
+  expect(() => parseClients([{ clientId: 'district', secretHash: 'x', organizations: ['*'], scopes: ['system/*.read'], regions: ['357'] }])).toThrow(/regions/);
+  expect(() => parseClients([{ clientId: 'remote', jwksUri: 'http://keys.example/jwks.json', organizations: ['*'], scopes: ['system/*.read'] }])).toThrow(/https/);
   expect(message).toMatch(/secretHash must be an scrypt hash/);
   expect(message).toMatch(/unknown scope teleport/);
 });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { CATALOGUE_VERSION, INDICATORS, getItem, getScreening, loadCatalogue } from '../../../src/catalog';
 import type { CatalogueItem } from '../../../src/catalog/types';
+import { EXAMPLE_PATH } from '../../support/submissions';
 
-/** The reference vendor payload every developer has at ../shared (architecture.md: must be accepted as is). */
-const EXAMPLE = resolve(__dirname, '../../../../shared/design/ilp-submission.example.json');
+/** The reference vendor payload (architecture.md: must be accepted as is), as copied into docs/examples. */
+const EXAMPLE = EXAMPLE_PATH;
 
 interface ExampleSubmission {
   screenings: { type: string; items: { code: string; value: number | boolean | string }[] }[];

@@ -23,8 +23,14 @@ test('every problem is listed at once', () => {
   }
 });
 
-test('production requires API clients and a signing key, so tokens verify on every replica', () => {
-  expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_CLIENTS_FILE is required[\s\S]*AUTH_SIGNING_KEY is required/);
+test('production requires a signing key, so tokens verify on every replica', () => {
+  // Clients may live in the database alone since issue #8: start-up (src/auth/setup.ts), not
+  // config, refuses a production gateway without an active client.
+  expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_SIGNING_KEY is required/);
+  expect(() => loadConfig({ NODE_ENV: 'production' })).not.toThrow(/AUTH_CLIENTS_FILE/);
+  expect(() => loadConfig({ AUTH_SIGNING_KEY_PREVIOUS: `${Buffer.alloc(32, 1).toString('base64')},${Buffer.alloc(8).toString('base64')}` })).toThrow(/AUTH_SIGNING_KEY_PREVIOUS must be base64 of at least 32 bytes/);
+  expect(loadConfig({ AUTH_SIGNING_KEY_PREVIOUS: Buffer.alloc(32, 1).toString('base64') }).auth.previousSigningKeys).toHaveLength(1);
+  expect(() => loadConfig({ API_RATE_LIMIT_PER_SECOND: '-1', AUTH_THROTTLE_CLIENT_FAILURES: '0' })).toThrow(/API_RATE_LIMIT_PER_SECOND[\s\S]*AUTH_THROTTLE_CLIENT_FAILURES/);
   expect(() => loadConfig({ AUTH_SIGNING_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/at least 32 bytes/);
   expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PUBLIC_BASE_URL is required/);
   expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/NATIONAL_FHIR_URL is required when NODE_ENV=production/);
