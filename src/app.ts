@@ -82,6 +82,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     version: VERSION,
     bodyLimitBytes: config.bodyLimitBytes,
     maxJsonDepth: config.maxJsonDepth,
+    import: config.import,
     submissions: db.submissions,
     resources: db.resources,
     intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now(), weighings: db.weighings },
@@ -112,7 +113,7 @@ function relayFor(config: Config, logger: Logger, db: Database, metrics: Metrics
     ...(n.clientId && n.clientSecret && n.orgId ? { single: { organizationId: n.orgId, clientId: n.clientId, clientSecret: n.clientSecret } } : {}),
   } : undefined);
   if (!config.relay.enabled || !target) return undefined;
-  return createRelay(config.relay, target, db, logger, {
+  return createRelay(config.relay, target, { outbox: db.relay, credentials: db.credentials }, logger, {
     observe: (operation, status, seconds) => metrics.upstreamSeconds.observe({ operation, status }, seconds),
     metrics: { finished: (result) => metrics.relayResults.inc({ result }) },
     ...(vault ? { vault } : {}),

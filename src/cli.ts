@@ -17,6 +17,8 @@ Commands:
   validate [--ig r4|ilp] [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>
               validate FHIR JSON resources: --ig ilp (default) R4 and the ILP profiles as the intake applies them,
               --ig r4 base R4 + meta.profile + --profile (exit 0 valid, 1 invalid, 2 usage; validate --help)
+  import <file.ndjson> [--url <gateway>] [--token <access token>]
+              send one ILP submission per line to POST /ilp/v1/encounters/$import (exit 0 all accepted, 1 any failed, 2 usage)
   --version   print the version
 
 Environment variables are listed in README.md (Configuration).
@@ -102,6 +104,12 @@ async function main(argv: string[]): Promise<number> {
       // Lazy: `serve` never loads the validator CLI.
       const { runValidate } = await import('./cli/validate');
       return runValidate(argv.slice(1), {
+        out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), interactive: process.stderr.isTTY === true,
+      });
+    }
+    case 'import': {
+      const { runImport } = await import('./cli/import');
+      return runImport(argv.slice(1), {
         out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), interactive: process.stderr.isTTY === true,
       });
     }

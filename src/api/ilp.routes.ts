@@ -12,6 +12,9 @@ import { principalOf } from './auth.routes';
 import { requireJson } from './body';
 import type { Metrics } from './metrics';
 import { UUID } from '../fhir/ids';
+import type { ImportConfig } from '../config/config';
+import type { Logger } from '../kernel';
+import { importHandler } from './import.routes';
 
 
 export interface IlpRouteDeps {
@@ -21,7 +24,13 @@ export interface IlpRouteDeps {
   resources: ResourceStore;
   metrics: Metrics;
   version: string;
+  logger: Logger;
+  maxJsonDepth: number;
+  /** NDJSON bulk import limits (config.import); defaults below when absent (tests building the app by hand). */
+  import?: ImportConfig;
 }
+
+const IMPORT_DEFAULTS: ImportConfig = { maxBytes: 104_857_600, maxLineBytes: 1_048_576, concurrency: 4 };
 
 const location = (id: string): string => `/ilp/v1/submissions/${id}`;
 
@@ -91,6 +100,13 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
       outcome: operationOutcome(saved.kind === 'unchanged' ? [] : warnings),
     });
   });
+
+  // Bulk import (issue 12): the same pipeline and tenant rule per line; the access policy's
+  // `/ilp/v1/encounters` POST rule (ilp/submission.write) covers it.
+  router.post('/encounters/\\$import', importHandler({
+    intake: deps.intake, submissions: deps.submissions, metrics: deps.metrics, logger: deps.logger, maxJsonDepth: deps.maxJsonDepth,
+    limits: deps.import ?? IMPORT_DEFAULTS, authorize: (res, body) => assertMayActFor(res, body, true),
+  }));
 
   router.post('/encounters/\\$validate', requireJson, async (req, res) => {
     // A dry run stores nothing: the organisation rule applies, the read-only rule of district clients does not.

@@ -39,6 +39,17 @@ export interface Config {
   readonly auth: AuthConfig;
   /** The audit trail (issue #8). */
   readonly audit: AuditConfig;
+  /** NDJSON bulk import, POST /ilp/v1/encounters/$import (issue 12). */
+  readonly import: ImportConfig;
+}
+
+export interface ImportConfig {
+  /** The whole upload; lines beyond it are not read (IMPORT_MAX_BYTES). */
+  readonly maxBytes: number;
+  /** One line (one visit); a longer line is skipped and answered 413 (IMPORT_MAX_LINE_BYTES, default BODY_LIMIT_BYTES). */
+  readonly maxLineBytes: number;
+  /** Lines stored concurrently; results are still written in input order (IMPORT_CONCURRENCY). */
+  readonly concurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +132,11 @@ export function loadConfig(env: Env = process.env): Config {
     fhir: loadFhirConfig(env, env.DATA_DIR || './data', problems),
     auth,
     audit: loadAuditConfig(env, nodeEnv === 'production', problems),
+    import: {
+      maxBytes: intVar(env, 'IMPORT_MAX_BYTES', 104_857_600, 1024, 10_737_418_240, problems),
+      maxLineBytes: intVar(env, 'IMPORT_MAX_LINE_BYTES', intVar(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, []), 1024, 104_857_600, problems),
+      concurrency: intVar(env, 'IMPORT_CONCURRENCY', 4, 1, 64, problems),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

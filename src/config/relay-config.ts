@@ -67,7 +67,7 @@ export function loadRelayConfig(env: Env, problems: string[]): RelayConfig {
     maxRetryHours: num(env, 'RELAY_MAX_RETRY_HOURS', 168, 1, 8760, problems),
     baseDelayMs: num(env, 'RELAY_BASE_DELAY_MS', 2000, 1, 3_600_000, problems),
     maxDelayMs: num(env, 'RELAY_MAX_DELAY_MS', 600_000, 1, 86_400_000, problems),
-    leaseSeconds: num(env, 'RELAY_LEASE_SECONDS', 300, 5, 86_400, problems),
+    leaseSeconds: num(env, 'RELAY_LEASE_SECONDS', 30, 3, 86_400, problems),
     pollMs: num(env, 'RELAY_POLL_MS', 1000, 10, 600_000, problems),
     timeoutMs: num(env, 'RELAY_TIMEOUT_MS', 30_000, 100, 600_000, problems),
     createPatients: flag(env, 'RELAY_CREATE_PATIENTS', false, problems),

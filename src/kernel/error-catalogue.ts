@@ -192,6 +192,10 @@ export const ERRORS = {
   'ILP-VACCINE-DATE': { status: 422, type: 'value', en: 'Vaccination date {date} is {problem}', id: 'Tanggal imunisasi {date} {problem}' },
   'ILP-VACCINE-DUPLICATE': { status: 422, type: 'duplicate', en: 'Vaccine {vaccine} appears more than once in this visit', id: 'Vaksin {vaccine} dikirim lebih dari sekali dalam kunjungan ini' },
   'WARN-Z-SCORE-FLAGGED': { status: 200, type: 'business-rule', severity: 'warning', en: '{item} = {z} is beyond the WHO plausibility limits: probably a measurement error; check {inputs} (recorded without a category)', id: '{item} = {z} di luar batas kewajaran WHO: kemungkinan salah ukur; periksa {inputs} (dicatat tanpa kategori)' },
+  // write path: NDJSON bulk import (issue 12)
+  'IMPORT-MEDIA-TYPE': { status: 415, type: 'not-supported', en: 'Content-Type must be application/x-ndjson (one ILP submission per line), not "{type}"', id: 'Content-Type harus application/x-ndjson (satu kiriman ILP per baris), bukan "{type}"' },
+  'IMPORT-LINE-TOO-LONG': { status: 413, type: 'too-long', en: 'Line {line} is longer than the limit of {limit} bytes; it was skipped', id: 'Baris {line} lebih panjang dari batas {limit} byte; baris ini dilewati' },
+  'IMPORT-TOO-LARGE': { status: 413, type: 'too-long', en: 'The import is larger than the limit of {limit} bytes: nothing from line {line} on was read; send the rest in another import', id: 'Impor melebihi batas {limit} byte: baris {line} dan seterusnya tidak dibaca; kirim sisanya dalam impor lain' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

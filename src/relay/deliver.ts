@@ -1,6 +1,5 @@
-import type { Encounter, Patient, Resource } from 'fhir/r4';
-import { FHIR_ID } from '../fhir/ids';
-import type { RelayWork, ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
+import type { Patient, Resource } from 'fhir/r4';
+import type { RelayStore, RelayWork, SubmissionRecord } from '../store/ports';
 import type { CredentialProvider, NationalCredentials } from './credentials';
 import type { NationalDirectory } from './directory';
 import { buildNationalBundle, idsFromResponse, type LocalResource, type PlannedEntry } from './national-bundle';
@@ -8,36 +7,13 @@ import type { NationalPlatform } from './national-platform';
 import { failed, isDuplicate, problem, type DeliveryResult } from './outcome';
 
 export interface DeliverDeps {
-  submissions: SubmissionStore;
-  resources: ResourceStore;
+  /** The claimed row's submission and resources (RelayStore.loadVisit). */
+  visits: Pick<RelayStore, 'loadVisit'>;
   credentials: CredentialProvider;
   platform: NationalPlatform;
   directory: NationalDirectory;
   /** Persists the "may have been sent" marker of the claimed row just before its transaction is posted; false when the claim was lost. */
   markSent: (work: RelayWork) => Promise<boolean>;
-}
-
-/** `RelayWork` with the outbox's `sent_at` marker (src/store/relay-store.ts). */
-export type OutboxWork = RelayWork & { sentBefore?: boolean; mayHaveSent?: boolean };
-
-/**
- * Loads what the current version of the submission wrote (deleted resources are not sent), and
- * the Patient its Encounter names when the submission did not write one: a FHIR transaction whose
- * Patient entry matched through `ifNoneExist` writes nothing for it, yet the visit's references
- * must still become `Patient/<IHS>` like any other (SATUSEHAT refuses a local id, RuleNumber 20007).
- */
-async function load(deps: DeliverDeps, s: SubmissionRecord): Promise<LocalResource[]> {
-  const out: LocalResource[] = [];
-  for (const ref of s.resources) {
-    const stored = await deps.resources.read(ref.resourceType, ref.id);
-    if (stored?.resource) out.push({ ref: `${ref.resourceType}/${ref.id}`, resource: stored.resource });
-  }
-  if (out.some((r) => r.resource.resourceType === 'Patient')) return out;
-  const subject = (out.find((r) => r.resource.resourceType === 'Encounter')?.resource as Encounter | undefined)?.subject?.reference;
-  const id = subject?.startsWith('Patient/') ? subject.slice('Patient/'.length) : undefined;
-  const patient = id && FHIR_ID.test(id) ? await deps.resources.read('Patient', id) : undefined;
-  if (patient?.resource) out.push({ ref: `Patient/${patient.id}`, resource: patient.resource });
-  return out;
 }
 
 function practitionerIds(resources: readonly LocalResource[]): string[] {
@@ -110,7 +86,7 @@ function knownIds(entries: readonly PlannedEntry[], ids: Readonly<Record<string,
  * when this same outbox row was posted before and everything it creates is found: the transaction
  * is all-or-nothing (§5.4), so its content is there.
  */
-async function send(deps: DeliverDeps, creds: NationalCredentials, s: SubmissionRecord, resources: LocalResource[], ihs: string, work: OutboxWork, signal?: AbortSignal): Promise<DeliveryResult> {
+async function send(deps: DeliverDeps, creds: NationalCredentials, s: SubmissionRecord, resources: LocalResource[], ihs: string, work: RelayWork, signal?: AbortSignal): Promise<DeliveryResult> {
   const patient = resources.find((r) => r.resource.resourceType === 'Patient');
   const patientRef = { ref: patient?.ref ?? '', ihs };
   let ids: Record<string, string> = { ...s.nationalIds };
@@ -157,9 +133,10 @@ function putIds(entries: readonly PlannedEntry[], ids: Readonly<Record<string, s
 }
 
 /** One attempt at delivering one outbox row. Never throws for expected failures: they are values. */
-export async function deliver(deps: DeliverDeps, work: OutboxWork, signal?: AbortSignal): Promise<DeliveryResult> {
-  const s = await deps.submissions.getSubmission(work.submissionPk);
-  if (!s || s.version > work.submissionVersion) return { kind: 'superseded' };
+export async function deliver(deps: DeliverDeps, work: RelayWork, signal?: AbortSignal): Promise<DeliveryResult> {
+  const visit = await deps.visits.loadVisit(work);
+  const s = visit?.submission;
+  if (!visit || !s || s.version > work.submissionVersion) return { kind: 'superseded' };
   let creds: NationalCredentials | undefined;
   try {
     creds = await deps.credentials.get(s.organizationId);
@@ -167,7 +144,7 @@ export async function deliver(deps: DeliverDeps, work: OutboxWork, signal?: Abor
     return { kind: 'paused', reason: `credentials of organization ${s.organizationId} cannot be opened (CREDENTIALS_KEY?): ${err instanceof Error ? err.message : String(err)}` };
   }
   if (!creds) return { kind: 'paused', reason: `no national platform credentials for organization ${s.organizationId}: set NATIONAL_CLIENT_ID/NATIONAL_ORG_ID or PUT /admin/v1/credentials/${s.organizationId}, then DELETE /admin/v1/organizations/${s.organizationId}/pause` };
-  const resources = await load(deps, s);
+  const resources: LocalResource[] = visit.resources;
   const patient = resources.find((r) => r.resource.resourceType === 'Patient');
   if (!resources.some((r) => r.resource.resourceType === 'Encounter')) return failed('RELAY-NO-ENCOUNTER');
   let ihs = patient ? s.nationalIds[patient.ref] : undefined;

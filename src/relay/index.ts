@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { RelayConfig } from '../config/relay-config';
 import type { Logger } from '../kernel';
-import type { Database, RelayWork } from '../store/ports';
+import type { CredentialStore, RelayStore, RelayWork } from '../store/ports';
 import { credentialProvider, type CredentialProvider, type CredentialVault, type NationalCredentials } from './credentials';
 import { deliver, type DeliverDeps } from './deliver';
 import { NationalDirectory } from './directory';
@@ -38,8 +38,17 @@ function simulatedCredentials(organizationId: string): NationalCredentials {
   return { organizationId, clientId: `sim-${organizationId}`, clientSecret: `sim-secret-${organizationId}` };
 }
 
-function provider(target: NationalTarget, db: Database, vault: CredentialVault | undefined): CredentialProvider {
-  const configured = credentialProvider(target.single, db.credentials, vault);
+/**
+ * All the relay sees of storage: the outbox (claims, leases, results, and the visit a claim sends)
+ * and the organisations' national credentials. Not the whole Database.
+ */
+export interface RelayPorts {
+  outbox: RelayStore;
+  credentials: CredentialStore;
+}
+
+function provider(target: NationalTarget, ports: RelayPorts, vault: CredentialVault | undefined): CredentialProvider {
+  const configured = credentialProvider(target.single, ports.credentials, vault);
   if (!target.simulated) return configured;
   return { get: async (org) => (await configured.get(org)) ?? simulatedCredentials(org) };
 }
@@ -51,14 +60,14 @@ export interface RelayHooks {
   vault?: CredentialVault;
 }
 
-export function createRelay(config: RelayConfig, target: NationalTarget, db: Database, logger: Logger, hooks: RelayHooks = {}): Relay {
+export function createRelay(config: RelayConfig, target: NationalTarget, ports: RelayPorts, logger: Logger, hooks: RelayHooks = {}): Relay {
   const vault = hooks.vault;
   const tokens = new TokenCache({ authUrl: target.authUrl, timeoutMs: config.timeoutMs, ...(hooks.observe ? { observe: hooks.observe } : {}) });
   const platform = new NationalPlatform({ fhirUrl: target.fhirUrl, tokens, timeoutMs: config.timeoutMs, ...(hooks.observe ? { observe: hooks.observe } : {}) });
   const workerId = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const outbox = db.relay;
+  const outbox = ports.outbox;
   const deps: DeliverDeps = {
-    submissions: db.submissions, resources: db.resources, credentials: provider(target, db, vault), platform, directory: new NationalDirectory(platform, config.createPatients),
+    visits: outbox, credentials: provider(target, ports, vault), platform, directory: new NationalDirectory(platform, config.createPatients),
     markSent: (work: RelayWork) => outbox.markSent(work, workerId),
   };
   const breaker = new CircuitBreaker(config.breakerThreshold, config.breakerCooldownMs);
@@ -67,12 +76,16 @@ export function createRelay(config: RelayConfig, target: NationalTarget, db: Dat
     {
       workerId,
       concurrency: config.concurrency, leaseSeconds: config.leaseSeconds, pollMs: config.pollMs,
+      // Each HTTP call is bounded by timeoutMs; a delivery makes up to a few dozen (token, patient and
+      // practitioner look-ups, identifier look-ups after a lost answer, the transaction). Never tighter
+      // than the 240 s a delivery had before the heartbeat (80 % of the old 300 s lease).
+      deliveryBudgetMs: Math.max(240_000, config.timeoutMs * 10),
       policy: { baseDelayMs: config.baseDelayMs, maxDelayMs: config.maxDelayMs, maxAttempts: config.maxAttempts, maxRetryMs: config.maxRetryHours * 3_600_000 },
     },
   );
   let retention: NodeJS.Timeout | undefined;
   const purge = (): void => {
-    db.relay.purge(config.retentionDays).then(
+    outbox.purge(config.retentionDays).then(
       (n) => { if (n.outbox + n.events > 0) logger.info({ purged: n, retentionDays: config.retentionDays }, 'relay retention'); },
       (err: unknown) => logger.warn({ err }, 'relay retention failed'),
     );

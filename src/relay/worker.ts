@@ -12,8 +12,11 @@ export interface RelayMetrics {
 export interface WorkerOptions {
   workerId: string;
   concurrency: number;
+  /** A claim's lease; renewed by a heartbeat every third of it while the delivery runs. */
   leaseSeconds: number;
   pollMs: number;
+  /** Upper bound of one delivery, renewals notwithstanding (default 4/5 of the lease). */
+  deliveryBudgetMs?: number;
   policy: RetryPolicy;
   /** How long stop() waits for in-flight deliveries before releasing the rows (default 8000). */
   stopBudgetMs?: number;
@@ -33,8 +36,11 @@ export interface WorkerDeps {
 /**
  * The outbox dispatcher: claims due rows (SKIP LOCKED, with a lease), delivers up to `concurrency`
  * at once, and records each result. While the circuit breaker is open it claims nothing, so an
- * outage does not use up every item's attempts. stop() stops claiming, aborts what is in flight and
- * hands this worker's claimed rows back to the queue.
+ * outage does not use up every item's attempts. While a delivery runs, a heartbeat renews its lease
+ * (every third of the lease), so the lease can be short: a crashed process's rows are claimed by
+ * another within about one lease (docs/decisions/0018-write-path-and-relay-lease.md). A claim the
+ * heartbeat finds lost is aborted. stop() stops claiming, aborts what is in flight and hands this
+ * worker's claimed rows back to the queue.
  */
 export class RelayWorker {
   private running = false;
@@ -43,12 +49,18 @@ export class RelayWorker {
   private readonly abort = new AbortController();
   private wake: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
+  /** In-flight claims by outbox id, each with its own abort (lost lease). */
+  private readonly claims = new Map<string, { work: RelayWork; abort: AbortController }>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private renewing = false;
 
   constructor(private readonly deps: WorkerDeps, private readonly opts: WorkerOptions) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.heartbeat = setInterval(() => void this.renew(), Math.max(200, (this.opts.leaseSeconds * 1000) / 3));
+    this.heartbeat.unref();
     this.loop = this.run().catch((err: unknown) => this.deps.logger.error({ err }, 'relay loop stopped'));
   }
 
@@ -78,6 +90,7 @@ export class RelayWorker {
     const settled = (async () => { await this.loop; await Promise.allSettled([...this.inflight]); return 'done' as const; })();
     const how = await Promise.race([settled, deadline]);
     budget.abort();
+    clearInterval(this.heartbeat);
     const released = await this.deps.store.release(this.opts.workerId).catch(() => 0);
     this.deps.logger.info({ released, ...(how === 'timeout' ? { inflight: this.inflight.size } : {}) }, how === 'timeout' ? 'relay stopped before in-flight deliveries ended' : 'relay stopped');
   }
@@ -95,6 +108,27 @@ export class RelayWorker {
       }
       for (const work of claimed) this.track(this.process(work));
       if (claimed.length === 0 || this.inflight.size >= this.opts.concurrency) await this.idle(wait > 0 ? Math.min(wait, 1000) : this.opts.pollMs);
+    }
+  }
+
+  /** Heartbeat: extends the lease of every in-flight claim; aborts those another worker took over. */
+  private async renew(): Promise<void> {
+    if (this.renewing || this.claims.size === 0) return;
+    this.renewing = true;
+    const works = [...this.claims.values()].map((c) => c.work);
+    try {
+      const held = new Set(await this.deps.store.renew(this.opts.workerId, works, this.opts.leaseSeconds));
+      for (const work of works) {
+        const claim = this.claims.get(work.outboxId);
+        if (held.has(work.outboxId) || claim?.work !== work) continue;
+        this.deps.logger.warn({ submission: work.submissionPk }, 'relay lost a claim while delivering it; aborting that delivery');
+        claim.abort.abort();
+      }
+    } catch (err) {
+      // The next beat tries again; a lease that runs out meanwhile is fenced by the attempt number.
+      this.deps.logger.warn({ err }, 'relay could not renew its leases');
+    } finally {
+      this.renewing = false;
     }
   }
 
@@ -116,8 +150,9 @@ export class RelayWorker {
   }
 
   private async process(work: RelayWork): Promise<void> {
-    // A delivery must finish well inside its lease, or another process may claim it meanwhile.
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.leaseSeconds * 800)]);
+    const lost = new AbortController();
+    this.claims.set(work.outboxId, { work, abort: lost });
+    const signal = AbortSignal.any([this.abort.signal, lost.signal, AbortSignal.timeout(this.opts.deliveryBudgetMs ?? this.opts.leaseSeconds * 800)]);
     let result: DeliveryResult;
     try {
       result = await this.deps.deliver(work, signal);
@@ -125,6 +160,14 @@ export class RelayWorker {
       this.deps.logger.error({ err, submission: work.submissionPk }, 'relay delivery threw');
       result = { kind: 'retry', error: err instanceof Error ? err.message : String(err), upstream: false };
     }
+    try {
+      await this.conclude(work, result);
+    } finally {
+      this.claims.delete(work.outboxId);
+    }
+  }
+
+  private async conclude(work: RelayWork, result: DeliveryResult): Promise<void> {
     // stop(): an interrupted attempt is released, not counted; a conclusion reached meanwhile (above
     // all `delivered`) is recorded before the release.
     if (this.abort.signal.aborted && result.kind === 'retry') return;

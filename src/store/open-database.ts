@@ -127,7 +127,7 @@ class SqlDatabase implements GatewayDatabase {
     this.resources = new SqlResourceStore(ds);
     this.outbox = new SqlOutboxStore(ds);
     this.fhir = createFhirStores(ds);
-    this.relay = new SqlRelayStore(ds);
+    this.relay = new SqlRelayStore(ds, this.submissions);
     this.credentials = new SqlCredentialStore(ds);
     this.pws = new SqlPwsStore(ds);
     this.clients = new SqlApiClientStore(ds);

@@ -156,6 +156,19 @@ export interface RelayWork {
   organizationId: string;
   /** Including this claim (1 on the first attempt). */
   attempts: number;
+  /** This row's transaction was posted by an earlier claim, whose answer may have been lost (outbox.sent_at, migration 0004). */
+  sentBefore: boolean;
+  /** Some version of this submission was posted: the platform may hold resources whose national ids the gateway has not learnt. */
+  mayHaveSent: boolean;
+  /** Since the row was queued (or last re-queued): transient failures are retried up to RELAY_MAX_RETRY_HOURS. */
+  ageMs: number;
+}
+
+/** What one delivery sends: the submission as stored now and the current content of the resources its version wrote (deleted ones left out). */
+export interface RelayVisit {
+  submission: SubmissionRecord;
+  /** `ref` is the local `Type/id`, in the submission's order. */
+  resources: { ref: string; resource: Resource }[];
 }
 
 export interface RelayProblem {
@@ -200,6 +213,13 @@ export interface Delivery {
  */
 export interface RelayStore {
   claim(worker: string, limit: number, leaseSeconds: number): Promise<RelayWork[]>;
+  /**
+   * Heartbeat: extends the lease of these claims by `leaseSeconds` from now, if this worker still
+   * holds them (fenced by the attempt number); returns the outbox ids it still holds.
+   */
+  renew(worker: string, works: readonly RelayWork[], leaseSeconds: number): Promise<string[]>;
+  /** The submission of a claimed row and the resources to send; undefined when the submission is gone. */
+  loadVisit(work: RelayWork): Promise<RelayVisit | undefined>;
   /** Delivered: outbox done, national ids merged, submission delivered (if still at this version). */
   complete(work: RelayWork, worker: string, nationalIds: Record<string, string>): Promise<boolean>;
   /** A newer version of the submission exists: its own row sends the current state. */

@@ -1,8 +1,8 @@
-import type { OperationOutcome } from 'fhir/r4';
+import type { Encounter, OperationOutcome, Resource } from 'fhir/r4';
 import type { DataSource } from 'typeorm';
-import type { Delivery, QueueStats, RelayEvent, RelayProblem, RelayStore, RelayWork } from './ports';
+import type { Delivery, QueueStats, RelayEvent, RelayProblem, RelayStore, RelayVisit, RelayWork, SubmissionStore } from './ports';
 import { inTransaction, iso, json, one, withConnection, type Sql } from './sql';
-import { UUID } from '../fhir/ids';
+import { FHIR_ID, UUID } from '../fhir/ids';
 
 
 /**
@@ -51,19 +51,6 @@ interface ClaimRow {
 }
 
 /**
- * A claimed row as the relay sees it: `RelayWork` plus what `sent_at` says (migration 0004).
- * `sentBefore`: this row's transaction was posted by an earlier claim (its answer may have been
- * lost). `mayHaveSent`: some version of this submission was posted, so the platform may hold
- * resources whose national ids the gateway has not learnt.
- */
-export interface OutboxWork extends RelayWork {
-  sentBefore?: boolean;
-  mayHaveSent?: boolean;
-  /** Since the row was queued (or last re-queued): transient failures are retried up to RELAY_MAX_RETRY_HOURS. */
-  ageMs?: number;
-}
-
-/**
  * Ends the claim if (and only if) this worker still holds it, fenced by the claim's attempt number
  * (a stale attempt of the same worker, whose lease ran out and which claimed the row again, cannot
  * record over the newer claim); true when it did.
@@ -99,14 +86,63 @@ async function setSubmission(sql: Sql, work: RelayWork, status: string | undefin
 }
 
 export class SqlRelayStore implements RelayStore {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, private readonly submissions: Pick<SubmissionStore, 'getSubmission'>) {}
 
-  async claim(worker: string, limit: number, leaseSeconds: number): Promise<OutboxWork[]> {
+  async claim(worker: string, limit: number, leaseSeconds: number): Promise<RelayWork[]> {
     const rows = await inTransaction(this.ds, (sql) => sql.rows<ClaimRow>(CLAIM, [worker, limit, leaseSeconds]));
     return rows.map((r) => ({
       outboxId: r.id, submissionPk: r.submission_pk, submissionVersion: r.submission_version,
       organizationId: r.organization_id, attempts: r.attempts, sentBefore: r.sent, mayHaveSent: r.any_sent, ageMs: Number(r.age_ms),
     }));
+  }
+
+  async renew(worker: string, works: readonly RelayWork[], leaseSeconds: number): Promise<string[]> {
+    if (works.length === 0) return [];
+    const rows = await withConnection(this.ds, (sql) =>
+      sql.rows<{ id: string }>(
+        `UPDATE outbox o SET claimed_until = now() + make_interval(secs => $4::int)
+           FROM unnest($2::bigint[], $3::int[]) AS w(id, attempts)
+          WHERE o.id = w.id AND o.attempts = w.attempts AND o.claimed_by = $1 AND o.status = 'claimed'
+          RETURNING o.id::text AS id`,
+        [worker, works.map((w) => w.outboxId), works.map((w) => w.attempts), leaseSeconds],
+      ),
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * One query for the resources (not one per resource): the relay's throughput is bounded by its
+   * round trips. When the submission wrote no Patient (a FHIR transaction whose Patient entry matched
+   * through `ifNoneExist` writes nothing for it), the Patient its Encounter names is added: the
+   * visit's references must still become `Patient/<IHS>` (SATUSEHAT refuses a local id, RuleNumber 20007).
+   */
+  async loadVisit(work: RelayWork): Promise<RelayVisit | undefined> {
+    const submission = await this.submissions.getSubmission(work.submissionPk);
+    if (!submission) return undefined;
+    const refs = submission.resources.map((r) => ({ resourceType: r.resourceType, id: r.id }));
+    const resources = await this.current(refs);
+    if (resources.some((r) => r.resource.resourceType === 'Patient')) return { submission, resources };
+    const subject = (resources.find((r) => r.resource.resourceType === 'Encounter')?.resource as Encounter | undefined)?.subject?.reference;
+    const id = subject?.startsWith('Patient/') ? subject.slice('Patient/'.length) : undefined;
+    const patient = id && FHIR_ID.test(id) ? await this.current([{ resourceType: 'Patient', id }]) : [];
+    return { submission, resources: [...resources, ...patient] };
+  }
+
+  /** The current, not deleted content of `refs`, in their order. */
+  private async current(refs: { resourceType: string; id: string }[]): Promise<RelayVisit['resources']> {
+    const rows = await withConnection(this.ds, (sql) =>
+      sql.rows<{ resource_type: string; id: string; content: Resource }>(
+        `SELECT r.resource_type, r.id, r.content FROM resource r
+           JOIN unnest($1::text[], $2::text[]) AS k(resource_type, id) ON r.resource_type = k.resource_type AND r.id = k.id
+          WHERE NOT r.deleted AND r.content IS NOT NULL`,
+        [refs.map((r) => r.resourceType), refs.map((r) => r.id)],
+      ),
+    );
+    const byRef = new Map(rows.map((r) => [`${r.resource_type}/${r.id}`, r.content]));
+    return refs.flatMap((r) => {
+      const resource = byRef.get(`${r.resourceType}/${r.id}`);
+      return resource ? [{ ref: `${r.resourceType}/${r.id}`, resource }] : [];
+    });
   }
 
   /**
@@ -130,7 +166,7 @@ export class SqlRelayStore implements RelayStore {
 
   /**
    * Persisted before the relay posts this row's transaction: from then on the platform may hold
-   * it, and every later claim looks before sending again (`OutboxWork.sentBefore`/`mayHaveSent`).
+   * it, and every later claim looks before sending again (`RelayWork.sentBefore`/`mayHaveSent`).
    * Guarded by the claim, like the finishing calls; false when this worker no longer holds it.
    */
   async markSent(work: RelayWork, worker: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { newNik } from '../support/bundles';
 import type { TestDatabase } from '../support/database';
 import { freshDatabase, simStats, startGateway, startSim, until, type Proc } from './processes';
@@ -10,6 +11,18 @@ async function delivered(gw: Proc): Promise<number> {
   const text = await (await fetch(`${gw.url}/metrics`)).text();
   const m = /^ilp_gateway_relay_results_total\{result="delivered"\} (\d+)$/m.exec(text);
   return Number(m?.[1] ?? 0);
+}
+
+/** Claimed rows whose transaction was posted (sent_at) and whose answer is not recorded yet. */
+async function sentNotAnswered(db: TestDatabase): Promise<number> {
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE status = 'claimed' AND sent_at IS NOT NULL`);
+    return rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
 }
 
 describe('e2e: gateway and simulator processes', () => {
@@ -76,6 +89,31 @@ describe('e2e: gateway and simulator processes', () => {
     expect(await statuses(db, ids)).toEqual({ delivered: 40 });
     const stats = await simStats(sim);
     expect(encounterCreates(stats, payloads.map((p) => String(p.submissionId)))).toEqual(new Array(40).fill(1));
+    expect(duplicates(stats)).toEqual([]);
+  });
+
+  test('kill -9 with deliveries in flight, default lease: the heartbeat-kept short lease lets a restart deliver everything exactly once within 60 s', async () => {
+    const sim = await startSim({ SIM_DUPLICATE_CHECK: '0', SIM_LATENCY_MS: '400' });
+    procs.push(sim);
+    // No RELAY_LEASE_SECONDS: the default (30 s) is what is tested.
+    const a = await startGateway(db, sim.port, { RELAY_CONCURRENCY: '8' });
+    procs.push(a);
+    const payloads = Array.from({ length: 30 }, () => visit('LEASE'));
+    const ids = await submitAll([a.url], payloads);
+    // In flight: claimed rows whose transaction was posted (sent_at) without a recorded answer.
+    const inFlight = await until(async () => (await sentNotAnswered(db)) > 0, 20_000, 20);
+    expect(inFlight).toBe(true);
+    await a.stop('SIGKILL');
+    const atCrash = await db.relay.stats();
+    expect(atCrash.claimed).toBeGreaterThan(0);
+    const restarted = Date.now();
+    const b = await startGateway(db, sim.port);
+    procs.push(b);
+    expect(await drained(db, 60_000)).toBe(true);
+    expect(Date.now() - restarted).toBeLessThan(60_000);
+    expect(await statuses(db, ids)).toEqual({ delivered: 30 });
+    const stats = await simStats(sim);
+    expect(encounterCreates(stats, payloads.map((p) => String(p.submissionId)))).toEqual(new Array(30).fill(1));
     expect(duplicates(stats)).toEqual([]);
   });
 

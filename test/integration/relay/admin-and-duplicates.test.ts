@@ -47,13 +47,13 @@ describe(`admin API and the duplicate answer (${testDbKind()})`, () => {
     const sim = h.simUrl;
     const platform = new NationalPlatform({ fhirUrl: `${sim}/fhir-r4/v1`, tokens: new TokenCache({ authUrl: `${sim}/oauth2/v1`, timeoutMs: 5000 }), timeoutMs: 5000 });
     const deps: DeliverDeps = {
-      submissions: h.db.submissions, resources: h.db.resources, platform, directory: new NationalDirectory(platform, false),
+      visits: h.db.relay, platform, directory: new NationalDirectory(platform, false),
       credentials: { get: async (org) => ({ organizationId: org, clientId: `sim-${org}`, clientSecret: `sim-secret-${org}` }) },
       // These tests call deliver() directly, without a claimed outbox row to mark.
       markSent: async () => true,
     };
     const s = await waitForStatus(h.url, id, ['accepted']);
-    const work = { outboxId: '0', submissionPk: id, submissionVersion: Number(s.version), organizationId: '10000005', attempts: 1 };
+    const work = { outboxId: '0', submissionPk: id, submissionVersion: Number(s.version), organizationId: '10000005', attempts: 1, sentBefore: false, mayHaveSent: false, ageMs: 0 };
     const first = await deliver(deps, work);
     expect(first.kind).toBe('delivered');
     const rejectionsBefore = h.sim.state.stats.duplicateRejections;

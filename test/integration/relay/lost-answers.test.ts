@@ -1,4 +1,5 @@
-import { deliver, type DeliverDeps, type OutboxWork } from '../../../src/relay/deliver';
+import { deliver, type DeliverDeps } from '../../../src/relay/deliver';
+import type { RelayWork } from '../../../src/store/ports';
 import { NationalDirectory } from '../../../src/relay/directory';
 import { NationalPlatform } from '../../../src/relay/national-platform';
 import { TokenCache } from '../../../src/relay/token-cache';
@@ -20,7 +21,7 @@ describe(`lost answers and newer versions (${testDbKind()})`, () => {
     h = await startRelayHarness({ RELAY_ENABLED: '0' });
     const platform = new NationalPlatform({ fhirUrl: `${h.simUrl}/fhir-r4/v1`, tokens: new TokenCache({ authUrl: `${h.simUrl}/oauth2/v1`, timeoutMs: 5000 }), timeoutMs: 5000 });
     deps = {
-      submissions: h.db.submissions, resources: h.db.resources, platform, directory: new NationalDirectory(platform, false),
+      visits: h.db.relay, platform, directory: new NationalDirectory(platform, false),
       credentials: { get: async (org) => ({ organizationId: org, clientId: `sim-${org}`, clientSecret: `sim-secret-${org}` }) },
       // These tests call deliver() directly, without a claimed outbox row to mark.
       markSent: async () => true,
@@ -33,8 +34,8 @@ describe(`lost answers and newer versions (${testDbKind()})`, () => {
   afterAll(async () => { await h?.close(); });
   afterEach(() => { h.sim.setFaults({ dropAfterCommit: 0 }); });
 
-  function work(id: string, version: number, extra: Partial<OutboxWork> = {}): OutboxWork {
-    return { outboxId: '0', submissionPk: id, submissionVersion: version, organizationId: '10000005', attempts: 1, ...extra };
+  function work(id: string, version: number, extra: Partial<RelayWork> = {}): RelayWork {
+    return { outboxId: '0', submissionPk: id, submissionVersion: version, organizationId: '10000005', attempts: 1, sentBefore: false, mayHaveSent: false, ageMs: 0, ...extra };
   }
 
   async function lostFirstVersion(): Promise<{ id: string; payload: Record<string, unknown> }> {

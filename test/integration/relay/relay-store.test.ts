@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/database';
 import { submission, submissionId, visit } from '../../support/bundles';
 import type { RelayWork } from '../../../src/store/ports';
-import type { OutboxWork, SqlRelayStore } from '../../../src/store/relay-store';
+import type { SqlRelayStore } from '../../../src/store/relay-store';
 
 describe(`relay store: claims, leases, pauses (${testDbKind()})`, () => {
   let db: TestDatabase;
@@ -45,6 +45,36 @@ describe(`relay store: claims, leases, pauses (${testDbKind()})`, () => {
     expect(s?.nationalIds).toEqual({ 'Encounter/x': 'national-x' });
   });
 
+  test('claim returns what delivery relies on; a heartbeat renewal keeps a short lease alive, a stale attempt cannot renew', async () => {
+    const [id] = await save(1);
+    const [work] = await db.relay.claim('w1', 1, 1);
+    expect(work).toMatchObject({ submissionPk: id, attempts: 1, sentBefore: false, mayHaveSent: false });
+    expect(work?.ageMs).toBeGreaterThanOrEqual(0);
+    expect(work?.ageMs).toBeLessThan(60_000);
+    for (let beat = 0; beat < 3; beat += 1) {
+      await sleep(500);
+      expect(await db.relay.renew('w1', [work as RelayWork], 1)).toEqual([work?.outboxId]);
+    }
+    // 1.5 s after a 1 s lease began, it still holds: nobody else may claim it.
+    expect(await db.relay.claim('w2', 1, 60)).toEqual([]);
+    expect(await db.relay.renew('w2', [work as RelayWork], 60)).toEqual([]);
+    await sleep(1200);
+    const [taken] = await db.relay.claim('w2', 1, 60);
+    expect(taken?.attempts).toBe(2);
+    expect(await db.relay.renew('w1', [work as RelayWork], 60)).toEqual([]);
+  });
+
+  test('loadVisit returns the submission and its current resources in its own order, in one call', async () => {
+    const [id] = await save(1);
+    const [work] = await db.relay.claim('w1', 1, 60);
+    const loaded = await db.relay.loadVisit(work as RelayWork);
+    const s = await db.submissions.getSubmission(id ?? '');
+    expect(loaded?.submission).toEqual(s);
+    expect(loaded?.resources.map((r) => r.ref)).toEqual(s?.resources.map((r) => `${r.resourceType}/${r.id}`));
+    expect(loaded?.resources.every((r) => `${r.resource.resourceType}/${r.resource.id}` === r.ref)).toBe(true);
+    expect(await db.relay.loadVisit({ ...(work as RelayWork), submissionPk: '00000000-0000-4000-8000-000000000000' })).toBeUndefined();
+  });
+
   test('finishing calls are fenced by the claim\'s attempt: a stale attempt of the same worker cannot record over its newer claim', async () => {
     await save(1);
     const store = db.relay as unknown as SqlRelayStore;
@@ -73,8 +103,8 @@ describe(`relay store: claims, leases, pauses (${testDbKind()})`, () => {
     const [id] = await save(2);
     const store = db.relay as unknown as SqlRelayStore;
     const claimed = await store.claim('w1', 2, 60);
-    const mine = claimed.find((c) => c.submissionPk === id) as OutboxWork;
-    const other = claimed.find((c) => c.submissionPk !== id) as OutboxWork;
+    const mine = claimed.find((c) => c.submissionPk === id) as RelayWork;
+    const other = claimed.find((c) => c.submissionPk !== id) as RelayWork;
     expect(mine.sentBefore).toBe(false);
     expect(mine.mayHaveSent).toBe(false);
     expect(await store.markSent(mine, 'someone-else')).toBe(false);

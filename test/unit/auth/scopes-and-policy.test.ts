@@ -33,6 +33,7 @@ describe('access policy', () => {
     ['GET', '/ilp/v1/openapi.json', 'public'],
     ['POST', '/ilp/v1/encounters', 'ilp/submission.write'],
     ['POST', '/ilp/v1/encounters/$validate', 'ilp/submission.write'],
+    ['POST', '/ilp/v1/encounters/$import', 'ilp/submission.write'], // bulk import: the same scope as one visit (issue 12)
     ['GET', '/ilp/v1/submissions/abc', 'ilp/submission.read'],
     ['GET', '/fhir/Observation', 'system/Observation.read'],
     ['GET', '/fhir/Patient/123/_history', 'system/Patient.read'],

@@ -1,0 +1,90 @@
+import { once } from 'node:events';
+import type { Request, Response } from 'express';
+import type { ImportConfig } from '../config/config';
+import { fail, issue, OperationOutcomeError, type Logger } from '../kernel';
+import { importVisits, type ImportResult } from '../pipeline/import-visits';
+import { submitVisit, type IntakeDeps } from '../pipeline/submit-visit';
+import type { SubmissionStore } from '../store/ports';
+import { scanJson } from './body';
+import type { Metrics } from './metrics';
+import { ndjsonLines } from './ndjson-lines';
+import { requestId } from './request-context';
+
+export interface ImportRouteDeps {
+  intake: IntakeDeps;
+  submissions: SubmissionStore;
+  metrics: Metrics;
+  logger: Logger;
+  maxJsonDepth: number;
+  limits: ImportConfig;
+  /** The single intake's tenant rule (ilp.routes.ts); with a null body only the caller's right to write is checked. */
+  authorize(res: Response, body: unknown): void;
+}
+
+export const NDJSON = 'application/x-ndjson';
+
+/** One line's JSON, refused as the single intake's body parser and preconditions would refuse it. */
+function parseLine(text: string, maxDepth: number): unknown {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    if (err instanceof RangeError) fail('HTTP-BODY-TOO-DEEP', { limit: 'the parser' });
+    fail('HTTP-BODY-MALFORMED', { reason: (err instanceof Error ? err.message : String(err)).slice(0, 200) });
+  }
+  scanJson(body, maxDepth);
+  return body;
+}
+
+/** Writes one result line; false when the client has gone (nothing more can be told). */
+async function writeLine(res: Response, result: ImportResult): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (!res.write(`${JSON.stringify(result)}\n`)) {
+    const [event] = await Promise.race([once(res, 'drain').then(() => ['drain']), once(res, 'close').then(() => ['close'])]);
+    return event === 'drain';
+  }
+  return true;
+}
+
+/**
+ * `POST /ilp/v1/encounters/$import`: NDJSON in (one ILP submission per line), NDJSON out (one
+ * result per non-blank line, in order), streamed both ways with backpressure, so neither side holds
+ * the upload in memory. Results are written once their visit is committed: a client that loses the
+ * connection knows that every line it got a 202 for is stored, and may re-send the whole file
+ * (idempotent by submissionId).
+ */
+export function importHandler(deps: ImportRouteDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    // A caller who may not write at all (a read-only district client) is refused before anything is read.
+    deps.authorize(res, null);
+    if (!req.is(NDJSON)) fail('IMPORT-MEDIA-TYPE', { type: req.headers['content-type'] ?? '(none)' });
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > deps.limits.maxBytes) fail('IMPORT-TOO-LARGE', { limit: deps.limits.maxBytes, line: 1 });
+    const results = importVisits(ndjsonLines(req, deps.limits), {
+      parse: (text) => parseLine(text, deps.maxJsonDepth),
+      authorize: (body) => deps.authorize(res, body),
+      submit: async (body) => {
+        const out = await submitVisit(body, deps.intake, deps.submissions);
+        deps.metrics.submissions.inc({ result: out.saved.kind });
+        return out;
+      },
+      unexpected: (err, line) => {
+        deps.logger.error({ requestId: requestId(res), line, error: err instanceof Error ? { type: err.name, stack: err.stack?.split('\n').slice(1, 6).join('\n') } : { type: typeof err } }, 'import line failed');
+        return issue('HTTP-INTERNAL', { requestId: requestId(res) });
+      },
+      limits: deps.limits,
+      concurrency: deps.limits.concurrency,
+    });
+    res.status(200).type(NDJSON);
+    res.flushHeaders();
+    try {
+      for await (const result of results) {
+        if (!(await writeLine(res, result))) break;
+      }
+    } catch (err) {
+      // The upload broke off (client gone, connection reset): what was committed stays committed.
+      if (!(err instanceof OperationOutcomeError)) deps.logger.info({ requestId: requestId(res), reason: err instanceof Error ? err.message : String(err) }, 'import ended early');
+    }
+    res.end();
+  };
+}
