@@ -85,13 +85,21 @@ const PTM = 'KMK HK.01.07/MENKES/2015/2023 BAB X §2 (klaster 3); PMK 4/2019 and
 const TB = 'KMK HK.01.07/MENKES/2015/2023 BAB X §2 (klaster 4); Permenkes 67/2016 TB control';
 const SPM = 'PP 2/2018; PMK 4/2019 Standar Teknis SPM Kesehatan (replaced by PMK 6/2024; ilp-domain §7)';
 
-/** Blood-pressure bands that are hypertension: adult/adolescent grades 1–3 and hypertension in pregnancy. */
-const HT_BANDS = ['827069000', '827068008', 'OI000042', 'hipertensi-kehamilan', 'hipertensi-berat-kehamilan'];
+/** Blood-pressure bands that are hypertension: adult/adolescent grades 1–3, in pregnancy (before and after 20 weeks) and postpartum. */
+const HT_BANDS = ['827069000', '827068008', 'OI000042', 'hipertensi-kehamilan', 'hipertensi-kehamilan-sebelum-20-minggu', 'hipertensi-berat-kehamilan', 'hipertensi-pascasalin', 'hipertensi-berat-pascasalin'];
 const HYPERTENSION = [...bands('systolic-bp', ...HT_BANDS), ...bands('diastolic-bp', ...HT_BANDS)];
 const GLUCOSE = items('blood-glucose-random', 'blood-glucose-fasting');
-/** Prediabetes (714628002) and diabetes (73211009) bands of random or fasting glucose. */
-const RAISED_GLUCOSE = [...bands('blood-glucose-random', '714628002', '73211009', 'hiperglikemia'), ...bands('blood-glucose-fasting', '714628002', '73211009', 'hiperglikemia')];
-const DIABETES = [...bands('blood-glucose-random', '73211009'), ...bands('blood-glucose-fasting', '73211009')];
+/**
+ * Raised glucose: prediabetes (714628002), diabetes (fasting 73211009; random ≥ 200 is only
+ * "curiga diabetes", no symptom being captured), a child's hyperglycaemia, and in pregnancy
+ * gestational diabetes (11687002) and hyperglycaemia (docs/decisions/0015).
+ */
+const RAISED_GLUCOSE = [
+  ...bands('blood-glucose-random', '714628002', 'curiga-diabetes-melitus', 'hiperglikemia', 'hiperglikemia-kehamilan', 'diabetes-dalam-kehamilan'),
+  ...bands('blood-glucose-fasting', '714628002', '73211009', 'hiperglikemia', '11687002', 'diabetes-dalam-kehamilan'),
+];
+/** Diabetes outside pregnancy: fasting ≥ 126, or random ≥ 200 awaiting confirmation. */
+const DIABETES = [...bands('blood-glucose-random', 'curiga-diabetes-melitus'), ...bands('blood-glucose-fasting', '73211009')];
 const PTM_MEASURED = [...items('systolic-bp', 'diastolic-bp', 'bmi', 'waist-circumference'), ...GLUCOSE];
 const ANC_CONTACTS = visits('K1A', 'K1M', 'K2', 'K3', 'K4', 'K5', 'K6');
 const VISION = items('visual-acuity-right', 'visual-acuity-left');

@@ -2,6 +2,7 @@ import { example, uniqueId, type Json } from '../../support/submissions';
 import { startGateway, type TestGateway } from '../../support/gateway';
 import { testDbKind } from '../../support/database';
 import { createIlpValidator } from '../../../src/validation/ilp/ilp-validator';
+import { vendorTransaction } from '../fhir/fhir-support';
 
 /**
  * Village monitoring from hand-made visits. Every expected figure below was counted by hand from
@@ -189,6 +190,16 @@ describe(`PWS indicators from hand-made visits (${testDbKind()})`, () => {
     const bad = await fetch(`${gw.url}/fhir/Measure/PWS-K3-HT/$evaluate-measure?periodStart=2026-03-01&periodEnd=2027-01-31&area=35`);
     expect(bad.status).toBe(400);
     expect((await fetch(`${gw.url}/fhir/Measure/NOPE`)).status).toBe(404);
+  });
+
+  test('a FHIR-native vendor\'s transaction counts like an ILP visit (residence, local date from the province\'s time zone)', async () => {
+    // A 34-year-old resident of V3 (Papua Barat Daya, WIT) with a systolic BP and no interpretation:
+    // measured (denominator), not counted as raised (the vendor sent no band, and none is invented).
+    const bundle = vendorTransaction({ nik: nik('92'), village: V3, org: '10000005' });
+    const res = await fetch(`${gw.url}/fhir`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(bundle) });
+    expect(res.status).toBe(200);
+    expect(await figure(V3, '2025-03', 'PWS-K3-HT')).toMatchObject({ numerator: 0, denominator: 1 });
+    expect(await figure(V3, '2025-03', 'PWS-K3-PTM-SCREENED')).toMatchObject({ numerator: 1 });
   });
 
   test('a late-arriving visit and a changed visit move the counts; nothing is counted twice', async () => {
