@@ -7,6 +7,9 @@ import { fhirRouter } from './api/fhir.routes';
 import { createHttpApp } from './api/http-app';
 import { setUpAuth } from './auth/setup';
 import { adminRouter } from './api/admin.routes';
+import { measureRouter } from './api/measure.routes';
+import { contributionsOf } from './pws/contributions';
+import { pwsRouter } from './api/pws.routes';
 import { clientsRouter } from './api/clients.routes';
 import { auditCounters } from './api/audit-metrics';
 import { auditTrail } from './api/audit.middleware';
@@ -52,6 +55,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   registerQueueGauges(metrics, () => db.relay.stats());
   const exportRunner = new ExportRunner(exportRunnerOptions(config.fhir, db.fhir.exports, logger));
   const fhir = fhirRouter({
+    contributions: (bundle, organizationId) => contributionsOf(bundle, catalogue, { organizationId }),
     resources: db.resources, fhir: db.fhir, audit: db.audit, validate: (resource) => validator.validate(resource), version: VERSION, publicBaseUrl: config.fhir.publicBaseUrl,
     validateOperation: (req) => validateOperation(validator, req),
     export: { dir: config.fhir.exportDir, retryAfterSeconds: config.fhir.exportRetryAfterSeconds }, exportPolls: memoryPollClock(), exportKicked: () => exportRunner.wake(),
@@ -67,7 +71,9 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     guards: [...auditHook, authorize(auth)],
     mounts: [
       { path: '/', router: authRouter(auth), json: false },
+      { path: '/fhir', router: measureRouter({ pws: db.pws, version: VERSION, now: () => Date.now() }), json: false },
       { path: '/fhir', router: fhir, json: true },
+      { path: '/pws/v1', router: pwsRouter({ pws: db.pws, bodyLimitBytes: config.bodyLimitBytes }), json: false },
       { path: '/admin/v1', router: clientsRouter({ clients: db.clients, adminToken: config.relay.adminToken }), json: true },
       { path: '/admin/v1', router: adminRouter({ relayStore: db.relay, credentials: db.credentials, relay, vault, adminToken: config.relay.adminToken }), json: true },
     ],

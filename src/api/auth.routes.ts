@@ -8,7 +8,7 @@ import type { Principal } from '../auth/tokens';
 import { fail } from '../kernel';
 
 /** Who the caller is when authentication is switched off (local development only). */
-export const DEVELOPMENT_PRINCIPAL: Principal = { clientId: 'development', organizations: ['*'], scopes: ['system/*.*', 'ilp/submission.write', 'ilp/submission.read', 'admin'] };
+export const DEVELOPMENT_PRINCIPAL: Principal = { clientId: 'development', organizations: ['*'], scopes: ['system/*.*', 'ilp/submission.write', 'ilp/submission.read', 'pws/indicators.read', 'pws/targets.write', 'admin'] };
 
 export interface AuthDeps extends TokenDeps {
   disabled: boolean;

@@ -41,6 +41,9 @@ export const ACCESS_POLICY: readonly AccessRule[] = [
   { prefix: '/ilp/v1/catalogue', methods: READ, public: true },
   { prefix: '/ilp/v1/encounters', methods: ['POST'], scope: 'ilp/submission.write' },
   { prefix: '/ilp/v1/submissions', methods: READ, scope: 'ilp/submission.read' },
+  { prefix: '/pws/v1/registry', methods: READ, public: true },
+  { prefix: '/pws/v1/targets', methods: ['PUT', 'POST'], scope: 'pws/targets.write' },
+  { prefix: '/pws/v1', methods: READ, scope: 'pws/indicators.read' },
   { prefix: '/fhir/metadata', methods: READ, public: true },
   { prefix: '/fhir/.well-known', methods: READ, public: true },
   // The audit trail: admins (scope `admin`) or `system/AuditEvent.read`, decided by its handler (src/fhir-rest/audit-event.ts).

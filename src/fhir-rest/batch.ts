@@ -29,7 +29,7 @@ async function writeEntry(entry: BundleEntry, index: number, c: BatchContext): P
     requireRelayable([write], `batch entry ${index}`);
     const key = submissionKey(c.bundle);
     const saved = await c.deps.fhir.transactions.saveTransaction(
-      saveInput(single, c.organizationId, [write], { submissionId: `${key.submissionId}#${index}`, stableIds: key.stableIds }),
+      saveInput(single, c.organizationId, [write], { submissionId: `${key.submissionId}#${index}`, stableIds: key.stableIds }, c.deps.contributions?.(single, c.organizationId)),
     );
     const [result] = saved.results;
     return result ? await writtenEntry(result, c.preference, c.deps) : failedEntry(undefined);

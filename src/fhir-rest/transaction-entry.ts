@@ -3,6 +3,7 @@ import type { Bundle, BundleEntry, Encounter } from 'fhir/r4';
 import { fail, payloadHash } from '../kernel';
 import { parseEntryRequest } from '../store/entry-request';
 import type { SaveTransactionInput, TransactionEntry } from '../store/fhir-ports';
+import type { VisitContributions } from '../store/pws-ports';
 import { writeOrganization } from './access';
 import { isServedType } from './read';
 import type { FhirRequest } from './types';
@@ -97,6 +98,6 @@ export function submissionKey(bundle: Bundle): { submissionId: string; stableIds
   return { submissionId: `fhir:${id.system ?? ''}|${id.value}`.slice(0, 512), stableIds: true };
 }
 
-export function saveInput(bundle: Bundle, organizationId: string, entries: TransactionEntry[], key = submissionKey(bundle)): SaveTransactionInput {
-  return { organizationId, ...key, bundle, payloadHash: payloadHash(bundle), entries };
+export function saveInput(bundle: Bundle, organizationId: string, entries: TransactionEntry[], key = submissionKey(bundle), contributions?: VisitContributions): SaveTransactionInput {
+  return { organizationId, ...key, bundle, payloadHash: payloadHash(bundle), entries, ...(contributions ? { contributions } : {}) };
 }

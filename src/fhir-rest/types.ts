@@ -1,6 +1,7 @@
-import type { OperationOutcome, Resource } from 'fhir/r4';
+import type { Bundle, OperationOutcome, Resource } from 'fhir/r4';
 import type { Issue } from '../kernel';
 import type { AuditStore } from '../store/audit-ports';
+import type { VisitContributions } from '../store/pws-ports';
 import type { FhirStores } from '../store/fhir-ports';
 import type { ResourceStore } from '../store/ports';
 import type { ValidateRequest, ValidateResponse } from '../validation/operation';
@@ -55,6 +56,8 @@ export interface ExportSettings {
 }
 
 export interface FhirRestDeps {
+  /** What a stored visit contributes to village monitoring (src/pws/contributions.ts, bound to the catalogue by app.ts). */
+  contributions?: (bundle: Bundle, organizationId: string) => VisitContributions;
   resources: ResourceStore;
   fhir: FhirStores;
   validate: FhirValidator;

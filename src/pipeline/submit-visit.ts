@@ -5,6 +5,7 @@ import type { SubmissionSchemaValidator } from '../intake/schema-validator';
 import type { NormalisedSubmission } from '../intake/submission';
 import { Issue, OperationOutcomeError, issue, payloadHash as hashOf, toFhirIssue } from '../kernel';
 import { mapSubmission } from '../mapping/map-submission';
+import { contributionsOf } from '../pws/contributions';
 import { NO_HISTORY, type VisitHistory } from '../mapping/history';
 import { patientKeys } from '../mapping/patient-key';
 import type { VisitResult } from '../mapping/results';
@@ -111,6 +112,7 @@ export async function submitVisit(body: unknown, deps: IntakeDeps, store: Submis
     payloadHash: prepared.payloadHash,
     bundle: prepared.bundle,
     warnings: prepared.issues.map(toFhirIssue),
+    contributions: contributionsOf(prepared.bundle, deps.catalogue, { organizationId: prepared.sub.raw.organizationId, offsetMinutes: prepared.sub.offsetMinutes }),
   });
   return { saved, warnings: prepared.issues, results: prepared.results };
 }

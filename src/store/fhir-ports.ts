@@ -1,3 +1,4 @@
+import type { VisitContributions } from './pws-ports';
 import type { Bundle, FhirResource } from 'fhir/r4';
 import type { Filter, SearchRequest } from '../fhir/search-request';
 import type { AccessFilter, ResourceRef, SaveOutcome, StoredResource } from './ports';
@@ -38,6 +39,8 @@ export interface SaveTransactionInput {
   bundle: Bundle;
   payloadHash: string;
   entries: TransactionEntry[];
+  /** What the visit contributes to village monitoring, replaced in the same transaction (src/store/pws-store.ts). */
+  contributions?: VisitContributions;
 }
 
 export interface EntryResult {

@@ -142,6 +142,7 @@ async function saveTransaction(sql: Sql, input: SaveTransactionInput): Promise<T
     payloadHash: input.payloadHash,
     bundle: { resourceType: 'Bundle', type: 'transaction', entry: planned.writes.map((w) => w.entry) },
     warnings: [],
+    ...(input.contributions ? { contributions: input.contributions } : {}),
   });
   await sql.rows(`UPDATE submission SET source = 'fhir' WHERE pk = $1`, [saved.submission.id]);
   // Unchanged: nothing was written now, so the refs are what the store holds (a conditional create

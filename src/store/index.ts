@@ -1,3 +1,4 @@
 export * from './ports';
+export * from './pws-ports';
 export * from './client-ports';
 export { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './open-database';

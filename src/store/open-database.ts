@@ -12,6 +12,7 @@ import { MIGRATIONS } from './migrations';
 import { SqlOutboxStore } from './outbox-store';
 import { loadPGlite, pgliteDriver } from './pglite-pool';
 import type { Database } from './ports';
+import { SqlPwsStore } from './pws-store';
 import { SqlRelayStore } from './relay-store';
 import { SqlResourceStore } from './resource-store';
 import { withConnection } from './sql';
@@ -109,6 +110,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly fhir: FhirStores;
   readonly relay: SqlRelayStore;
   readonly credentials: SqlCredentialStore;
+  readonly pws: SqlPwsStore;
   readonly clients: SqlApiClientStore;
   readonly assertions: SqlAssertionReplayStore;
   readonly audit: SqlAuditStore;
@@ -127,6 +129,7 @@ class SqlDatabase implements GatewayDatabase {
     this.fhir = createFhirStores(ds);
     this.relay = new SqlRelayStore(ds, this.submissions);
     this.credentials = new SqlCredentialStore(ds);
+    this.pws = new SqlPwsStore(ds);
     this.clients = new SqlApiClientStore(ds);
     this.assertions = new SqlAssertionReplayStore(ds);
     this.audit = new SqlAuditStore(ds);

@@ -2,6 +2,7 @@ import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from '
 import type { ApiClientStore, AssertionReplayStore } from './client-ports';
 import type { AuditStore } from './audit-ports';
 import type { FhirStores } from './fhir-ports';
+import type { PwsStore, VisitContributions } from './pws-ports';
 
 /**
  * What the rest of the gateway sees of storage. Implementations live beside this file
@@ -66,6 +67,8 @@ export interface SaveSubmissionInput {
    */
   bundle: Bundle;
   warnings: OperationOutcomeIssue[];
+  /** What the visit contributes to village monitoring (PWS), written in the same transaction. */
+  contributions?: VisitContributions;
 }
 
 export type SaveOutcome =
@@ -273,6 +276,8 @@ export interface Database {
   readonly fhir: FhirStores;
   readonly relay: RelayStore;
   readonly credentials: CredentialStore;
+  /** Village monitoring: contributions and targets (src/store/pws-ports.ts). */
+  readonly pws: PwsStore;
   /** API clients and the shared assertion replay cache (src/store/client-ports.ts). */
   readonly clients: ApiClientStore;
   readonly assertions: AssertionReplayStore;

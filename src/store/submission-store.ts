@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { removeDropped, writeBundle } from './bundle-writer';
 import { enqueue } from './outbox-store';
+import { replaceContributions } from './pws-store';
 import type { SaveOutcome, SaveSubmissionInput, SubmissionRecord, SubmissionStore } from './ports';
 import { SUBMISSION_SELECT, toSubmissionRecord, type StoredRef, type SubmissionRow } from './rows';
 import { CLOCK, clockNow, containsNul, inTransactionRetryingRace, iso, json, one, withConnection, type Sql } from './sql';
@@ -56,6 +57,7 @@ export async function save(sql: Sql, input: SaveSubmissionInput): Promise<SaveOu
     [claimed.pk, version, json(input.payload ?? null), input.payloadHash, json(written), json(removed), now],
   );
   if (claimed.kind === 'existing') await markUpdated(sql, claimed.pk, version, input, now);
+  if (input.contributions) await replaceContributions(sql, claimed.pk, input.contributions);
   await enqueue(sql, claimed.pk, version, now);
   return { kind: claimed.kind === 'created' ? 'created' : 'updated', submission: await reload(sql, claimed.pk) };
 }

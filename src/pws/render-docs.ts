@@ -1,0 +1,107 @@
+import { loadCatalogue } from '../catalog';
+import { INDICATOR_RULES, NOT_COMPUTED, TARGET_GROUPS, type AgeRule, type IndicatorRule, type Population } from './registry';
+
+/**
+ * docs/pws.md: every indicator with its rule, source and what is not captured yet, for a district
+ * health officer. Generated from the registry (npm run docs:pws) so the page never disagrees
+ * with what the gateway counts; a test compares it with a fresh rendering.
+ */
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function ageText(a: AgeRule | undefined): string {
+  if (!a) return 'all ages';
+  const unit = { days: 'days', months: 'months', years: 'years' }[a.unit];
+  if (a.min !== undefined && a.max !== undefined) return `${a.min}–${a.max - 1} ${unit}`;
+  if (a.min !== undefined) return `≥ ${a.min} ${unit}`;
+  return `< ${a.max} ${unit}`;
+}
+
+function factText(fact: string, itemName: (code: string) => string): string {
+  const [kind, a, b] = fact.split(':') as [string, string, string | undefined];
+  switch (kind) {
+    case 'item': return `${itemName(a)} measured`;
+    case 'band': return `${itemName(a)} = \`${b}\``;
+    case 'value': return `${itemName(a)} answer \`${b}\``;
+    case 'visit': return `visit ${a}`;
+    case 'vaccine': return a;
+    case 'life-cycle': return `life cycle ${a}`;
+    default: return fact;
+  }
+}
+
+function populationText(p: Population, itemName: (code: string) => string): string {
+  const reqs = p.requires.map((r) => {
+    const any = [...new Set(r.anyOf.map((f) => factText(f, itemName)))].join(' or ');
+    return (r.minDates ?? 1) > 1 ? `${any} on ≥ ${r.minDates} days` : any;
+  });
+  const who = [ageText(p.age), ...(p.sex ? [p.sex] : []), ...(p.pregnant ? ['pregnant (visit in ibu-hamil)'] : [])].join(', ');
+  const look = p.lookbackMonths ? `; facts up to ${p.lookbackMonths} month(s) before the period count toward completion` : '';
+  return `${who}: ${reqs.join(' **and** ')}${look}`;
+}
+
+function indicatorRows(rules: readonly IndicatorRule[], itemName: (code: string) => string): string[] {
+  return rules.map((r) => {
+    const den = 'target' in r.denominator ? `sasaran \`${r.denominator.target}\`` : populationText(r.denominator, itemName);
+    return `| \`${r.code}\` | ${cell(r.name.id)}<br>${cell(r.name.en)} | ${r.period} | ${cell(r.numerator.text.en)}<br><small>${cell(populationText(r.numerator, itemName))}</small> | ${cell(r.denominator.text.en)}<br><small>${cell(den)}</small> | ${r.programTarget ?? ''} | ${cell(r.source)} | ${cell(r.notCaptured ?? '')} |`;
+  });
+}
+
+export function renderPwsMarkdown(): string {
+  const catalogue = loadCatalogue();
+  const itemName = (code: string): string => catalogue.items.get(code)?.name.en.toLowerCase() ?? code;
+  const head = '| code | name | period | numerator | denominator | target % | source | not captured yet |\n|---|---|---|---|---|---|---|---|';
+  const byKind = (kind: 'PWS' | 'SPM') => INDICATOR_RULES.filter((r) => r.kind === kind);
+  return [
+    '# Village monitoring (PWS): what the gateway counts',
+    '',
+    '<!-- Generated from src/pws/registry.ts by `npm run docs:pws`; do not edit by hand. -->',
+    '',
+    'For district and Puskesmas health officers. Every figure on `GET /pws/v1/indicators`, in the CSV and in the',
+    'MeasureReports is counted from the visits the gateway received, with these rules:',
+    '',
+    '- **People, not visits.** A person seen twice in the period counts once. A person is their NIK; a newborn without',
+    '  a NIK is its mother\'s NIK and birth order, and becomes the same person once a visit brings the child\'s own NIK.',
+    '  Records of the same NIK from different Puskesmas are one person.',
+    '- **Where they live, not where they were served.** The village is the patient\'s address (Kemendagri code) at the',
+    '  time of the visit. Someone who moves keeps their earlier visits counted in the village they lived in then.',
+    '- **Age at the visit**, in completed days, months or years, on the local calendar of the visit (WIB, WITA or WIT',
+    '  as the SIMPUS sent it). "Under five" is 0–59 months: a child on its fifth birthday no longer counts.',
+    '- **Periods** are calendar months (`YYYY-MM`) or years (`YYYY`) by the visit\'s local date. A month also shows the',
+    '  cumulative year-to-date figure (PWS *kumulatif*) and, for indicators with a programme target, the linear target',
+    '  line of the PWS chart: target × month ÷ 12.',
+    '- **Denominators** are either a *sasaran* (target) the district enters per village and year, or the people measured',
+    '  in the same period (for example "residents ≥ 15 with blood pressure measured"). Coverage against a sasaran uses the',
+    '  year\'s sasaran for months too (the PWS convention). Without a sasaran the value is empty and `targetMissing` says',
+    '  which group to enter.',
+    '- **Areas**: a kecamatan, kabupaten/kota or province adds up its villages as distinct people (not an average of',
+    '  percentages). You see only the villages and organisations your account is allowed.',
+    '- **A changed visit replaces what it counted** (the SIMPUS re-sends it with the same submissionId); a visit that',
+    '  arrives late counts in the month it happened.',
+    '',
+    '## Entering targets (sasaran)',
+    '',
+    '`PUT /pws/v1/targets/{villageCode}/{year}` with `{ "<group>": count }`, or a CSV for a whole district',
+    '(`POST /pws/v1/targets`, `Content-Type: text/csv`, first line `villageCode,year,group,count`). A file with any bad line',
+    'is refused whole, naming each line. Groups:',
+    '',
+    TARGET_GROUPS.map((g) => `\`${g}\``).join(', ') + '.',
+    '',
+    '## PWS indicators',
+    '',
+    head,
+    ...indicatorRows(byKind('PWS'), itemName),
+    '',
+    '## SPM services (per person per year)',
+    '',
+    head,
+    ...indicatorRows(byKind('SPM'), itemName),
+    '',
+    '## Not computed',
+    '',
+    ...Object.entries(NOT_COMPUTED).map(([code, why]) => `- \`${code}\`: ${why}`),
+    '',
+  ].join('\n');
+}
+
+if (require.main === module) process.stdout.write(renderPwsMarkdown());

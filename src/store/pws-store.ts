@@ -1,0 +1,186 @@
+import type { DataSource } from 'typeorm';
+import type { PopulationQuery, PwsScope, PwsStore, TargetRow, VisitContributions } from './pws-ports';
+import { inTransaction, json, withConnection, type Sql } from './sql';
+
+/** Upper bound of a Kemendagri code prefix range: codes are digits, and '~' sorts after them in the C collation. */
+const upper = (prefix: string): string => `${prefix}~`;
+
+/** Statements an indicator query runs at once: enough to use both cores, few enough to leave the pool to intake. */
+const COUNT_CONNECTIONS = 3;
+
+const AGE_COLUMN = { days: 'age_days', months: 'age_months', years: 'age_years' } as const;
+
+/** Collects positional parameters while a WHERE clause is built. */
+class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+/** The scope's area, organisations and regions as SQL conditions (the access filter applied in SQL, never per handler). */
+function scopeConditions(scope: PwsScope, p: Params): string[] {
+  const where = [`village_code >= ${p.add(scope.areaPrefix)}`, `village_code < ${p.add(upper(scope.areaPrefix))}`];
+  if (scope.organizations !== 'all') where.push(`organization_id = ANY(${p.add([...scope.organizations])}::text[])`);
+  if (scope.regions !== 'all') {
+    const ranges = scope.regions.map((r) => `(village_code >= ${p.add(r)} AND village_code < ${p.add(upper(r))})`);
+    where.push(ranges.length > 0 ? `(${ranges.join(' OR ')})` : 'false');
+  }
+  return where;
+}
+
+/** Conditions of one population other than its facts and dates (age, sex, pregnancy). */
+function personConditions(q: PopulationQuery, p: Params): string[] {
+  const where: string[] = [];
+  if (q.age?.min !== undefined) where.push(`${AGE_COLUMN[q.age.unit]} >= ${p.add(q.age.min)}`);
+  if (q.age?.max !== undefined) where.push(`${AGE_COLUMN[q.age.unit]} < ${p.add(q.age.max)}`);
+  if (q.sex) where.push(`sex = ${p.add(q.sex)}`);
+  if (q.pregnant) where.push('pregnant');
+  return where;
+}
+
+function populationConditions(q: PopulationQuery, p: Params): string[] {
+  const facts = [...new Set(q.requirements.flatMap((r) => r.facts))];
+  return [`fact = ANY(${p.add(facts)}::text[])`, `local_date >= ${p.add(q.lookbackFrom)}::date`, `local_date < ${p.add(q.to)}::date`, ...personConditions(q, p)];
+}
+
+/** A single "any of these facts in the period" needs no grouping per person: the common, fast case. */
+export function isSimple(q: PopulationQuery): boolean {
+  return q.requirements.length === 1 && (q.requirements[0]?.minDates ?? 1) <= 1 && q.lookbackFrom === q.from;
+}
+
+/**
+ * Every simple population of one period in ONE scan: each is a `count(DISTINCT person_key)
+ * FILTER (…)` column over the rows of all their facts in the area and period. A village month
+ * is then one statement instead of one per indicator.
+ */
+export function countSimpleSql(scope: PwsScope, qs: readonly PopulationQuery[]): { text: string; values: unknown[] } {
+  const [first] = qs;
+  if (!first || !qs.every((q) => isSimple(q) && q.from === first.from && q.to === first.to)) throw new Error('countSimpleSql takes simple populations of one period');
+  const p = new Params();
+  const facts = [...new Set(qs.flatMap((q) => q.requirements.flatMap((r) => r.facts)))];
+  const where = [...scopeConditions(scope, p), `fact = ANY(${p.add(facts)}::text[])`, `local_date >= ${p.add(first.from)}::date`, `local_date < ${p.add(first.to)}::date`];
+  const columns = qs.map((q, i) => {
+    const conditions = [`fact = ANY(${p.add(q.requirements[0]!.facts)}::text[])`, ...personConditions(q, p)];
+    return `count(DISTINCT person_key) FILTER (WHERE ${conditions.join(' AND ')})::int AS q${i}`;
+  });
+  return { text: `SELECT village_code, ${columns.join(', ')} FROM pws_contribution WHERE ${where.join(' AND ')} GROUP BY ROLLUP (village_code)`, values: p.values };
+}
+
+/** A population with several requirements, repeated dates or a look-back: grouped per person. */
+export function countSql(scope: PwsScope, q: PopulationQuery): { text: string; values: unknown[] } {
+  const p = new Params();
+  const where = [...scopeConditions(scope, p), ...populationConditions(q, p)].join(' AND ');
+  // Every requirement met within [lookbackFrom, to); counted where the person had a matching fact inside the period.
+  const from = p.add(q.from);
+  const having = q.requirements.map((r) => `count(DISTINCT local_date) FILTER (WHERE fact = ANY(${p.add(r.facts)}::text[])) >= ${p.add(r.minDates)}`);
+  return {
+    text: `WITH scoped AS (SELECT person_key, village_code, fact, local_date FROM pws_contribution WHERE ${where}),
+      people AS (SELECT person_key FROM scoped GROUP BY person_key HAVING bool_or(local_date >= ${from}::date) AND ${having.join(' AND ')})
+      SELECT s.village_code, count(DISTINCT s.person_key)::int AS n FROM scoped s JOIN people USING (person_key)
+       WHERE s.local_date >= ${from}::date GROUP BY ROLLUP (s.village_code)`,
+    values: p.values,
+  };
+}
+
+type Counts = { total: number; byVillage: Map<string, number> };
+
+/** ROLLUP rows: one per village, and the grand total (village NULL) counted distinct across villages. */
+function countsOf(rows: readonly Record<string, string | number | null>[], column: string): Counts {
+  const byVillage = new Map<string, number>();
+  let total = 0;
+  for (const r of rows) {
+    const n = Number(r[column] ?? 0);
+    if (r.village_code === null) total = n;
+    else if (n > 0) byVillage.set(String(r.village_code), n);
+  }
+  return { total, byVillage };
+}
+
+export class SqlPwsStore implements PwsStore {
+  constructor(private readonly ds: DataSource) {}
+
+  /**
+   * Small areas (a kecamatan or a village: a few thousand rows a year) are one scan for all
+   * simple populations of a period; larger areas read each population through its own index
+   * range, a few statements at a time, which beats one scan sorting every distinct count at once.
+   */
+  async countMany(scope: PwsScope, qs: readonly PopulationQuery[]): Promise<Counts[]> {
+    const out = new Array<Counts>(qs.length);
+    const jobs: { indexes: number[]; sql: { text: string; values: unknown[] }; column: (i: number) => string }[] = [];
+    const combine = scope.areaPrefix.length >= 6;
+    const periods = new Map<string, number[]>();
+    qs.forEach((q, i) => {
+      if (isSimple(q) && combine) {
+        const key = `${q.from}|${q.to}`;
+        periods.set(key, [...(periods.get(key) ?? []), i]);
+      } else {
+        jobs.push({ indexes: [i], sql: isSimple(q) ? countSimpleSql(scope, [q]) : countSql(scope, q), column: () => (isSimple(q) ? 'q0' : 'n') });
+      }
+    });
+    for (const indexes of periods.values()) jobs.push({ indexes, sql: countSimpleSql(scope, indexes.map((i) => qs[i]!)), column: (col) => `q${col}` });
+    let next = 0;
+    const worker = () => withConnection(this.ds, async (sql) => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        const rows = await sql.rows<Record<string, string | number | null>>(job.sql.text, job.sql.values);
+        job.indexes.forEach((qi, col) => { out[qi] = countsOf(rows, job.column(col)); });
+      }
+    });
+    await Promise.all(Array.from({ length: Math.min(COUNT_CONNECTIONS, jobs.length) }, worker));
+    return out;
+  }
+
+  async targets(scope: PwsScope, year: number, groups: readonly string[]): Promise<Map<string, { total: number; byVillage: Map<string, number> }>> {
+    const p = new Params();
+    const where = [...scopeConditions({ ...scope, organizations: 'all' }, p), `year = ${p.add(year)}`, `target_group = ANY(${p.add([...groups])}::text[])`];
+    const rows = await withConnection(this.ds, (sql) =>
+      sql.rows<{ village_code: string; target_group: string; count: number }>(
+        `SELECT village_code, target_group, count FROM pws_target WHERE ${where.join(' AND ')}`, p.values));
+    const out = new Map<string, { total: number; byVillage: Map<string, number> }>();
+    for (const r of rows) {
+      const g = out.get(r.target_group) ?? { total: 0, byVillage: new Map<string, number>() };
+      g.total += Number(r.count);
+      g.byVillage.set(r.village_code, Number(r.count));
+      out.set(r.target_group, g);
+    }
+    return out;
+  }
+
+  async putTargets(rows: readonly TargetRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await inTransaction(this.ds, (sql) => sql.rows(
+      `INSERT INTO pws_target (village_code, year, target_group, count, updated_at)
+       SELECT t.village_code, t.year, t.target_group, t.count, now()
+         FROM jsonb_to_recordset($1::jsonb) AS t(village_code text, year integer, target_group text, count integer)
+       ON CONFLICT (village_code, year, target_group) DO UPDATE SET count = EXCLUDED.count, updated_at = EXCLUDED.updated_at`,
+      [json(rows.map((r) => ({ village_code: r.villageCode, year: r.year, target_group: r.group, count: r.count })))],
+    ));
+  }
+}
+
+/**
+ * Inside the visit's own transaction: the submission's previous contribution is replaced by this
+ * version's, so a changed visit never counts twice and nothing accepted is missing from the counts.
+ * A newborn first recorded by the mother's NIK and later with its own NIK is one person: its
+ * earlier rows move to the NIK key (docs/decisions/0019-pws.md).
+ */
+export async function replaceContributions(sql: Sql, submissionPk: string, c: VisitContributions): Promise<void> {
+  await sql.rows('DELETE FROM pws_contribution WHERE submission_pk = $1', [submissionPk]);
+  for (const alias of c.aliases) {
+    await sql.rows('UPDATE pws_contribution SET person_key = $2 WHERE person_key = $1', [alias.from, alias.to]);
+  }
+  if (c.rows.length === 0) return;
+  await sql.rows(
+    `INSERT INTO pws_contribution (submission_pk, fact, person_key, organization_id, village_code, local_date, age_days, age_months, age_years, sex, pregnant)
+     SELECT $1, r.fact, r.person_key, r.organization_id, r.village_code, r.local_date, r.age_days, r.age_months, r.age_years, r.sex, r.pregnant
+       FROM jsonb_to_recordset($2::jsonb) AS r(fact text, person_key text, organization_id text, village_code text, local_date date,
+            age_days integer, age_months integer, age_years integer, sex text, pregnant boolean)
+     ON CONFLICT (submission_pk, fact) DO NOTHING`,
+    [submissionPk, json(c.rows.map((r) => ({
+      fact: r.fact, person_key: r.personKey, organization_id: r.organizationId, village_code: r.villageCode, local_date: r.localDate,
+      age_days: r.ageDays, age_months: r.ageMonths, age_years: r.ageYears, sex: r.sex, pregnant: r.pregnant,
+    })))],
+  );
+}
