@@ -11,7 +11,7 @@ import { validateCatalogue } from './validate';
  */
 
 /** Year.month.patch of the clinical content; bump it whenever a code, threshold or follow-up changes. */
-export const CATALOGUE_VERSION = '2026.11.0';
+export const CATALOGUE_VERSION = '2026.12.0';
 
 export * from './types';
 export { derive, FORMULAS } from './derive';
