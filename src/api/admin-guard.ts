@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
+import { requireAccess } from '../auth/access-decision';
+import type { Principal } from '../auth/tokens';
 import { fail } from '../kernel';
 
 /**
@@ -27,3 +29,15 @@ export function adminGuard(adminToken: string | undefined): RequestHandler {
     next();
   };
 }
+
+/**
+ * The one access decision (src/auth/access-decision.ts): admin actions span every organisation, so
+ * a client restricted to organisations or regions may not take them even with the scope. Every
+ * /admin/v1 router runs it (clients.routes.ts too).
+ */
+export const unrestrictedAdmin: RequestHandler = (_req, res, next) => {
+  const principal = res.locals.principal as Principal | undefined;
+  if (principal) requireAccess(principal, 'admin', 'admin');
+  next();
+};
+

@@ -1,10 +1,8 @@
 import { Router, type Request } from 'express';
-import { requireAccess } from '../auth/access-decision';
-import type { Principal } from '../auth/tokens';
 import { fail } from '../kernel';
 import type { CredentialVault, Relay } from '../relay';
 import type { CredentialStore, RelayStore } from '../store/ports';
-import { adminGuard } from './admin-guard';
+import { adminGuard, unrestrictedAdmin } from './admin-guard';
 
 /**
  * Operations on the relay (docs/operations.md): failed and rejected submissions, re-queue with a
@@ -89,15 +87,10 @@ function credentialRoutes(router: Router, deps: AdminDeps): void {
 }
 
 export function adminRouter(deps: AdminDeps): Router {
-  const router = Router();
-  router.use(adminGuard(deps.adminToken));
-  // The one access decision (src/auth/access-decision.ts): admin actions span every organisation,
-  // so a client restricted to organisations or regions may not take them even with the scope.
-  router.use((_req, res, next) => {
-    const principal = res.locals.principal as Principal | undefined;
-    if (principal) requireAccess(principal, 'admin', 'admin');
-    next();
-  });
+  // Case-sensitive like the app and the access policy (http-app.ts): a Router() of its own would match
+  // /pws/v1/Targets where the policy sees no rule, and skip the scope check.
+  const router = Router({ caseSensitive: true, strict: false });
+  router.use(adminGuard(deps.adminToken), unrestrictedAdmin);
   submissionRoutes(router, deps);
   organizationRoutes(router, deps);
   credentialRoutes(router, deps);

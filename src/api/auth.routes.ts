@@ -78,7 +78,9 @@ function basicCredentials(req: Request): { clientId: string; secret: string } | 
 
 /** POST /auth/token (OAuth 2.0 client credentials) and the SMART configuration document. */
 export function authRouter(deps: AuthDeps): Router {
-  const router = Router();
+  // Case-sensitive like the app and the access policy (http-app.ts): a Router() of its own would match
+  // /pws/v1/Targets where the policy sees no rule, and skip the scope check.
+  const router = Router({ caseSensitive: true, strict: false });
   router.post('/auth/token', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const basic = basicCredentials(req);

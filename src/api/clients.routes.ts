@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { checkClientInput, createClient, rotateSecret } from '../auth/client-admin';
 import { fail } from '../kernel';
 import type { ApiClientStore } from '../store/client-ports';
-import { adminGuard } from './admin-guard';
+import { adminGuard, unrestrictedAdmin } from './admin-guard';
 
 /**
  * /admin/v1/clients: the API clients (the `admin` scope, as all of /admin). A generated secret is in
@@ -20,8 +20,10 @@ function clientId(req: Request): string {
 }
 
 export function clientsRouter(deps: ClientRouteDeps): Router {
-  const router = Router();
-  router.use('/clients', adminGuard(deps.adminToken));
+  // Case-sensitive like the app and the access policy (http-app.ts): a Router() of its own would match
+  // /pws/v1/Targets where the policy sees no rule, and skip the scope check.
+  const router = Router({ caseSensitive: true, strict: false });
+  router.use('/clients', adminGuard(deps.adminToken), unrestrictedAdmin);
   router.get('/clients', async (_req, res) => { res.json({ items: await deps.clients.list() }); });
   router.get('/clients/:clientId', async (req, res) => {
     const id = clientId(req);

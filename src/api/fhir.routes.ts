@@ -62,7 +62,9 @@ async function send(res: Response, [outcome, resource, options]: FhirResult): Pr
 
 /** The thin express adapter over src/fhir-rest: HTTP in, plain request to the handler, result back to HTTP. */
 export function fhirRouter(deps: FhirRouteDeps): Router {
-  const router = Router();
+  // Case-sensitive like the app and the access policy (http-app.ts): a Router() of its own would match
+  // /pws/v1/Targets where the policy sees no rule, and skip the scope check.
+  const router = Router({ caseSensitive: true, strict: false });
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'POST') requireJson(req, res, () => undefined);
     handleFhir(toFhirRequest(req, res, deps.publicBaseUrl), deps).then((result) => {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { fail } from '../kernel';
+import { fail, isInvalidText } from '../kernel';
 
 /**
  * Request and response hardening applied to every request, before any router (issue 8 item 7):
@@ -7,16 +7,7 @@ import { fail } from '../kernel';
  * security headers. Design and threat model: docs/security.md.
  */
 
-/**
- * NUL (PostgreSQL text and jsonb cannot hold U+0000: SQLSTATE 22021/22P05 would surface as a 500)
- * and lone UTF-16 surrogates (not Unicode scalar values: JSON.stringify escapes them and jsonb
- * refuses the escape). Without the `u` flag the classes match UTF-16 code units.
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-export function isInvalidText(s: string): boolean {
-  return s.includes('\u0000') || LONE_SURROGATE.test(s);
-}
+export { isInvalidText } from '../kernel';
 
 function decoded(segment: string): string {
   try {

@@ -11,7 +11,9 @@ export interface HealthDeps {
 
 /** Liveness (the process answers), readiness (the database answers) and Prometheus metrics. */
 export function healthRouter(deps: HealthDeps): Router {
-  const router = Router();
+  // Case-sensitive like the app and the access policy (http-app.ts): a Router() of its own would match
+  // /pws/v1/Targets where the policy sees no rule, and skip the scope check.
+  const router = Router({ caseSensitive: true, strict: false });
   router.get('/healthz', (_req, res) => { res.json({ status: 'ok', version: deps.version }); });
   router.get('/readyz', async (_req, res) => {
     try {

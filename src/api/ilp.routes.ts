@@ -83,7 +83,9 @@ function statusView(s: SubmissionRecord, results: VisitResult[]) {
 }
 
 export function ilpRouter(deps: IlpRouteDeps): Router {
-  const router = Router();
+  // Case-sensitive like the app and the access policy (http-app.ts): a Router() of its own would match
+  // /pws/v1/Targets where the policy sees no rule, and skip the scope check.
+  const router = Router({ caseSensitive: true, strict: false });
   const openApi = buildOpenApi(deps.intake.catalogue, deps.version);
 
   router.post('/encounters', requireJson, async (req, res) => {

@@ -56,7 +56,9 @@ function monthAfter(date: string): string {
  * for a Kemendagri area (the `area` parameter, an ILP extension of the operation).
  */
 export function measureRouter(deps: MeasureRouteDeps): Router {
-  const router = Router();
+  // Case-sensitive like the app and the access policy (http-app.ts): a Router() of its own would match
+  // /pws/v1/Targets where the policy sees no rule, and skip the scope check.
+  const router = Router({ caseSensitive: true, strict: false });
   const measures = new Map(INDICATOR_RULES.map((r) => [r.code, measureOf(r, deps.version)]));
 
   router.get('/Measure', (_req, res) => {

@@ -38,8 +38,10 @@ function parseQuery(req: Request): IndicatorQuery {
   else if (isIssue(area)) problems.push(area);
   const period = parsePeriod(single(req, 'period') ?? '');
   if (isIssue(period)) problems.push(period);
-  const codes = single(req, 'code')?.split(',').filter(Boolean);
-  const rules = codes ? codes.map((c) => INDICATOR_BY_CODE.get(c) ?? c) : [...INDICATOR_RULES];
+  // Each code once (a repeated code would only repeat work), and no more codes than the registry has.
+  const codes = [...new Set(single(req, 'code')?.split(',').filter(Boolean) ?? [])].slice(0, INDICATOR_RULES.length + 1);
+  const asked = codes.length > 0 ? codes : undefined;
+  const rules = asked ? asked.map((c) => INDICATOR_BY_CODE.get(c) ?? c) : [...INDICATOR_RULES];
   for (const r of rules) if (typeof r === 'string') problems.push(issue('PWS-INDICATOR-UNKNOWN', { code: r.slice(0, 40) }, 'code'));
   const level = single(req, 'level');
   if (level !== undefined && level !== 'village') problems.push(issue('PWS-LEVEL-INVALID', {}, 'level'));
@@ -54,7 +56,9 @@ async function run(deps: PwsRouteDeps, req: Request, res: Response): Promise<{ q
 }
 
 export function pwsRouter(deps: PwsRouteDeps): Router {
-  const router = Router();
+  // Case-sensitive like the app and the access policy (http-app.ts): a Router() of its own would match
+  // /pws/v1/Targets where the policy sees no rule, and skip the scope check.
+  const router = Router({ caseSensitive: true, strict: false });
 
   router.get('/indicators', async (req, res) => {
     const { q, e } = await run(deps, req, res);

@@ -44,6 +44,8 @@ export const ACCESS_POLICY: readonly AccessRule[] = [
   { prefix: '/pws/v1/registry', methods: READ, public: true },
   { prefix: '/pws/v1/targets', methods: ['PUT', 'POST'], scope: 'pws/targets.write' },
   { prefix: '/pws/v1', methods: READ, scope: 'pws/indicators.read' },
+  // The same figures through FHIR need the same scope as GET /pws/v1/indicators (not just system/Measure.read).
+  { prefix: '/fhir/Measure', methods: READ, scope: 'pws/indicators.read' },
   { prefix: '/fhir/metadata', methods: READ, public: true },
   { prefix: '/fhir/.well-known', methods: READ, public: true },
   // The audit trail: admins (scope `admin`) or `system/AuditEvent.read`, decided by its handler (src/fhir-rest/audit-event.ts).

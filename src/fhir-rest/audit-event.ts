@@ -107,7 +107,10 @@ export function auditVisibility(req: FhirRequest): string | undefined {
   const p = principalOf(req);
   if (p.scopes.includes('admin')) return undefined;
   if (!allows(p.scopes, 'system/AuditEvent.read')) return fail('AUDIT-READ-FORBIDDEN');
-  return p.organizations?.includes('*') ? undefined : p.clientId;
+  // Every event only for a caller the access decision leaves unrestricted: a district client (`*` with
+  // regions) would otherwise read other regions' Patient ids and queries; it sees its own events.
+  const unrestricted = p.organizations?.includes('*') && !(p.regions && p.regions.length > 0);
+  return unrestricted ? undefined : p.clientId;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { BundleEntry, FhirResource } from 'fhir/r4';
-import { fail } from '../kernel';
+import { fail, isInvalidText } from '../kernel';
 import { requireRead } from './access';
 import { failedEntry } from './entry-response';
 import { statusLine, statusOf } from './outcomes';
@@ -35,7 +35,11 @@ export async function readEntry(entry: BundleEntry, index: number, req: FhirRequ
     if (!route?.m) return fail('FHIR-ENTRY-UNSUPPORTED', { index, detail: `GET ${url.slice(0, 100)} is not a read or search` }, `Bundle.entry[${index}].request.url`);
     const params = route.r.params(route.m);
     requireRead(req, [params.type ?? '']);
-    const [outcome, resource, options] = await route.r.handler(subRequest(req, path, q < 0 ? '' : url.slice(q + 1)), params, deps);
+    // The HTTP guard (api/hardening.ts) saw this URL only as JSON text: refuse NUL and lone surrogates here too, before SQL.
+    const sub = subRequest(req, path, q < 0 ? '' : url.slice(q + 1));
+    const texts = [...Object.values(params), ...sub.query.flat()];
+    if (texts.some((t) => typeof t === 'string' && isInvalidText(t))) fail('HTTP-TEXT-INVALID', { where: `Bundle.entry[${index}].request.url` }, `Bundle.entry[${index}].request.url`);
+    const [outcome, resource, options] = await route.r.handler(sub, params, deps);
     const headers = options?.headers ?? {};
     const response: BundleEntry['response'] = { status: statusLine(statusOf(outcome)) };
     if (headers.ETag) response.etag = headers.ETag;

@@ -4,3 +4,4 @@ export * from './result';
 export * from './logger';
 export * from './canonical-json';
 export * from './deep-freeze';
+export * from './text';

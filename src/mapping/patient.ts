@@ -12,7 +12,7 @@ const PATIENT_NAMESPACE = 'b4a7f1c2-9d3e-5a60-8e21-7c4d0f9a6b13';
  * What identifies a person within one organisation's records: the NIK, or for a newborn without
  * one the mother's NIK and the birth order (docs/decisions/0014).
  */
-export type PatientKey = { nik: string } | { motherNik: string; multipleBirth: number };
+export type PatientKey = { nik: string } | { motherNik: string; birthDate: string; multipleBirth: number };
 
 /**
  * THE derivation of a local Patient id (docs/decisions/0010-tenant-isolation.md): each
@@ -22,7 +22,7 @@ export type PatientKey = { nik: string } | { motherNik: string; multipleBirth: n
  * truth for identity: the relay resolves the NIK to the IHS number per record.
  */
 export function patientId(organizationId: string, key: PatientKey): string {
-  const person = 'nik' in key ? `nik|${key.nik}` : `nik-ibu|${key.motherNik}|${key.multipleBirth}`;
+  const person = 'nik' in key ? `nik|${key.nik}` : `nik-ibu|${key.motherNik}|${key.birthDate}|${key.multipleBirth}`;
   return uuidv5(`patient|${organizationId}|${person}`, PATIENT_NAMESPACE);
 }
 
@@ -51,7 +51,7 @@ function identifiers(p: MappingContext['sub']['raw']['patient']): Identifier[] {
   if (p.nik !== undefined) out.push({ use: 'official', system: SYSTEMS.nik, value: p.nik });
   if (p.motherNik !== undefined) {
     out.push({ use: 'official', system: SYSTEMS.motherNik, value: p.motherNik });
-    if (p.multipleBirth !== undefined) out.push({ use: 'secondary', system: ILP.newbornIdentifierSystem, value: newbornKeyValue(p.motherNik, p.multipleBirth) });
+    if (p.multipleBirth !== undefined) out.push({ use: 'secondary', system: ILP.newbornIdentifierSystem, value: newbornKeyValue(p.motherNik, p.birthDate, p.multipleBirth) });
   }
   return out;
 }
@@ -66,7 +66,7 @@ export function mapPatient(ctx: MappingContext): Patient {
   const p = ctx.sub.raw.patient;
   const patient: Patient = {
     resourceType: 'Patient',
-    id: patientId(ctx.orgId, p.nik !== undefined ? { nik: p.nik } : { motherNik: p.motherNik ?? '', multipleBirth: p.multipleBirth ?? 1 }),
+    id: patientId(ctx.orgId, p.nik !== undefined ? { nik: p.nik } : { motherNik: p.motherNik ?? '', birthDate: p.birthDate, multipleBirth: p.multipleBirth ?? 1 }),
     identifier: identifiers(p),
     active: true,
     name: [{ use: 'official', text: p.name }],

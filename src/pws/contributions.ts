@@ -49,10 +49,13 @@ export function ageOn(birthDate: string, localDate: string): { days: number; mon
   return { days, months, years: Math.floor(months / 12) };
 }
 
-/** The person across organisations. A newborn without a NIK is its mother's NIK and birth order (SATUSEHAT's pattern). */
-export function personKeyOf(p: { nik?: string; motherNik?: string; multipleBirth?: number }): string | undefined {
+/**
+ * The person across organisations. A newborn without a NIK is its mother's NIK, birth date and
+ * birth order (SATUSEHAT's pattern; the birth date tells a mother's singleton children apart).
+ */
+export function personKeyOf(p: { nik?: string; motherNik?: string; birthDate?: string; multipleBirth?: number }): string | undefined {
   if (p.nik) return `nik:${p.nik}`;
-  if (p.motherNik) return `ibu:${p.motherNik}:${p.multipleBirth ?? 1}`;
+  if (p.motherNik) return `ibu:${p.motherNik}:${p.birthDate ?? ''}:${p.multipleBirth ?? 1}`;
   return undefined;
 }
 
@@ -133,7 +136,7 @@ export function contributionsOf(bundle: Bundle, catalogue: Catalogue, opts: Cont
   const ids = patient.identifier ?? [];
   const nik = ids.find((i) => i.system === SYSTEMS.nik)?.value;
   const motherNik = ids.find((i) => i.system === NIK_IBU)?.value;
-  const keys = { ...(nik ? { nik } : {}), ...(motherNik ? { motherNik } : {}), ...(patient.multipleBirthInteger ? { multipleBirth: patient.multipleBirthInteger } : {}) };
+  const keys = { ...(nik ? { nik } : {}), ...(motherNik ? { motherNik } : {}), birthDate: patient.birthDate, ...(patient.multipleBirthInteger ? { multipleBirth: patient.multipleBirthInteger } : {}) };
   const personKey = personKeyOf(keys);
   const villageCode = villageOf(patient);
   if (!personKey || !villageCode) return none;
@@ -163,6 +166,6 @@ export function contributionsOf(bundle: Bundle, catalogue: Catalogue, opts: Cont
   const rows = [...facts].map((f) => row(f));
   for (const [name, date] of doses) rows.push(row(`vaccine:${name}`, date));
   // A child first seen by its mother's NIK, now with its own: one person from here on.
-  const motherKey = nik && motherNik ? personKeyOf({ motherNik, ...(keys.multipleBirth ? { multipleBirth: keys.multipleBirth } : {}) }) : undefined;
-  return { rows, aliases: motherKey ? [{ from: motherKey, to: personKey }] : [] };
+  const motherKey = nik && motherNik ? personKeyOf({ motherNik, birthDate: patient.birthDate, ...(keys.multipleBirth ? { multipleBirth: keys.multipleBirth } : {}) }) : undefined;
+  return { rows, aliases: motherKey ? [{ from: motherKey, to: personKey, organizationId: opts.organizationId }] : [] };
 }

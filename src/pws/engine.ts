@@ -18,7 +18,7 @@ export interface IndicatorResult extends Figure {
   yearToDate?: Figure;
   /** Month periods with a programme target: the PWS chart's linear target for this month (target × month / 12), in percent. */
   targetLine?: number;
-  /** Denominator is a sasaran target group that nobody entered for this area and year. */
+  /** Denominator is a sasaran target group not entered for this area and year (above a village: for one of its villages with people counted). */
   targetMissing?: TargetGroup;
   notCaptured?: string;
 }
@@ -67,7 +67,10 @@ interface Pieces {
 function resultOf(rule: IndicatorRule, period: Period, targets: Map<string, Counts>, p: Pieces, village?: string): IndicatorResult {
   const pick = (c: Counts | undefined): number => (c ? (village ? (c.byVillage.get(village) ?? 0) : c.total) : 0);
   const target = 'target' in rule.denominator ? targets.get(rule.denominator.target) : undefined;
-  const targetValue = target ? (village ? target.byVillage.get(village) : target.total) : undefined;
+  // Above a village, the sasaran is the sum over its villages: only meaningful when every village
+  // whose residents are counted has entered one (else the value is inflated, even above 100%).
+  const uncovered = !village && target ? [p.num, p.ytdNum].some((c) => [...(c?.byVillage.keys() ?? [])].some((v) => !target.byVillage.has(v))) : false;
+  const targetValue = target && !uncovered ? (village ? target.byVillage.get(village) : target.total) : undefined;
   const den = 'target' in rule.denominator ? (targetValue ?? null) : pick(p.den);
   const out: IndicatorResult = {
     code: rule.code, name: rule.name.id, nameEn: rule.name.en, kind: rule.kind,

@@ -88,6 +88,9 @@ const SPM = 'PP 2/2018; PMK 4/2019 Standar Teknis SPM Kesehatan (replaced by PMK
 /** Blood-pressure bands that are hypertension: adult/adolescent grades 1–3, in pregnancy (before and after 20 weeks) and postpartum. */
 const HT_BANDS = ['827069000', '827068008', 'OI000042', 'hipertensi-kehamilan', 'hipertensi-kehamilan-sebelum-20-minggu', 'hipertensi-berat-kehamilan', 'hipertensi-pascasalin', 'hipertensi-berat-pascasalin'];
 const HYPERTENSION = [...bands('systolic-bp', ...HT_BANDS), ...bands('diastolic-bp', ...HT_BANDS)];
+/** SPM-08 counts people with hypertension (estimated patients ≥ 15); pregnancy and postpartum hypertension belong to maternal care (SPM-01). */
+const CHRONIC_HT_BANDS = ['827069000', '827068008', 'OI000042'];
+const CHRONIC_HYPERTENSION = [...bands('systolic-bp', ...CHRONIC_HT_BANDS), ...bands('diastolic-bp', ...CHRONIC_HT_BANDS)];
 const GLUCOSE = items('blood-glucose-random', 'blood-glucose-fasting');
 /**
  * Raised glucose: prediabetes (714628002), diabetes (fasting 73211009; random ≥ 200 is only
@@ -185,8 +188,8 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     code: 'PWS-K2-IMUNISASI-BADUTA', kind: 'PWS', cluster: 2, period: 'month', programTarget: 100,
     name: t('Complete under-two booster immunisation', 'Imunisasi baduta lengkap'),
     numerator: {
-      requires: [any('vaccine:DPT-HB-HIB4'), any('vaccine:MR2')], age: { unit: 'months', max: 24 }, lookbackMonths: 6,
-      text: t('Children under 2 with DPT-HB-Hib4 and MR2', 'Baduta dengan DPT-HB-Hib4 dan MR2'),
+      requires: [any('vaccine:DPT-HB-HIB4'), any('vaccine:MR2'), any('vaccine:PCV3')], age: { unit: 'months', max: 24 }, lookbackMonths: 12,
+      text: t('Children under 2 with DPT-HB-Hib4, MR2 and PCV3', 'Baduta dengan DPT-HB-Hib4, MR2 dan PCV3'),
     },
     denominator: { target: 'baduta', text: t('Sasaran baduta', 'Sasaran baduta') },
     source: 'KMK HK.01.07/MENKES/2015/2023 Tabel 8 (ilp-domain §8.3)',
@@ -222,8 +225,8 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
   {
     code: 'PWS-K2-WASTING', kind: 'PWS', cluster: 2, period: 'month',
     name: t('Wasting (weight-for-length/height < −2 SD)', 'Gizi kurang dan gizi buruk (BB/PB atau BB/TB < −2 SD)'),
-    numerator: { requires: [any(...bands('weight-for-height-z', 'OI000001', 'OI000002'))], age: UNDER_FIVE, text: t('Under-fives gizi buruk or gizi kurang', 'Balita gizi buruk atau gizi kurang') },
-    denominator: { requires: [any('item:weight-for-height-z')], age: UNDER_FIVE, text: t('Under-fives with weight and length/height measured', 'Balita yang diukur BB dan PB/TB') },
+    numerator: { requires: [any(...bands('weight-for-height-z', 'OI000001', 'OI000002'), ...bands('oedema', 'OI000001'))], age: UNDER_FIVE, text: t('Under-fives gizi buruk or gizi kurang (bilateral oedema counts as gizi buruk)', 'Balita gizi buruk atau gizi kurang (edema bilateral = gizi buruk)') },
+    denominator: { requires: [any('item:weight-for-height-z', 'value:oedema:true')], age: UNDER_FIVE, text: t('Under-fives with weight and length/height measured, or with oedema (no weight-based z-score then, WHO)', 'Balita yang diukur BB dan PB/TB, atau dengan edema') },
     source: SKDN,
   },
   {
@@ -379,8 +382,8 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     code: 'SPM-04', kind: 'SPM', cluster: 2, period: 'year', programTarget: 100,
     name: t('Health services for under-fives', 'Pelayanan kesehatan balita'),
     numerator: {
-      requires: [{ anyOf: ['item:body-weight'], minDates: 8 }, { anyOf: ['item:kpsp-result'], minDates: 2 }, { anyOf: ['item:vitamin-a'], minDates: 2 }], age: { unit: 'months', min: 12, max: 60 },
-      text: t('Children 12–59 months weighed on ≥ 8 days, with ≥ 2 development checks (KPSP) and 2 vitamin A doses in the year', 'Anak 12–59 bulan ditimbang ≥ 8 kali, ≥ 2 kali KPSP dan 2 kali vitamin A dalam setahun'),
+      requires: [{ anyOf: ['item:body-weight'], minDates: 8 }, { anyOf: items('body-length', 'body-height'), minDates: 2 }, { anyOf: ['item:kpsp-result'], minDates: 2 }, { anyOf: ['item:vitamin-a'], minDates: 2 }], age: { unit: 'months', min: 12, max: 60 },
+      text: t('Children 12–59 months weighed on ≥ 8 days, measured for length/height on ≥ 2, with ≥ 2 development checks (KPSP) and 2 vitamin A doses in the year', 'Anak 12–59 bulan ditimbang ≥ 8 kali, diukur PB/TB ≥ 2 kali, ≥ 2 kali KPSP dan 2 kali vitamin A dalam setahun'),
     },
     denominator: { target: 'balita', text: t('Sasaran balita', 'Sasaran balita') },
     source: SPM,
@@ -416,7 +419,7 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
   {
     code: 'SPM-08', kind: 'SPM', cluster: 3, period: 'year', programTarget: 100,
     name: t('Health services for people with hypertension', 'Pelayanan kesehatan penderita hipertensi'),
-    numerator: { requires: [any(...HYPERTENSION)], age: FROM_15, text: t('Residents ≥ 15 years found hypertensive and measured in the year', 'Penduduk ≥ 15 tahun dengan hipertensi yang diukur TD') },
+    numerator: { requires: [any(...CHRONIC_HYPERTENSION)], age: FROM_15, text: t('Residents ≥ 15 years found hypertensive (grades 1–3, not pregnancy/postpartum hypertension) and measured in the year', 'Penduduk ≥ 15 tahun dengan hipertensi derajat 1–3 yang diukur TD') },
     denominator: { target: 'penderita-hipertensi', text: t('Estimated people with hypertension (prevalence × population)', 'Estimasi penderita hipertensi') },
     source: SPM,
     notCaptured: 'Monthly control and pharmacotherapy are not captured; a hypertensive reading in the year counts.',

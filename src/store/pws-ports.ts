@@ -20,10 +20,10 @@ export interface ContributionRow {
   fact: string;
 }
 
-/** A visit's contributions; `aliases` are earlier person keys of the same person (a newborn's mother-NIK key once the child has a NIK). */
+/** A visit's contributions; `aliases` are earlier person keys of the same person in the same organisation (a newborn's mother-NIK key once the child has a NIK). */
 export interface VisitContributions {
   rows: ContributionRow[];
-  aliases: { from: string; to: string }[];
+  aliases: { from: string; to: string; organizationId: string }[];
 }
 
 /** Facts of which a person needs one on at least `minDates` distinct days. */

@@ -169,7 +169,8 @@ export class SqlPwsStore implements PwsStore {
 export async function replaceContributions(sql: Sql, submissionPk: string, c: VisitContributions): Promise<void> {
   await sql.rows('DELETE FROM pws_contribution WHERE submission_pk = $1', [submissionPk]);
   for (const alias of c.aliases) {
-    await sql.rows('UPDATE pws_contribution SET person_key = $2 WHERE person_key = $1', [alias.from, alias.to]);
+    // Only the writer's own rows: another organisation's records are linked by its own visits (or the MPI), never by ours.
+    await sql.rows('UPDATE pws_contribution SET person_key = $2 WHERE person_key = $1 AND organization_id = $3', [alias.from, alias.to, alias.organizationId]);
   }
   if (c.rows.length === 0) return;
   await sql.rows(

@@ -155,6 +155,12 @@ describe(`PWS indicators from hand-made visits (${testDbKind()})`, () => {
     expect(await figure(V1, '2026-04', 'PWS-K2-K1')).toMatchObject({ numerator: 0, yearToDate: { numerator: 1, denominator: 10, value: 10 } });
   });
 
+  test('above a village, a sasaran is used only when every village with people counted has one', async () => {
+    // PTM screening in kecamatan 350801: V1 has usia-15-plus (100), V2 has none, and V2 residents were screened in April.
+    expect(await figure('350801', '2026-03', 'PWS-K3-PTM-SCREENED')).toMatchObject({ numerator: 4, denominator: 100, value: 4 });
+    expect(await figure('350801', '2026-04', 'PWS-K3-PTM-SCREENED')).toMatchObject({ numerator: 2, denominator: null, value: null, targetMissing: 'usia-15-plus' });
+  });
+
   test('the 5-year edge: 59 months is an under-five, 60 months is not', async () => {
     expect(await figure(V2, '2026-03', 'PWS-K2-GIZI')).toMatchObject({ numerator: 1, denominator: 20, value: 5 });
   });

@@ -57,7 +57,7 @@ describe('contributions of a visit', () => {
   });
   test('the person across organisations: NIK, or the mother\'s NIK and birth order', () => {
     expect(personKeyOf({ nik: '3508012345670001' })).toBe('nik:3508012345670001');
-    expect(personKeyOf({ motherNik: '3508012345670002', multipleBirth: 2 })).toBe('ibu:3508012345670002:2');
+    expect(personKeyOf({ motherNik: '3508012345670002', birthDate: '2026-03-01', multipleBirth: 2 })).toBe('ibu:3508012345670002:2026-03-01:2');
     expect(personKeyOf({})).toBeUndefined();
   });
   test('the reference visit: items, bands, ordinal and life cycle as facts, residence village, age at the visit', () => {
