@@ -65,7 +65,7 @@ test('admin actions need the scope and an unrestricted principal', () => {
 test('the filter in SQL binds every value and escapes LIKE', () => {
   const params: unknown[] = [];
   const sql = accessCondition(binder(params), { organizations: ['100'], regions: ['35%'] }, 'h');
-  expect(sql).toBe('h.organization_id = ANY($1::text[]) AND h.residence LIKE ANY($2::text[])');
+  expect(sql).toBe("(h.organization_id || '') = ANY($1::text[]) AND (h.residence || '') LIKE ANY($2::text[])");
   expect(params).toEqual([['100'], ['35\\%%']]);
   expect(accessCondition(binder([]), { organizations: 'all', regions: 'all' })).toBe('true');
   expect(accessCondition(binder([]), undefined)).toBe('true');
