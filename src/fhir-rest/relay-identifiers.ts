@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Bundle, BundleEntry, Identifier } from 'fhir/r4';
-import stringify from 'safe-stable-stringify';
 import { kemkesIdentifierSystem } from '../fhir/canonical';
+import { payloadHash } from '../kernel';
 
 /**
  * SATUSEHAT leaves `identifier` optional on Observation, Condition and CarePlan (satusehat-api.md
@@ -26,7 +25,8 @@ export function relayIdentifierValue(bundle: Bundle, entry: BundleEntry, index: 
     const local = entry.fullUrl ? entry.fullUrl.replace(/^urn:uuid:/, '').replace(/^.*\//, '') : String(index);
     return `${bundleValue}.${local}`.slice(0, 256);
   }
-  const digest = createHash('sha256').update(stringify(entry.resource) ?? '').digest('hex').slice(0, 32);
+  // The kernel's canonical-JSON hash (the same one that keys idempotent re-sends), not a second copy of it.
+  const digest = payloadHash(entry.resource).slice(0, 32);
   return `h.${digest}`;
 }
 
