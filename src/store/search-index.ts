@@ -4,7 +4,9 @@ import { indexRows, type IndexRows } from '../fhir/search-values';
 import { json, type Sql } from './sql';
 
 /**
- * Writes the search index of one resource inside the caller's transaction (the resource writer
+ * The search index of one resource written on its own: the migration that built the index (0003)
+ * backfills with it; every later write computes its rows once in its write plan (src/write-plan/search-rows.ts)
+ * and the store inserts them set-based (plan-store.ts). Inside the caller's transaction (formerly the resource writer
  * calls it after every version), so a committed resource is always findable and a rolled-back one
  * never is. The rows mirror the current version: the old rows are replaced in the same statement.
  * Design: docs/decisions/0007-search.md.
@@ -75,7 +77,7 @@ async function copyRegion(sql: Sql, resourceType: string, id: string, patientId:
 }
 
 /** Every resource whose subject is the Patient gets the Patient's new region codes. */
-async function reindexDependants(sql: Sql, patientId: string): Promise<void> {
+export async function reindexDependants(sql: Sql, patientId: string): Promise<void> {
   await sql.rows(
     `WITH dependants AS (
        SELECT DISTINCT resource_type, id FROM search_reference
