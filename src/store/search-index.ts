@@ -4,12 +4,11 @@ import { indexRows, type IndexRows } from '../fhir/search-values';
 import { json, type Sql } from './sql';
 
 /**
- * The search index of one resource written on its own: the migration that built the index (0003)
- * backfills with it; every later write computes its rows once in its write plan (src/write-plan/search-rows.ts)
- * and the store inserts them set-based (plan-store.ts). Inside the caller's transaction (formerly the resource writer
- * calls it after every version), so a committed resource is always findable and a rolled-back one
- * never is. The rows mirror the current version: the old rows are replaced in the same statement.
- * Design: docs/decisions/0007-search.md.
+ * The search index of one resource written on its own, inside the caller's transaction: used by the
+ * migration that built the index (0003) to backfill. Every later write computes its rows once per
+ * version in its write plan (src/write-plan/search-rows.ts, with the same extractor and the same
+ * region rule) and the store inserts them set-based (plan-store.ts); `reindexDependants` serves both.
+ * The rows mirror the current version. Design: docs/decisions/0007-search.md.
  */
 
 const TABLES = ['search_token', 'search_string', 'search_reference', 'search_date', 'search_quantity'] as const;
