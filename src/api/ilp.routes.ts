@@ -30,7 +30,7 @@ export interface IlpRouteDeps {
   import?: ImportConfig;
 }
 
-const IMPORT_DEFAULTS: ImportConfig = { maxBytes: 104_857_600, maxLineBytes: 1_048_576, concurrency: 4 };
+const IMPORT_DEFAULTS: ImportConfig = { maxBytes: 104_857_600, maxLineBytes: 1_048_576, concurrency: 4, groupSize: 32 };
 
 const location = (id: string): string => `/ilp/v1/submissions/${id}`;
 

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { ImportConfig } from '../config/config';
 import { fail, issue, OperationOutcomeError, type Logger } from '../kernel';
 import { importVisits, type ImportResult } from '../pipeline/import-visits';
-import { submitVisit, type IntakeDeps } from '../pipeline/submit-visit';
+import { planVisitWithHistory, type IntakeDeps } from '../pipeline/submit-visit';
 import type { SubmissionStore } from '../store/ports';
 import { scanJson } from './body';
 import type { Metrics } from './metrics';
@@ -63,10 +63,11 @@ export function importHandler(deps: ImportRouteDeps) {
     const results = importVisits(ndjsonLines(req, deps.limits), {
       parse: (text) => parseLine(text, deps.maxJsonDepth),
       authorize: (body) => deps.authorize(res, body),
-      submit: async (body) => {
-        const out = await submitVisit(body, deps.intake, deps.submissions);
-        deps.metrics.submissions.inc({ result: out.saved.kind });
-        return out;
+      plan: (body) => planVisitWithHistory(body, deps.intake),
+      write: async (plans) => {
+        const outcomes = await deps.submissions.writeMany(plans);
+        for (const out of outcomes) if (!('error' in out)) deps.metrics.submissions.inc({ result: out.saved.kind });
+        return outcomes;
       },
       unexpected: (err, line) => {
         deps.logger.error({ requestId: requestId(res), line, error: err instanceof Error ? { type: err.name, stack: err.stack?.split('\n').slice(1, 6).join('\n') } : { type: typeof err } }, 'import line failed');
@@ -74,6 +75,7 @@ export function importHandler(deps: ImportRouteDeps) {
       },
       limits: deps.limits,
       concurrency: deps.limits.concurrency,
+      groupSize: deps.limits.groupSize,
     });
     res.status(200).type(NDJSON);
     res.flushHeaders();

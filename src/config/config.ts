@@ -48,8 +48,10 @@ export interface ImportConfig {
   readonly maxBytes: number;
   /** One line (one visit); a longer line is skipped and answered 413 (IMPORT_MAX_LINE_BYTES, default BODY_LIMIT_BYTES). */
   readonly maxLineBytes: number;
-  /** Lines stored concurrently; results are still written in input order (IMPORT_CONCURRENCY). */
+  /** Lines prepared (validated, mapped) concurrently ahead of the write; results are still written in input order (IMPORT_CONCURRENCY). */
   readonly concurrency: number;
+  /** Accepted lines written in one transaction at most: group commit (IMPORT_GROUP_SIZE). */
+  readonly groupSize: number;
 }
 
 export class ConfigError extends Error {
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBytes: intVar(env, 'IMPORT_MAX_BYTES', 104_857_600, 1024, 10_737_418_240, problems),
       maxLineBytes: intVar(env, 'IMPORT_MAX_LINE_BYTES', intVar(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, []), 1024, 104_857_600, problems),
       concurrency: intVar(env, 'IMPORT_CONCURRENCY', 4, 1, 64, problems),
+      groupSize: intVar(env, 'IMPORT_GROUP_SIZE', 32, 1, 500, problems),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -3,6 +3,7 @@ import { hasErrors, OperationOutcomeError, type Issue } from '../kernel';
 import { readEntry } from './entry-read';
 import { failedEntry, returnPreference, writtenEntry, type ReturnPreference } from './entry-response';
 import type { TransactionEntry } from '../store/fhir-ports';
+import { planTransaction } from '../write-plan/plan';
 import { organizationOf, requireRelayable, saveInput, submissionKey, toTransactionEntry } from './transaction-entry';
 import type { FhirRequest, FhirRestDeps } from './types';
 
@@ -28,9 +29,9 @@ async function writeEntry(entry: BundleEntry, index: number, c: BatchContext): P
     const write = toTransactionEntry(entry, index);
     requireRelayable([write], `batch entry ${index}`);
     const key = submissionKey(c.bundle);
-    const saved = await c.deps.fhir.transactions.saveTransaction(
+    const saved = await c.deps.fhir.transactions.saveTransaction(planTransaction(
       saveInput(single, c.organizationId, [write], { submissionId: `${key.submissionId}#${index}`, stableIds: key.stableIds }, c.deps.contributions?.(single, c.organizationId)),
-    );
+    ));
     const [result] = saved.results;
     return result ? await writtenEntry(result, c.preference, c.deps) : failedEntry(undefined);
   } catch (err) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, Encounter } from 'fhir/r4';
 import { fail, payloadHash } from '../kernel';
-import { parseEntryRequest } from '../store/entry-request';
+import { parseEntryRequest } from '../write-plan/entry-request';
 import type { SaveTransactionInput, TransactionEntry } from '../store/fhir-ports';
 import type { VisitContributions } from '../store/pws-ports';
 import { writeOrganization } from './access';

@@ -1,5 +1,6 @@
 import type { Bundle } from 'fhir/r4';
 import { fail, hasErrors, OperationOutcomeError } from '../kernel';
+import { planTransaction } from '../write-plan/plan';
 import { batch } from './batch';
 import { returnPreference, writtenEntry } from './entry-response';
 import { allOk } from './outcomes';
@@ -26,7 +27,7 @@ async function transaction(received: Bundle, req: FhirRequest, deps: FhirRestDep
   if (read >= 0) fail('FHIR-ENTRY-UNSUPPORTED', { index: read, detail: 'GET entries are answered in batch Bundles, not in transactions' }, `Bundle.entry[${read}].request`);
   const entries = (bundle.entry ?? []).map(toTransactionEntry);
   requireRelayable(entries, 'transaction');
-  const saved = await deps.fhir.transactions.saveTransaction(saveInput(bundle, organizationId, entries, undefined, deps.contributions?.(bundle, organizationId)));
+  const saved = await deps.fhir.transactions.saveTransaction(planTransaction(saveInput(bundle, organizationId, entries, undefined, deps.contributions?.(bundle, organizationId))));
   const preference = returnPreference(req);
   const entry = await Promise.all(saved.results.map((r) => writtenEntry(r, preference, deps)));
   return { resourceType: 'Bundle', type: 'transaction-response', entry };

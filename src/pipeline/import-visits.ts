@@ -1,6 +1,8 @@
 import type { OperationOutcome } from 'fhir/r4';
 import { issue, OperationOutcomeError, operationOutcome, type Issue } from '../kernel';
-import type { SaveOutcome } from '../store/ports';
+import type { SaveOutcome, WriteOutcome } from '../store/ports';
+import type { WritePlan } from '../write-plan/plan';
+import type { PlannedVisit } from './submit-visit';
 
 /** One input line as the transport delivers it (src/api/ndjson-lines.ts). */
 export type ImportLine =
@@ -26,16 +28,20 @@ export interface ImportDeps {
   parse(text: string): unknown;
   /** The tenant rule of the single intake; throws an OperationOutcomeError (403). */
   authorize(body: unknown): void;
-  /** The single intake's pipeline (src/pipeline/submit-visit.ts): durable when it resolves. */
-  submit(body: unknown): Promise<{ saved: SaveOutcome; warnings: Issue[] }>;
+  /** The single intake's steps up to its write plan (src/pipeline/submit-visit.ts, planVisitWithHistory); throws a 4xx OperationOutcomeError. */
+  plan(body: unknown): Promise<PlannedVisit>;
+  /** Group commit: the plans in one transaction, each with its outcome or its own error (SubmissionStore.writeMany); durable when it resolves. */
+  write(plans: WritePlan[]): Promise<(WriteOutcome | { error: unknown })[]>;
   /** An error that is not an OperationOutcomeError: logged by the caller, answered 500 for that line. */
   unexpected(err: unknown, line: number): Issue;
   limits: { maxBytes: number; maxLineBytes: number };
-  /** Lines stored at once (results still leave in input order). */
+  /** Lines prepared (validated, mapped, planned) ahead of the write. */
   concurrency: number;
+  /** Accepted lines written in one transaction at most (IMPORT_GROUP_SIZE). */
+  groupSize: number;
 }
 
-/** The vendor's key of a visit: two lines with the same key are stored one after the other, never raced. */
+/** The vendor's key of a visit: two lines with the same key never share a transaction, the later one is written after. */
 function keyOf(body: unknown): string | undefined {
   const b = body as { organizationId?: unknown; submissionId?: unknown } | null;
   return b && typeof b.organizationId === 'string' && typeof b.submissionId === 'string' ? `${b.organizationId}\u0000${b.submissionId}` : undefined;
@@ -51,54 +57,85 @@ function refused(line: number, err: unknown, deps: ImportDeps, submissionId?: st
   return { line, status: oo.status, ...(submissionId ? { submissionId } : {}), outcome: operationOutcome(oo.issues) };
 }
 
+/** A line after everything but the write: answered already, or a plan to write. */
+type Prepared =
+  | { kind: 'answered'; result: ImportResult }
+  | { kind: 'planned'; line: number; key: string | undefined; submissionId: string | undefined; planned: PlannedVisit };
+
+function prepare(l: ImportLine, deps: ImportDeps): Promise<Prepared> {
+  const answered = (result: ImportResult): Promise<Prepared> => Promise.resolve({ kind: 'answered', result });
+  if (l.kind === 'too-long') return answered({ line: l.line, status: 413, outcome: operationOutcome([issue('IMPORT-LINE-TOO-LONG', { line: l.line, limit: deps.limits.maxLineBytes })]) });
+  if (l.kind === 'over-limit') return answered({ line: l.line, status: 413, outcome: operationOutcome([issue('IMPORT-TOO-LARGE', { line: l.line, limit: deps.limits.maxBytes })]) });
+  let body: unknown;
+  try {
+    body = deps.parse(l.text);
+    deps.authorize(body);
+  } catch (err) {
+    return answered(refused(l.line, err, deps, submissionIdOf(body)));
+  }
+  return deps.plan(body).then(
+    (planned): Prepared => ({ kind: 'planned', line: l.line, key: keyOf(body), submissionId: submissionIdOf(body), planned }),
+    (err: unknown): Prepared => ({ kind: 'answered', result: refused(l.line, err, deps, submissionIdOf(body)) }),
+  );
+}
+
+function accepted(line: number, out: WriteOutcome, planned: PlannedVisit): ImportResult {
+  const s = out.saved.submission;
+  const issues = out.saved.kind === 'unchanged' ? [] : planned.warnings;
+  return { line, status: 202, id: s.id, submissionId: s.submissionId, result: out.saved.kind, ...(issues.length > 0 ? { outcome: operationOutcome(issues) } : {}) };
+}
+
+/** Writes one group's plans in one transaction; results in the group's (input) order. */
+async function commit(group: Prepared[], deps: ImportDeps): Promise<ImportResult[]> {
+  const planned = group.filter((p): p is Extract<Prepared, { kind: 'planned' }> => p.kind === 'planned');
+  const outcomes = planned.length > 0 ? await deps.write(planned.map((p) => p.planned.plan)) : [];
+  const byLine = new Map(planned.map((p, i) => {
+    const out = outcomes[i];
+    const result = !out ? refused(p.line, new Error('no outcome for a written plan'), deps, p.submissionId)
+      : 'error' in out ? refused(p.line, out.error, deps, p.submissionId) : accepted(p.line, out, p.planned);
+    return [p.line, result] as const;
+  }));
+  return group.map((p) => (p.kind === 'answered' ? p.result : (byLine.get(p.line) as ImportResult)));
+}
+
 /**
  * Bulk import: every line goes through exactly the single intake's steps (parse, tenant rule,
- * submitVisit), so a line is accepted or refused as `POST /ilp/v1/encounters` would; a refused line
- * never stops the others. Up to `concurrency` lines are stored at once and results are yielded in
- * input order, each only after its visit is committed. Blank lines are skipped (no result).
+ * validation, mapping, the write plan), so a line is accepted or refused as `POST /ilp/v1/encounters`
+ * would; a refused line never stops the others. Lines are prepared ahead (`concurrency`) while the
+ * previous group is written, and accepted lines are written in groups of up to `groupSize` in ONE
+ * transaction (group commit: one WAL flush for the group). Results leave in input order, each only
+ * after the transaction holding its visit committed. Blank lines are skipped (no result).
  */
 export async function* importVisits(lines: AsyncIterable<ImportLine>, deps: ImportDeps): AsyncGenerator<ImportResult> {
-  const window: Promise<ImportResult>[] = [];
-  const byKey = new Map<string, Promise<unknown>>();
-
-  const store = (line: number, body: unknown): Promise<ImportResult> => {
-    const key = keyOf(body);
-    const before = key ? byKey.get(key) : undefined;
-    const run = async (): Promise<ImportResult> => {
-      try {
-        const { saved, warnings } = await deps.submit(body);
-        const s = saved.submission;
-        const issues = saved.kind === 'unchanged' ? [] : warnings;
-        return { line, status: 202, id: s.id, submissionId: s.submissionId, result: saved.kind, ...(issues.length > 0 ? { outcome: operationOutcome(issues) } : {}) };
-      } catch (err) {
-        return refused(line, err, deps, submissionIdOf(body));
+  const input = lines[Symbol.asyncIterator]();
+  const window: Promise<Prepared>[] = [];
+  const ahead = Math.max(deps.concurrency, deps.groupSize) * 2;
+  let ended = false;
+  const refill = async (): Promise<void> => {
+    while (!ended && window.length < ahead) {
+      const next = await input.next();
+      if (next.done) ended = true;
+      else if (next.value.kind !== 'text' || next.value.text.trim() !== '') window.push(prepare(next.value, deps));
+    }
+  };
+  await refill();
+  while (window.length > 0) {
+    const group: Prepared[] = [];
+    const keys = new Set<string>();
+    let plans = 0;
+    while (window.length > 0 && plans < deps.groupSize) {
+      const item = await (window[0] as Promise<Prepared>);
+      if (item.kind === 'planned' && item.key !== undefined && keys.has(item.key)) break;
+      window.shift();
+      group.push(item);
+      if (item.kind === 'planned') {
+        plans += 1;
+        if (item.key !== undefined) keys.add(item.key);
       }
-    };
-    const p = before ? before.then(run) : run();
-    if (key) {
-      byKey.set(key, p);
-      void p.finally(() => { if (byKey.get(key) === p) byKey.delete(key); });
     }
-    return p;
-  };
-
-  const start = (l: ImportLine): Promise<ImportResult> => {
-    if (l.kind === 'too-long') return Promise.resolve({ line: l.line, status: 413, outcome: operationOutcome([issue('IMPORT-LINE-TOO-LONG', { line: l.line, limit: deps.limits.maxLineBytes })]) });
-    if (l.kind === 'over-limit') return Promise.resolve({ line: l.line, status: 413, outcome: operationOutcome([issue('IMPORT-TOO-LARGE', { line: l.line, limit: deps.limits.maxBytes })]) });
-    let body: unknown;
-    try {
-      body = deps.parse(l.text);
-      deps.authorize(body);
-    } catch (err) {
-      return Promise.resolve(refused(l.line, err, deps, submissionIdOf(body)));
-    }
-    return store(l.line, body);
-  };
-
-  for await (const l of lines) {
-    if (l.kind === 'text' && l.text.trim() === '') continue;
-    window.push(start(l));
-    if (window.length >= deps.concurrency) yield await (window.shift() as Promise<ImportResult>);
+    const writing = commit(group, deps);
+    // The next lines are read and prepared while PostgreSQL writes this group.
+    await refill();
+    for (const result of await writing) yield result;
   }
-  while (window.length > 0) yield await (window.shift() as Promise<ImportResult>);
 }

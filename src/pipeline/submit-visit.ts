@@ -10,6 +10,7 @@ import { NO_HISTORY, type VisitHistory } from '../mapping/history';
 import { patientKeys } from '../mapping/patient-key';
 import type { VisitResult } from '../mapping/results';
 import type { SaveOutcome, SubmissionStore, WeighingHistory } from '../store/ports';
+import { planSubmission, type WritePlan } from '../write-plan/plan';
 
 /** Checks every produced resource against R4 and the ILP profiles before anything is stored. */
 export type BundleValidator = (bundle: Bundle) => Issue[];
@@ -102,10 +103,9 @@ export async function prepareVisitWithHistory(body: unknown, deps: IntakeDeps): 
   return mapVisit(checked, deps, await historyOf(checked.sub, deps));
 }
 
-/** Prepares the visit, then stores it with its outbox row in one transaction (idempotent by submissionId). */
-export async function submitVisit(body: unknown, deps: IntakeDeps, store: SubmissionStore): Promise<{ saved: SaveOutcome; warnings: Issue[]; results: VisitResult[] }> {
-  const prepared = await prepareVisitWithHistory(body, deps);
-  const saved = await store.saveSubmission({
+/** The write plan of a prepared visit (src/write-plan): resources, identifiers, PWS contributions, decided once. */
+export function planVisit(prepared: PreparedVisit, deps: IntakeDeps): WritePlan {
+  return planSubmission({
     organizationId: prepared.sub.raw.organizationId,
     submissionId: prepared.sub.raw.submissionId,
     payload: prepared.sub.raw,
@@ -114,5 +114,23 @@ export async function submitVisit(body: unknown, deps: IntakeDeps, store: Submis
     warnings: prepared.issues.map(toFhirIssue),
     contributions: contributionsOf(prepared.bundle, deps.catalogue, { organizationId: prepared.sub.raw.organizationId, offsetMinutes: prepared.sub.offsetMinutes }),
   });
-  return { saved, warnings: prepared.issues, results: prepared.results };
+}
+
+export interface PlannedVisit {
+  plan: WritePlan;
+  warnings: Issue[];
+  results: VisitResult[];
+}
+
+/** Everything before the write: validation, mapping, the write plan. Throws an OperationOutcomeError (422). */
+export async function planVisitWithHistory(body: unknown, deps: IntakeDeps): Promise<PlannedVisit> {
+  const prepared = await prepareVisitWithHistory(body, deps);
+  return { plan: planVisit(prepared, deps), warnings: prepared.issues, results: prepared.results };
+}
+
+/** Prepares the visit, then stores its plan with its outbox row in one transaction (idempotent by submissionId). */
+export async function submitVisit(body: unknown, deps: IntakeDeps, store: SubmissionStore): Promise<{ saved: SaveOutcome; warnings: Issue[]; results: VisitResult[] }> {
+  const planned = await planVisitWithHistory(body, deps);
+  const { saved } = await store.write(planned.plan);
+  return { saved, warnings: planned.warnings, results: planned.results };
 }

@@ -1,7 +1,7 @@
-import type { VisitContributions } from './pws-ports';
-import type { Bundle, FhirResource } from 'fhir/r4';
+import type { EntryResult } from '../write-plan/decide';
+import type { TransactionEntry, TransactionPlanInput, WritePlan } from '../write-plan/plan';
 import type { Filter, SearchRequest } from '../fhir/search-request';
-import type { AccessFilter, ResourceRef, SaveOutcome, StoredResource } from './ports';
+import type { AccessFilter, SaveOutcome, StoredResource } from './ports';
 
 /**
  * What the FHIR API (src/fhir-rest) and the Bulk Data engine (src/export) see of storage:
@@ -23,31 +23,10 @@ export interface SearchStore {
   search(req: SearchRequest, filter?: AccessFilter): Promise<SearchResult>;
 }
 
-/** One entry of a FHIR transaction, already decided by fhir-rest: create, update by id, conditional create or update. */
-export type TransactionEntry =
-  | { kind: 'create'; resourceType: string; fullUrl?: string; resource: FhirResource }
-  /** `ifMatch`: the version the client last saw (http.html#concurrency); another current version → 412. */
-  | { kind: 'put'; url: string; fullUrl?: string; resource: FhirResource; ifMatch?: number }
-  | { kind: 'create-if-none'; resourceType: string; system?: string; value: string; fullUrl?: string; resource: FhirResource };
-
-export interface SaveTransactionInput {
-  organizationId: string;
-  submissionId: string;
-  /** True when submissionId came from Bundle.identifier: ids of created resources are derived from it (idempotent re-send). */
-  stableIds: boolean;
-  /** The Bundle as received, kept as the submission payload. */
-  bundle: Bundle;
-  payloadHash: string;
-  entries: TransactionEntry[];
-  /** What the visit contributes to village monitoring, replaced in the same transaction (src/store/pws-store.ts). */
-  contributions?: VisitContributions;
-}
-
-export interface EntryResult {
-  ref: ResourceRef;
-  /** 201 created (no current version before), 200 updated or unchanged (also a conditional update of an existing resource), 200 for a conditional create that matched. */
-  status: 200 | 201;
-}
+export type { TransactionEntry } from '../write-plan/plan';
+/** What fhir-rest hands over to plan a transaction (src/write-plan/plan.ts, planTransaction). */
+export type SaveTransactionInput = TransactionPlanInput;
+export type { EntryResult } from '../write-plan/decide';
 
 export interface TransactionOutcome {
   saved: SaveOutcome;
@@ -57,7 +36,7 @@ export interface TransactionOutcome {
 
 export interface FhirTransactionStore {
   /** Everything, or nothing (FHIR R4 http.html#trules), with the submission and its outbox row in the same transaction. */
-  saveTransaction(input: SaveTransactionInput): Promise<TransactionOutcome>;
+  saveTransaction(plan: WritePlan): Promise<TransactionOutcome>;
   /** 403 when an entry would overwrite or refer to another organisation's stored resource (checked before a batch stores anything). */
   assertWritable(organizationId: string, entries: TransactionEntry[]): Promise<void>;
 }

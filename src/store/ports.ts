@@ -3,6 +3,8 @@ import type { ApiClientStore, AssertionReplayStore } from './client-ports';
 import type { AuditStore } from './audit-ports';
 import type { FhirStores } from './fhir-ports';
 import type { PwsStore, VisitContributions } from './pws-ports';
+import type { EntryResult } from '../write-plan/decide';
+import type { WritePlan } from '../write-plan/plan';
 
 /**
  * What the rest of the gateway sees of storage. Implementations live beside this file
@@ -79,8 +81,22 @@ export type SaveOutcome =
   /** Changed payload: a new version of the same resources, and a new outbox row. */
   | { kind: 'updated'; submission: SubmissionRecord };
 
+/** What writing a plan did: the submission, and per plan entry its resource and 201/200. */
+export interface WriteOutcome {
+  saved: SaveOutcome;
+  /** In entry order (FHIR transactions; empty for an unchanged ILP visit). */
+  results: EntryResult[];
+}
+
 export interface SubmissionStore {
-  /** Writes submission, resources, history and one outbox row in one database transaction. */
+  /**
+   * Writes a decided plan (src/write-plan): submission, resources, history, identifiers, search
+   * index, PWS contributions and one outbox row in one database transaction, set-based.
+   */
+  write(plan: WritePlan): Promise<WriteOutcome>;
+  /** Several plans in one transaction (group commit); each gets its outcome, or the error it alone met. */
+  writeMany(plans: readonly WritePlan[]): Promise<(WriteOutcome | { error: unknown })[]>;
+  /** planSubmission(input), written: for callers holding a mapped Bundle (tests, tools). */
   saveSubmission(input: SaveSubmissionInput): Promise<SaveOutcome>;
   getSubmission(id: string): Promise<SubmissionRecord | undefined>;
   findSubmission(organizationId: string, submissionId: string): Promise<SubmissionRecord | undefined>;

@@ -4,10 +4,11 @@ import { indexRows, type IndexRows } from '../fhir/search-values';
 import { json, type Sql } from './sql';
 
 /**
- * Writes the search index of one resource inside the caller's transaction (the resource writer
- * calls it after every version), so a committed resource is always findable and a rolled-back one
- * never is. The rows mirror the current version: the old rows are replaced in the same statement.
- * Design: docs/decisions/0007-search.md.
+ * The search index of one resource written on its own, inside the caller's transaction: used by the
+ * migration that built the index (0003) to backfill. Every later write computes its rows once per
+ * version in its write plan (src/write-plan/search-rows.ts, with the same extractor and the same
+ * region rule) and the store inserts them set-based (plan-store.ts); `reindexDependants` serves both.
+ * The rows mirror the current version. Design: docs/decisions/0007-search.md.
  */
 
 const TABLES = ['search_token', 'search_string', 'search_reference', 'search_date', 'search_quantity'] as const;
@@ -75,7 +76,7 @@ async function copyRegion(sql: Sql, resourceType: string, id: string, patientId:
 }
 
 /** Every resource whose subject is the Patient gets the Patient's new region codes. */
-async function reindexDependants(sql: Sql, patientId: string): Promise<void> {
+export async function reindexDependants(sql: Sql, patientId: string): Promise<void> {
   await sql.rows(
     `WITH dependants AS (
        SELECT DISTINCT resource_type, id FROM search_reference

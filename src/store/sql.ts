@@ -73,32 +73,9 @@ export function iso(column: string): string {
 /** Millisecond precision, so that meta.lastUpdated inside the content equals the column. */
 export const CLOCK = "date_trunc('milliseconds', clock_timestamp())";
 
-/**
- * The wall clock now, not the transaction's start (now()): a transaction that waited for a lock
- * writes after the one it waited for, and its timestamps say so.
- */
-export async function clockNow(sql: Sql): Promise<string> {
-  const row = one(await sql.rows<{ now: string }>(`SELECT ${iso(CLOCK)} AS now`));
-  return row.now;
-}
-
-/** `now`, or 1 ms after `previous` when the clock has not moved past it: a resource's versions never go back in time. */
-export function after(previous: string | undefined, now: string): string {
-  if (previous === undefined || previous < now) return now;
-  return new Date(Date.parse(previous) + 1).toISOString().replace('Z', '+00:00');
-}
-
 /** jsonb parameters are sent as JSON text: node-postgres would turn a JS array into a PostgreSQL array. */
 export function json(value: unknown): string {
   return JSON.stringify(value);
-}
-
-/** PostgreSQL's jsonb cannot hold U+0000 (SQLSTATE 22P05): callers check first to answer with a 422, not a driver error. */
-export function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value === null || typeof value !== 'object') return false;
-  return Object.entries(value).some(([key, child]) => key.includes('\u0000') || containsNul(child));
 }
 
 /**

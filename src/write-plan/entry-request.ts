@@ -1,6 +1,6 @@
 import type { BundleEntry, Resource } from 'fhir/r4';
 import { FHIR_ID } from '../fhir/ids';
-import { unsupportedEntry } from './store-errors';
+import { unsupportedEntry } from './errors';
 
 /**
  * The two kinds of transaction entry the store accepts (see SaveSubmissionInput.bundle):

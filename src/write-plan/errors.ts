@@ -1,7 +1,7 @@
 import { fail } from '../kernel';
 
 /**
- * The store's Bundle errors, named for what they mean at the call site; the codes and messages
+ * The write plan's errors, named for what they mean at the call site; the codes and messages
  * are in the catalogue (src/kernel/error-catalogue.ts, STORE-*).
  */
 export function unsupportedBundle(expression: string, detail: string): never {
