@@ -196,6 +196,19 @@ export const ERRORS = {
   'IMPORT-MEDIA-TYPE': { status: 415, type: 'not-supported', en: 'Content-Type must be application/x-ndjson (one ILP submission per line), not "{type}"', id: 'Content-Type harus application/x-ndjson (satu kiriman ILP per baris), bukan "{type}"' },
   'IMPORT-LINE-TOO-LONG': { status: 413, type: 'too-long', en: 'Line {line} is longer than the limit of {limit} bytes; it was skipped', id: 'Baris {line} lebih panjang dari batas {limit} byte; baris ini dilewati' },
   'IMPORT-TOO-LARGE': { status: 413, type: 'too-long', en: 'The import is larger than the limit of {limit} bytes: nothing from line {line} on was read; send the rest in another import', id: 'Impor melebihi batas {limit} byte: baris {line} dan seterusnya tidak dibaca; kirim sisanya dalam impor lain' },
+  // --- validator ---
+  'VAL-EXAMPLE-URL': { status: 422, type: 'value', en: 'Example URLs are not allowed in this context ({value})', id: 'URL contoh tidak diizinkan dalam konteks ini ({value})' },
+  'VAL-HTML-IN-STRING': { status: 422, type: 'security', en: 'The string value contains text that looks like embedded HTML tags, which are not allowed for security reasons in this context', id: 'Nilai string berisi teks yang tampak seperti tag HTML, yang tidak diizinkan demi keamanan dalam konteks ini' },
+  'VAL-HTML-IN-MARKDOWN': { status: 422, type: 'value', en: 'The markdown contains content that appears to be an embedded HTML tag starting at "{start}"', id: 'Markdown berisi konten yang tampak seperti tag HTML, mulai dari "{start}"' },
+  'VAL-EXPERIMENTAL': { status: 422, type: 'business-rule', en: 'Experimental content is not allowed in this context', id: 'Konten eksperimental tidak diizinkan dalam konteks ini' },
+  'VAL-PUBLICATION-WG': { status: 422, type: 'business-rule', en: 'When HL7 is publishing a resource, the owning committee must be stated using the http://hl7.org/fhir/StructureDefinition/structuredefinition-wg extension', id: 'Bila HL7 menerbitkan resource, komite pemiliknya harus dinyatakan dengan extension http://hl7.org/fhir/StructureDefinition/structuredefinition-wg' },
+  'VAL-REFERENCE-UNRESOLVED': { status: 422, type: 'not-found', en: 'Unable to resolve resource with reference "{reference}"', id: 'Resource dengan referensi "{reference}" tidak dapat ditemukan' },
+  'VAL-JSON-COMMENT': { status: 400, type: 'structure', en: 'Comments are not allowed in JSON', id: 'Komentar tidak diizinkan dalam JSON' },
+  'VAL-JSON-SYNTAX': { status: 400, type: 'structure', en: 'JSON syntax: {problem}', id: 'Sintaks JSON: {problem}' },
+  'VAL-CONTAINED-UNREFERENCED': { status: 422, type: 'structure', en: 'The contained resource "{id}" is not referenced from elsewhere in the containing resource nor does it refer to the containing resource (dom-3)', id: 'Resource contained "{id}" tidak dirujuk dari bagian lain resource penampungnya dan tidak merujuk ke resource penampungnya (dom-3)' },
+  'VAL-VITAL-SIGNS': { status: 200, type: 'informational', severity: 'information', en: 'This Observation carries the {system} code {code}, so it is validated against the vital signs profile {profile} (R4 observation-vitalsigns.html)', id: 'Observation ini membawa kode {system} {code}, sehingga divalidasi terhadap profil tanda vital {profile} (R4 observation-vitalsigns.html)' },
+  'VAL-SEARCH-PARAM-EXPRESSION': { status: 422, type: 'business-rule', en: 'The search expression "{expression}" starts from {name}, which is not one of its base types ({bases})', id: 'Ekspresi pencarian "{expression}" berawal dari {name}, yang bukan salah satu tipe dasarnya ({bases})' },
+  'VAL-SEARCH-PARAM-BASE': { status: 422, type: 'business-rule', en: 'The resource type {type} is not listed as a base in the SearchParameter this is derived from ({definition})', id: 'Tipe resource {type} tidak tercantum sebagai base pada SearchParameter asalnya ({definition})' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -125,10 +125,29 @@ function capabilityRules(cs: Json, path: string, ctx: WalkContext): void {
 
 /** SearchParameter.derivedFrom: a derived parameter keeps its parent's type (searchparameter.html, derivedFrom). */
 function searchParameterRules(sp: Json, path: string, ctx: WalkContext): void {
-  if (typeof sp.derivedFrom !== 'string' || typeof sp.type !== 'string') return;
+  const bases = Array.isArray(sp.base) ? sp.base.filter((b): b is string => typeof b === 'string') : [];
+  if (typeof sp.expression === 'string' && bases.length > 0 && !bases.some((b) => b === 'Resource' || b === 'DomainResource')) {
+    // The expression starts from the base types: a path rooted in another resource type can never match.
+    for (const name of new Set([...sp.expression.matchAll(EXPRESSION_ROOT)].map((m) => m[1] ?? ''))) {
+      if (ctx.registry.resourceTypes.has(name) && name !== 'Resource' && name !== 'DomainResource' && !bases.includes(name)) {
+        ctx.issues.push(issue('VAL-SEARCH-PARAM-EXPRESSION', { name, expression: sp.expression, bases: bases.join(', ') }, `${path}.expression`));
+      }
+    }
+  }
+  if (typeof sp.derivedFrom !== 'string') return;
+  const parentBases = ctx.registry.searchParamBase(sp.derivedFrom);
+  if (parentBases && !parentBases.some((b) => b === 'Resource' || b === 'DomainResource')) {
+    for (const b of bases) {
+      if (!parentBases.includes(b)) ctx.issues.push(issue('VAL-SEARCH-PARAM-BASE', { type: b, definition: sp.derivedFrom }, path));
+    }
+  }
+  if (typeof sp.type !== 'string') return;
   const defined = ctx.registry.searchParamType(sp.derivedFrom);
   if (defined && defined !== sp.type) ctx.issues.push(issue('VAL-SEARCH-PARAM-TYPE', { definition: sp.derivedFrom, defined, type: sp.type }, `${path}.type`));
 }
+
+/** A type name that starts a path in a FHIRPath expression: at the start, or after `|`, `(`, `,` or a space. */
+const EXPRESSION_ROOT = /(?:^|[|(,\s])([A-Z][A-Za-z]+)\./g;
 
 export function checkConformanceRules(resource: Json, path: string, ctx: WalkContext): void {
   if (resource.resourceType === 'CapabilityStatement') capabilityRules(resource, path, ctx);

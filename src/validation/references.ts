@@ -11,6 +11,7 @@ import type { ElementNode } from './model';
  */
 
 const LITERAL = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const CONDITIONAL = /^([A-Z][A-Za-z]+)\?/;
 
 export function referencedType(ref: string, ctx: WalkContext): string | undefined {
@@ -27,6 +28,12 @@ export function referencedType(ref: string, ctx: WalkContext): string | undefine
 
 export function checkReference(value: unknown, node: ElementNode, path: string, ctx: WalkContext): void {
   if (!isObj(value)) return;
+  if (ctx.parameterResources && typeof value.reference === 'string') {
+    const local = RELATIVE.exec(value.reference);
+    if (local && !ctx.parameterResources.has(`${local[1]}/${local[2]}`)) {
+      ctx.issues.push(issue('VAL-REFERENCE-UNRESOLVED', { reference: value.reference }, path));
+    }
+  }
   const targets = node.types.find((t) => t.code === 'Reference')?.targetProfile;
   if (!targets || targets.length === 0) return;
   const allowed = targets.map((url) => ctx.registry.structure(url)?.type ?? url.split('/').pop() ?? url);
