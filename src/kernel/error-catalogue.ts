@@ -209,6 +209,8 @@ export const ERRORS = {
   'VAL-VITAL-SIGNS': { status: 200, type: 'informational', severity: 'information', en: 'This Observation carries the {system} code {code}, so it is validated against the vital signs profile {profile} (R4 observation-vitalsigns.html)', id: 'Observation ini membawa kode {system} {code}, sehingga divalidasi terhadap profil tanda vital {profile} (R4 observation-vitalsigns.html)' },
   'VAL-SEARCH-PARAM-EXPRESSION': { status: 422, type: 'business-rule', en: 'The search expression "{expression}" starts from {name}, which is not one of its base types ({bases})', id: 'Ekspresi pencarian "{expression}" berawal dari {name}, yang bukan salah satu tipe dasarnya ({bases})' },
   'VAL-SEARCH-PARAM-BASE': { status: 422, type: 'business-rule', en: 'The resource type {type} is not listed as a base in the SearchParameter this is derived from ({definition})', id: 'Tipe resource {type} tidak tercantum sebagai base pada SearchParameter asalnya ({definition})' },
+  'VAL-CS-COUNT': { status: 422, type: 'business-rule', en: 'The code system is complete, but the number of concepts ({count}) does not match the stated total ({stated})', id: 'Code system lengkap, tetapi jumlah konsep ({count}) tidak sama dengan jumlah yang dinyatakan ({stated})' },
+  'VAL-CS-SUPPLEMENT-CODE': { status: 422, type: 'business-rule', en: 'The code {code} is not a code of the base code system {system}, so it is not valid in the supplement', id: 'Kode {code} bukan kode dari code system dasar {system}, sehingga tidak valid dalam supplement' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -28,8 +28,38 @@ const PROPERTY_VALUE: Readonly<Record<string, string>> = {
 
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
+/**
+ * The properties HL7 defines for every code system (http://hl7.org/fhir/concept-properties, as the
+ * HL7 validator knows them) and their types: a property with such a URI has that type and, to avoid
+ * confusion in filters, that code; another URI in that namespace is not a defined property.
+ */
+const CONCEPT_PROPERTIES: Readonly<Record<string, string>> = {
+  status: 'code', inactive: 'boolean', effectiveDate: 'dateTime', deprecationDate: 'dateTime', retirementDate: 'dateTime',
+  notSelectable: 'boolean', parent: 'code', child: 'code', partOf: 'code', synonym: 'code', comment: 'string', itemWeight: 'decimal',
+};
+const CONCEPT_PROPERTIES_NS = 'http://hl7.org/fhir/concept-properties#';
+
+function countConcepts(concepts: Json[]): number {
+  return concepts.reduce((n, c) => n + 1 + countConcepts(list(c.concept)), 0);
+}
+
 function codeSystemRules(cs: Json, path: string, ctx: WalkContext): void {
-  if (typeof cs.supplements === 'string' && cs.content !== 'supplement') ctx.issues.push(issue('VAL-CS-SUPPLEMENT', {}, `${path}.content`));
+  if (typeof cs.supplements === 'string') {
+    if (cs.content !== 'supplement') ctx.issues.push(issue('VAL-CS-SUPPLEMENT', {}, `${path}.content`));
+    // A supplement adds designations and properties to codes of its base; it cannot define codes.
+    const base = cs.supplements.split('|')[0] ?? cs.supplements;
+    const inBase = (concepts: Json[], at: string): void => concepts.forEach((c, i) => {
+      if (typeof c.code === 'string' && ctx.terminology.checkCode(base, c.code).ok === false) {
+        ctx.issues.push(issue('VAL-CS-SUPPLEMENT-CODE', { code: c.code, system: base }, `${at}[${i}]`));
+      }
+      inBase(list(c.concept), `${at}[${i}].concept`);
+    });
+    inBase(list(cs.concept), `${path}.concept`);
+  }
+  if (cs.content === 'complete' && typeof cs.count === 'number') {
+    const n = countConcepts(list(cs.concept));
+    if (n !== cs.count) ctx.issues.push(issue('VAL-CS-COUNT', { count: n, stated: cs.count }, `${path}.count`));
+  }
   const declared = new Map<string, string>();
   const uris = new Set<string>();
   list(cs.property).forEach((p, i) => {
@@ -39,7 +69,22 @@ function codeSystemRules(cs: Json, path: string, ctx: WalkContext): void {
       else if (typeof p.type === 'string') declared.set(p.code, p.type);
     }
     if (typeof p.uri === 'string') {
-      if (uris.has(p.uri)) ctx.issues.push(issue('VAL-CS-PROPERTY', { detail: `the URI "${p.uri}" is already defined` }, at));
+      if (uris.has(p.uri)) {
+        ctx.issues.push(issue('VAL-CS-PROPERTY', { detail: `the URI "${p.uri}" is already defined` }, at));
+      } else if (p.uri.startsWith(CONCEPT_PROPERTIES_NS)) {
+        const name = p.uri.slice(CONCEPT_PROPERTIES_NS.length);
+        const type = CONCEPT_PROPERTIES[name];
+        if (type === undefined) {
+          ctx.issues.push(issue('VAL-CS-PROPERTY', { detail: `unknown property "${p.uri}"; a property of your own must not be in the HL7 namespace` }, at));
+        } else {
+          if (typeof p.code === 'string' && p.code !== name) {
+            ctx.issues.push(issue('VAL-CS-PROPERTY', { detail: `the URI "${p.uri}" is normally given the code "${name}"; the code "${p.code}" will confuse value set filters` }, at));
+          }
+          if (typeof p.type === 'string' && p.type !== type) {
+            ctx.issues.push(issue('VAL-CS-PROPERTY', { detail: `wrong type "${p.type}": the URI "${p.uri}" identifies a property of type ${type}` }, at));
+          }
+        }
+      }
       uris.add(p.uri);
     }
   });

@@ -91,6 +91,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
     if (contained && parent.policy.containedResources === 'ignore') return;
     const ctx: WalkContext = { ...parent, resource: value, root: contained ? parent.root : value };
     checkPolicy(value, path, ctx);
+    if (Array.isArray(value.contained) && ctx.policy.containedResources !== 'ignore') checkContainedReferenced(value, value.contained, path, ctx);
     if (type === 'Parameters' && ctx.policy.resolveParameterReferences) ctx.parameterResources = parameterResourcesOf(value);
     if (type === 'Bundle') {
       ctx.fullUrls = fullUrlsOf(value);
@@ -153,6 +154,34 @@ function checkPolicy(value: Json, path: string, ctx: WalkContext): void {
     const wg = Array.isArray(value.extension)
       && value.extension.some((e) => isObj(e) && e.url === 'http://hl7.org/fhir/StructureDefinition/structuredefinition-wg');
     if (!wg) ctx.issues.push(issue('VAL-PUBLICATION-WG', {}, path));
+  }
+}
+
+/**
+ * dom-3 (R4 DomainResource): a contained resource is referenced from elsewhere in its container
+ * (`#id` in a reference, canonical, uri or url anywhere in it, the contained resources included), or
+ * refers to the container itself (`#`). Native: fhirpath.js takes seconds on descendants() of a
+ * large resource.
+ */
+function checkContainedReferenced(container: Json, contained: unknown[], path: string, ctx: WalkContext): void {
+  const local = new Set<string>();
+  collectLocalRefs(container, local);
+  contained.forEach((c, i) => {
+    if (!isObj(c) || typeof c.id !== 'string' || local.has(`#${c.id}`)) return;
+    const toContainer = new Set<string>();
+    collectLocalRefs(c, toContainer);
+    if (!toContainer.has('#')) ctx.issues.push(issue('VAL-CONTAINED-UNREFERENCED', { id: c.id }, `${path}.contained[${i}]`));
+  });
+}
+
+/** Every string value starting with `#` (local references and fragment canonicals), not looking into narrative. */
+function collectLocalRefs(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value.charCodeAt(0) === 35 /* # */) out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectLocalRefs(v, out);
+  } else if (isObj(value)) {
+    for (const [k, v] of Object.entries(value)) if (k !== 'div') collectLocalRefs(v, out);
   }
 }
 

@@ -183,16 +183,22 @@ function simpleExpression(expression: string | undefined): InvariantCheck | unde
 /**
  * R4 invariants whose published expression contradicts their own human text, corrected as the
  * reference validator runs them (its R4 technical corrections): que-12's text says "more than one
- * enableWhen" but R4's expression tests `> 2` (fixed in R4B/R5 to `> 1`).
+ * enableWhen" but R4's expression tests `> 2` (fixed in R4B/R5 to `> 1`); eld-19 ("Element names
+ * cannot include some special characters") is a pattern for the whole path, which the reference
+ * validator's matches() applies to the whole string, while fhirpath.js finds it anywhere in the path
+ * (so `Observation...unit` would pass): it is anchored.
  */
-const CORRECTED: Readonly<Record<string, { from: string; to: string }>> = {
-  'que-12': { from: 'enableWhen.count() > 2 implies enableBehavior.exists()', to: 'enableWhen.count() > 1 implies enableBehavior.exists()' },
+const CORRECTED: Readonly<Record<string, (expression: string) => string | undefined>> = {
+  'que-12': (e) => (e === 'enableWhen.count() > 2 implies enableBehavior.exists()' ? 'enableWhen.count() > 1 implies enableBehavior.exists()' : undefined),
+  // Also without the escapes `\'` and `\:` in the regular expression, which JavaScript's unicode mode refuses.
+  'eld-19': (e) => (e.startsWith("path.matches('") && !e.startsWith("path.matches('^") && e.endsWith("')")
+    ? `path.matches('^(${e.slice(14, -2).split("\\\\\\'").join("\\'").split('\\\\:').join(':')})$')` : undefined),
 };
 
 /** A check for `constraint` on elements at `basePath` (the FHIRPath type context), compiled once. */
 export function invariantCheck(original: Constraint, basePath: string): InvariantCheck {
-  const fix = CORRECTED[original.key];
-  const constraint = fix && fix.from === original.expression ? { ...original, expression: fix.to } : original;
+  const fixed = original.expression === undefined ? undefined : CORRECTED[original.key]?.(original.expression);
+  const constraint = fixed ? { ...original, expression: fixed } : original;
   const native = NATIVE[constraint.key] ?? simpleExpression(constraint.expression);
   if (native) return native;
   const key = `${basePath}\u0000${constraint.expression ?? ''}`;
