@@ -211,6 +211,12 @@ export const ERRORS = {
   'VAL-SEARCH-PARAM-BASE': { status: 422, type: 'business-rule', en: 'The resource type {type} is not listed as a base in the SearchParameter this is derived from ({definition})', id: 'Tipe resource {type} tidak tercantum sebagai base pada SearchParameter asalnya ({definition})' },
   'VAL-CS-COUNT': { status: 422, type: 'business-rule', en: 'The code system is complete, but the number of concepts ({count}) does not match the stated total ({stated})', id: 'Code system lengkap, tetapi jumlah konsep ({count}) tidak sama dengan jumlah yang dinyatakan ({stated})' },
   'VAL-CS-SUPPLEMENT-CODE': { status: 422, type: 'business-rule', en: 'The code {code} is not a code of the base code system {system}, so it is not valid in the supplement', id: 'Kode {code} bukan kode dari code system dasar {system}, sehingga tidak valid dalam supplement' },
+  'VAL-EXTENSION-URL-MISSING': { status: 422, type: 'structure', en: 'Extension.url is required in order to identify, use and validate the extension', id: 'Extension.url wajib ada untuk mengenali, memakai, dan memvalidasi extension' },
+  'VAL-EXTENSION-VERSION': { status: 422, type: 'structure', en: 'The extension URL must not contain a version ({url})', id: 'URL extension tidak boleh memuat versi ({url})' },
+  'VAL-BUNDLE-FULLURL-ID': { status: 422, type: 'invalid', en: 'The fullUrl {fullUrl} looks like a RESTful server URL, so it must end with the type and id of its resource ({expected})', id: 'fullUrl {fullUrl} tampak seperti URL server RESTful, sehingga harus diakhiri tipe dan id resource-nya ({expected})' },
+  'VAL-REFERENCE-FORM': { status: 422, type: 'invalid', en: 'Relative references must be of the form Type/id, not "{reference}"', id: 'Referensi relatif harus berbentuk Type/id, bukan "{reference}"' },
+  'VAL-BUNDLE-NO-FULLURL': { status: 422, type: 'invalid', en: 'Bundle entry missing fullUrl (its resource has relative references, which resolve against it)', id: 'Entry Bundle tanpa fullUrl (resource-nya memuat referensi relatif, yang diselesaikan terhadap fullUrl)' },
+  'VAL-BUNDLE-RELATIVE-NO-FULLURL': { status: 422, type: 'invalid', en: 'The relative reference {reference} appears inside a Bundle entry that has no fullUrl', id: 'Referensi relatif {reference} berada dalam entry Bundle yang tidak memiliki fullUrl' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

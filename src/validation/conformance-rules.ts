@@ -102,6 +102,7 @@ function codeSystemRules(cs: Json, path: string, ctx: WalkContext): void {
   visit(list(cs.concept), `${path}.concept`);
 }
 
+const SNOMED = 'http://snomed.info/sct';
 const PARAMETER_EXT = 'http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter';
 const EXPRESSION_EXT = 'http://hl7.org/fhir/StructureDefinition/cqf-expression';
 
@@ -124,6 +125,11 @@ function valueSetRules(vs: Json, path: string, ctx: WalkContext): void {
         if (check && f.property === 'concept' && typeof f.value === 'string' && ['is-a', 'descendent-of', 'is-not-a', '=', 'generalizes'].includes(String(f.op))) {
           const reason = check(f.value);
           if (typeof reason === 'string') ctx.issues.push(issue('VAL-CODE-FORMAT', { code: f.value, system: String(inc.system), reason }, fat));
+        }
+        // SNOMED CT in FHIR (snomed.org/fhir, filters): a filter on an attribute (a concept id) takes = or in.
+        if (inc.system === SNOMED && typeof f.property === 'string' && typeof f.op === 'string' && /^\d+$/.test(f.property)
+          && check?.(f.property) === undefined && f.op !== '=' && f.op !== 'in') {
+          ctx.issues.push(issue('VAL-VS-RULE', { detail: `the operation "${f.op}" is not allowed for the SNOMED CT attribute ${f.property} (allowed: =, in)` }, fat));
         }
         if (f.property === 'notSelectable' && typeof f.value === 'string' && f.value !== 'true' && f.value !== 'false') {
           ctx.issues.push(issue('VAL-VS-RULE', { detail: `a notSelectable filter takes true or false, not "${f.value}"` }, fat));

@@ -73,8 +73,10 @@ const NATIVE: Record<string, InvariantCheck> = {
   // Quantity: code.empty() or system.exists()
   'qty-3': (n) => !isObj(n) || !has(n, 'code') || has(n, 'system'),
   // Reference: reference.startsWith('#').not() or (reference.substring(1) in %rootResource.contained.id)
-  'ref-1': (n, _r, root) => {
+  // A contained resource may refer to its container as '#' (references.html#contained; R4B/R5 ref-1: `or (reference = '#' and %rootResource != %resource)`).
+  'ref-1': (n, resource, root) => {
     if (!isObj(n) || typeof n.reference !== 'string' || !n.reference.startsWith('#')) return true;
+    if (n.reference === '#' && resource !== root) return true;
     const id = n.reference.slice(1);
     return asArray(root.contained).some((c) => isObj(c) && c.id === id);
   },

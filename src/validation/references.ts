@@ -34,6 +34,7 @@ export function checkReference(value: unknown, node: ElementNode, path: string, 
       ctx.issues.push(issue('VAL-REFERENCE-UNRESOLVED', { reference: value.reference }, path));
     }
   }
+  if (typeof value.reference === 'string') checkLiteral(value.reference, path, ctx);
   const targets = node.types.find((t) => t.code === 'Reference')?.targetProfile;
   if (!targets || targets.length === 0) return;
   const allowed = targets.map((url) => ctx.registry.structure(url)?.type ?? url.split('/').pop() ?? url);
@@ -42,4 +43,20 @@ export function checkReference(value: unknown, node: ElementNode, path: string, 
   const actual = type ?? (typeof value.type === 'string' ? value.type : undefined);
   if (actual === undefined || allowed.includes(actual)) return;
   ctx.issues.push(issue('VAL-REFERENCE-TARGET', { type: actual, allowed: [...new Set(allowed)].join(', ') }, path));
+}
+
+/**
+ * The form of a literal reference (references.html#literal): absolute, `urn:`, `#id` of a contained
+ * resource (or `#`, the container), a conditional `Type?query`, or relative `Type/id[/_history/v]`.
+ * A `#id` naming no contained resource cannot be resolved (beside ref-1, as the HL7 validator says).
+ */
+function checkLiteral(ref: string, path: string, ctx: WalkContext): void {
+  if (ref.startsWith('#')) {
+    if (ref === '#') return;
+    const contained = Array.isArray(ctx.root.contained) ? ctx.root.contained : [];
+    if (!contained.some((c) => isObj(c) && c.id === ref.slice(1))) ctx.issues.push(issue('VAL-REFERENCE-UNRESOLVED', { reference: ref }, path));
+    return;
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref) || CONDITIONAL.test(ref) || LITERAL.test(ref)) return;
+  ctx.issues.push(issue('VAL-REFERENCE-FORM', { reference: ref }, path));
 }

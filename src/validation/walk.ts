@@ -151,6 +151,11 @@ function itemsOf(raw: unknown, extras: unknown, child: ElementNode, key: string,
 
 /** One item of an element: an extension goes to its own definition when the profile does not slice it. */
 export function walkItem(value: unknown, node: ElementNode, type: string, path: string, ctx: WalkContext): void {
+  if (type === 'Extension' && isObj(value)) {
+    // As the HL7 validator: an extension names its definition by a plain URL (extensibility.html), beside Extension.url's min 1.
+    if (value.url === undefined) ctx.issues.push(issue('VAL-EXTENSION-URL-MISSING', {}, path));
+    else if (typeof value.url === 'string' && value.url.includes('|')) ctx.issues.push(issue('VAL-EXTENSION-VERSION', { url: value.url }, path));
+  }
   if (type === 'Extension' && isObj(value) && typeof value.url === 'string' && node.types[0]?.profile === undefined) {
     const ext = ctx.registry.compile(value.url);
     if (ext && ext.type === 'Extension') {
