@@ -75,7 +75,7 @@ export function checkBundleRules(bundle: Json, path: string, ctx: WalkContext): 
         ctx.issues.push(issue('VAL-BUNDLE-FULLURL-ID', { fullUrl: e.fullUrl, expected: `${String(e.resource.resourceType)}/${e.resource.id}` }, `${at}.fullUrl`));
       }
     }
-    if (e.fullUrl === undefined && isObj(e.resource)) {
+    if (e.fullUrl === undefined && isObj(e.resource) && ctx.policy.fullUrlForRelativeReferences) {
       // Relative references resolve against the entry's fullUrl (bundle.html#references): without one they cannot.
       const refs: { reference: string; path: string }[] = [];
       referencesIn(e.resource, `${at}.resource`, refs);

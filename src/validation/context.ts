@@ -28,6 +28,12 @@ export interface ValidationPolicy {
    * (R4 observation-vitalsigns.html: "SHALL conform"; the HL7 validator does so). The r4 mode sets it.
    */
   vitalSigns?: boolean;
+  /**
+   * true: a Bundle entry without fullUrl whose resource has relative references is an error (they
+   * resolve against the fullUrl; the HL7 validator refuses it). The r4 mode sets it; the gateway's
+   * intake does not, since FHIR clients send transaction PUTs without fullUrl (bundle.html: SHOULD).
+   */
+  fullUrlForRelativeReferences?: boolean;
 }
 
 export const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
