@@ -68,6 +68,11 @@ const NATIVE: Record<string, InvariantCheck> = {
     const own = new Set(asArray(isObj(n.code) ? n.code.coding : undefined).map(codingKey));
     return asArray(n.component).every((c) => !isObj(c) || !isObj(c.code) || asArray(c.code.coding).every((x) => !own.has(codingKey(x))));
   },
+  // R4 vital signs (vitalsigns and its profiles), on every vital-sign Observation in r4 mode:
+  // (component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())
+  'vs-2': (n) => isObj(n) && (has(n, 'component') || has(n, 'hasMember') || has(n, 'dataAbsentReason') || hasValueX(n, 'value')),
+  // Observation.component: value.exists() or dataAbsentReason.exists()
+  'vs-3': (n) => isObj(n) && (hasValueX(n, 'value') || has(n, 'dataAbsentReason')),
   // Period: start.hasValue().not() or end.hasValue().not() or (start <= end)
   'per-1': (n) => !isObj(n) || typeof n.start !== 'string' || typeof n.end !== 'string' || notAfter(n.start, n.end),
   // Quantity: code.empty() or system.exists()
