@@ -8,7 +8,7 @@
 import console from 'node:console';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -76,12 +76,14 @@ function rates(fns, input) {
   return best;
 }
 
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`load average (1/5/15 min) at start: ${load()} (shared machine: read the ratios, measured in the same rounds)`);
 console.log(`load: ours ${oursLoad.toFixed(0)} ms (generated definitions + profiles/), medplum ${medplumLoad.toFixed(0)} ms (profiles JSON)`);
 console.log(`bundle has ${bundle.entry.length} entries; ours finds ${ours.validate(bundle).filter((i) => i.severity === 'error').length} errors in it`);
 console.log('input                ours ilp/s  ours r4/s  medplum/s  ilp ratio  r4 ratio');
 for (const [name, input] of [['ILP Observation', observation], ['Patient', patient], ['30-entry ILP Bundle', bundle]]) {
   const [a, r, b] = rates([oursIlp, oursR4, medplumValidate], input);
-  console.log(`${name.padEnd(20)} ${a.toFixed(0).padStart(11)} ${r.toFixed(0).padStart(10)} ${b.toFixed(0).padStart(10)} ${(a / b).toFixed(1).padStart(9)}x ${(r / b).toFixed(1).padStart(8)}x`);
+  console.log(`${name.padEnd(20)} ${a.toFixed(0).padStart(11)} ${r.toFixed(0).padStart(10)} ${b.toFixed(0).padStart(10)} ${(a / b).toFixed(1).padStart(9)}x ${(r / b).toFixed(1).padStart(8)}x   (load ${load()})`);
 }
 const done = { ...observation, status: 'done' };
 const medplumDone = (() => { try { medplum.validateResource(done); return 'accepts'; } catch { return 'rejects'; } })();

@@ -140,9 +140,12 @@ export function generate({ quiet = false, out = OUT_FILE } = {}) {
   const terms = [...resources(read('valuesets.json')), ...resources(read('v3-codesystems.json'))];
   const { valueSets, codeSystems } = terminology(structures, terms);
   // url → type of every R4 SearchParameter: CapabilityStatement.rest.resource.searchParam.type must match its definition's.
-  const searchParamTypes = Object.fromEntries(resources(read('search-parameters.json'))
-    .filter((r) => r.resourceType === 'SearchParameter' && typeof r.url === 'string' && typeof r.type === 'string').map((r) => [r.url, r.type]));
-  const output = JSON.stringify({ fhirVersion: '4.0.1', primitives: primitivePatterns(), structures, valueSets, codeSystems, searchParamTypes });
+  const searchParameters = resources(read('search-parameters.json'))
+    .filter((r) => r.resourceType === 'SearchParameter' && typeof r.url === 'string' && typeof r.type === 'string');
+  const searchParamTypes = Object.fromEntries(searchParameters.map((r) => [r.url, r.type]));
+  // url → base resource types: a SearchParameter derived from one may only narrow them (searchparameter.html).
+  const searchParamBases = Object.fromEntries(searchParameters.filter((r) => Array.isArray(r.base)).map((r) => [r.url, r.base]));
+  const output = JSON.stringify({ fhirVersion: '4.0.1', primitives: primitivePatterns(), structures, valueSets, codeSystems, searchParamTypes, searchParamBases });
   hash.update(output);
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;

@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { hasErrors, issue, operationOutcome } from '../kernel';
+import { hasErrors, operationOutcome } from '../kernel';
 import { readConformanceResources, type Validator } from '../validation/engine';
 import { createIlpValidator } from '../validation/ilp/ilp-validator';
-import { isValidationMode, modeOptions, parseFhirJson, type ValidationMode } from '../validation/modes';
+import type { ValidationPolicy } from '../validation/context';
+import { readFhirJson } from '../validation/json-text';
+import { isValidationMode, modeOptions, type ValidationMode } from '../validation/modes';
 import { type FileResult, formatJson, formatJunit, formatText } from './validate-format';
 
 /**
@@ -18,10 +20,20 @@ import { type FileResult, formatJson, formatJunit, formatText } from './validate
 export const VALIDATE_USAGE = `Usage: ilp-gateway validate [--ig r4|ilp] [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files or dirs...>
 
   --ig <mode>             ilp (default): the ILP profiles apply by resource type, as on the gateway's intake
-                          r4: base R4 only, plus meta.profile and --profile (as the HL7 validator does)
+                          r4: base R4 only (an Observation with a vital-sign code: also R4's vital signs
+                          profile), plus meta.profile and --profile (as the HL7 validator does)
   --profile <canonical>   also validate every file against this profile
   --load <file|dir>       load StructureDefinitions, ValueSets and CodeSystems (repeatable)
   --format <f>            text (default), json or junit
+Checks the HL7 validator switches by option (same meaning; defaults are its defaults):
+  --allow-comments        accept // and /* */ comments in the JSON (otherwise each is an error)
+  --security-checks       a string that looks like it embeds HTML tags is an error
+  --no-example-urls       URLs on example domains (example.org, acme.com) are errors
+  --no-html-in-markdown   markdown that embeds HTML tags is an error
+  --no-experimental       a resource with experimental = true is an error
+  --for-publication       HL7 publication rules (a resource under hl7.org/fhir names its work group)
+  --contained <c>         check (default) or ignore: validate contained resources or not
+  --resolve-references    relative references inside a Parameters must resolve to one of its resources
   --help                  this text
   --version               the gateway's version
 Exit status: 0 all valid, 1 some invalid, 2 usage error.
@@ -42,6 +54,8 @@ export interface CliIo {
 interface Options {
   ig: ValidationMode;
   profile?: string;
+  policy: ValidationPolicy;
+  allowComments: boolean;
   load: string[];
   format: 'text' | 'json' | 'junit';
   paths: string[];
@@ -52,7 +66,7 @@ class UsageError extends Error {}
 type Parsed = Options | 'help' | 'version';
 
 function parseArgs(argv: readonly string[]): Parsed {
-  const o: Options = { ig: 'ilp', load: [], format: 'text', paths: [] };
+  const o: Options = { ig: 'ilp', load: [], format: 'text', paths: [], policy: {}, allowComments: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const value = (): string => {
@@ -72,6 +86,17 @@ function parseArgs(argv: readonly string[]): Parsed {
       const f = value();
       if (f !== 'text' && f !== 'json' && f !== 'junit') throw new UsageError(`unknown format "${f}" (text, json or junit)`);
       o.format = f;
+    } else if (arg === '--allow-comments') o.allowComments = true;
+    else if (arg === '--security-checks') o.policy.securityChecks = true;
+    else if (arg === '--no-example-urls') o.policy.exampleUrls = false;
+    else if (arg === '--no-html-in-markdown') o.policy.htmlInMarkdown = false;
+    else if (arg === '--no-experimental') o.policy.experimentalContent = false;
+    else if (arg === '--for-publication') o.policy.forPublication = true;
+    else if (arg === '--resolve-references') o.policy.resolveParameterReferences = true;
+    else if (arg === '--contained') {
+      const c = value();
+      if (c !== 'check' && c !== 'ignore') throw new UsageError(`unknown --contained "${c}" (check or ignore)`);
+      o.policy.containedResources = c;
     } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else o.paths.push(arg);
   }
@@ -99,16 +124,23 @@ function collect(paths: readonly string[]): { files: string[]; fromDirectory: bo
   return { files, fromDirectory };
 }
 
+/** What `validateText` is asked: the mode, an explicit profile, option-driven checks, JSON comments. */
+export interface TextValidation {
+  ig: ValidationMode;
+  profile?: string | undefined;
+  policy?: ValidationPolicy;
+  /** Comments in the JSON are accepted (the HL7 `allow-comments` option); otherwise each is an error. */
+  allowComments?: boolean;
+}
+
 /** One file's text → its verdict, as `validate` prints it (also what the HL7 reference-case score runs). */
-export function validateText(validator: Validator, text: string, o: { ig: ValidationMode; profile?: string | undefined }): Omit<FileResult, 'file'> {
-  let resource: unknown;
-  try {
-    resource = parseFhirJson(text);
-  } catch (err) {
-    const outcome = operationOutcome([issue('VAL-JSON', { reason: err instanceof Error ? err.message : String(err) })]);
-    return { valid: false, outcome };
-  }
-  const issues = validator.validate(resource, { profiles: o.profile ? [o.profile] : [], ...modeOptions(o.ig) });
+export function validateText(validator: Validator, text: string, o: TextValidation): Omit<FileResult, 'file'> {
+  const read = readFhirJson(text, { allowComments: o.allowComments === true });
+  if (read.value === undefined) return { valid: false, outcome: operationOutcome(read.issues) };
+  const issues = [
+    ...read.issues,
+    ...validator.validate(read.value, { profiles: o.profile ? [o.profile] : [], ...modeOptions(o.ig), ...(o.policy ? { policy: { ...modeOptions(o.ig).policy, ...o.policy } } : {}) }),
+  ];
   return { valid: !hasErrors(issues), outcome: operationOutcome(issues) };
 }
 

@@ -68,6 +68,20 @@ export function checkBundleRules(bundle: Json, path: string, ctx: WalkContext): 
     const at = `${path}.entry[${i}]`;
     if (typeof e.fullUrl === 'string' && !ABSOLUTE.test(e.fullUrl)) {
       ctx.issues.push(issue('VAL-URL-ABSOLUTE', { what: 'Bundle.entry.fullUrl', value: e.fullUrl }, `${at}.fullUrl`));
+    } else if (typeof e.fullUrl === 'string' && isObj(e.resource) && typeof e.resource.id === 'string') {
+      // bundle.html#bundle-unique: a RESTful fullUrl ends with the resource's type and id.
+      const rest = RESTFUL.exec(e.fullUrl);
+      if (rest && rest[2] === e.resource.resourceType && rest[3] !== e.resource.id) {
+        ctx.issues.push(issue('VAL-BUNDLE-FULLURL-ID', { fullUrl: e.fullUrl, expected: `${String(e.resource.resourceType)}/${e.resource.id}` }, `${at}.fullUrl`));
+      }
+    }
+    if (e.fullUrl === undefined && isObj(e.resource) && ctx.policy.fullUrlForRelativeReferences) {
+      // Relative references resolve against the entry's fullUrl (bundle.html#references): without one they cannot.
+      const refs: { reference: string; path: string }[] = [];
+      referencesIn(e.resource, `${at}.resource`, refs);
+      const relative = refs.filter((r) => RELATIVE.test(r.reference));
+      if (relative.length > 0) ctx.issues.push(issue('VAL-BUNDLE-NO-FULLURL', {}, at));
+      for (const r of relative) ctx.issues.push(issue('VAL-BUNDLE-RELATIVE-NO-FULLURL', { reference: r.reference }, r.path));
     }
     if (bundle.type !== 'searchset' || !isObj(e.resource)) return;
     const mode = isObj(e.search) ? e.search.mode : undefined;

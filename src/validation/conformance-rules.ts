@@ -28,8 +28,38 @@ const PROPERTY_VALUE: Readonly<Record<string, string>> = {
 
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
+/**
+ * The properties HL7 defines for every code system (http://hl7.org/fhir/concept-properties, as the
+ * HL7 validator knows them) and their types: a property with such a URI has that type and, to avoid
+ * confusion in filters, that code; another URI in that namespace is not a defined property.
+ */
+const CONCEPT_PROPERTIES: Readonly<Record<string, string>> = {
+  status: 'code', inactive: 'boolean', effectiveDate: 'dateTime', deprecationDate: 'dateTime', retirementDate: 'dateTime',
+  notSelectable: 'boolean', parent: 'code', child: 'code', partOf: 'code', synonym: 'code', comment: 'string', itemWeight: 'decimal',
+};
+const CONCEPT_PROPERTIES_NS = 'http://hl7.org/fhir/concept-properties#';
+
+function countConcepts(concepts: Json[]): number {
+  return concepts.reduce((n, c) => n + 1 + countConcepts(list(c.concept)), 0);
+}
+
 function codeSystemRules(cs: Json, path: string, ctx: WalkContext): void {
-  if (typeof cs.supplements === 'string' && cs.content !== 'supplement') ctx.issues.push(issue('VAL-CS-SUPPLEMENT', {}, `${path}.content`));
+  if (typeof cs.supplements === 'string') {
+    if (cs.content !== 'supplement') ctx.issues.push(issue('VAL-CS-SUPPLEMENT', {}, `${path}.content`));
+    // A supplement adds designations and properties to codes of its base; it cannot define codes.
+    const base = cs.supplements.split('|')[0] ?? cs.supplements;
+    const inBase = (concepts: Json[], at: string): void => concepts.forEach((c, i) => {
+      if (typeof c.code === 'string' && ctx.terminology.checkCode(base, c.code).ok === false) {
+        ctx.issues.push(issue('VAL-CS-SUPPLEMENT-CODE', { code: c.code, system: base }, `${at}[${i}]`));
+      }
+      inBase(list(c.concept), `${at}[${i}].concept`);
+    });
+    inBase(list(cs.concept), `${path}.concept`);
+  }
+  if (cs.content === 'complete' && typeof cs.count === 'number') {
+    const n = countConcepts(list(cs.concept));
+    if (n !== cs.count) ctx.issues.push(issue('VAL-CS-COUNT', { count: n, stated: cs.count }, `${path}.count`));
+  }
   const declared = new Map<string, string>();
   const uris = new Set<string>();
   list(cs.property).forEach((p, i) => {
@@ -39,7 +69,22 @@ function codeSystemRules(cs: Json, path: string, ctx: WalkContext): void {
       else if (typeof p.type === 'string') declared.set(p.code, p.type);
     }
     if (typeof p.uri === 'string') {
-      if (uris.has(p.uri)) ctx.issues.push(issue('VAL-CS-PROPERTY', { detail: `the URI "${p.uri}" is already defined` }, at));
+      if (uris.has(p.uri)) {
+        ctx.issues.push(issue('VAL-CS-PROPERTY', { detail: `the URI "${p.uri}" is already defined` }, at));
+      } else if (p.uri.startsWith(CONCEPT_PROPERTIES_NS)) {
+        const name = p.uri.slice(CONCEPT_PROPERTIES_NS.length);
+        const type = CONCEPT_PROPERTIES[name];
+        if (type === undefined) {
+          ctx.issues.push(issue('VAL-CS-PROPERTY', { detail: `unknown property "${p.uri}"; a property of your own must not be in the HL7 namespace` }, at));
+        } else {
+          if (typeof p.code === 'string' && p.code !== name) {
+            ctx.issues.push(issue('VAL-CS-PROPERTY', { detail: `the URI "${p.uri}" is normally given the code "${name}"; the code "${p.code}" will confuse value set filters` }, at));
+          }
+          if (typeof p.type === 'string' && p.type !== type) {
+            ctx.issues.push(issue('VAL-CS-PROPERTY', { detail: `wrong type "${p.type}": the URI "${p.uri}" identifies a property of type ${type}` }, at));
+          }
+        }
+      }
       uris.add(p.uri);
     }
   });
@@ -57,6 +102,7 @@ function codeSystemRules(cs: Json, path: string, ctx: WalkContext): void {
   visit(list(cs.concept), `${path}.concept`);
 }
 
+const SNOMED = 'http://snomed.info/sct';
 const PARAMETER_EXT = 'http://hl7.org/fhir/tools/StructureDefinition/valueset-parameter';
 const EXPRESSION_EXT = 'http://hl7.org/fhir/StructureDefinition/cqf-expression';
 
@@ -79,6 +125,11 @@ function valueSetRules(vs: Json, path: string, ctx: WalkContext): void {
         if (check && f.property === 'concept' && typeof f.value === 'string' && ['is-a', 'descendent-of', 'is-not-a', '=', 'generalizes'].includes(String(f.op))) {
           const reason = check(f.value);
           if (typeof reason === 'string') ctx.issues.push(issue('VAL-CODE-FORMAT', { code: f.value, system: String(inc.system), reason }, fat));
+        }
+        // SNOMED CT in FHIR (snomed.org/fhir, filters): a filter on an attribute (a concept id) takes = or in.
+        if (inc.system === SNOMED && typeof f.property === 'string' && typeof f.op === 'string' && /^\d+$/.test(f.property)
+          && check?.(f.property) === undefined && f.op !== '=' && f.op !== 'in') {
+          ctx.issues.push(issue('VAL-VS-RULE', { detail: `the operation "${f.op}" is not allowed for the SNOMED CT attribute ${f.property} (allowed: =, in)` }, fat));
         }
         if (f.property === 'notSelectable' && typeof f.value === 'string' && f.value !== 'true' && f.value !== 'false') {
           ctx.issues.push(issue('VAL-VS-RULE', { detail: `a notSelectable filter takes true or false, not "${f.value}"` }, fat));
@@ -125,10 +176,29 @@ function capabilityRules(cs: Json, path: string, ctx: WalkContext): void {
 
 /** SearchParameter.derivedFrom: a derived parameter keeps its parent's type (searchparameter.html, derivedFrom). */
 function searchParameterRules(sp: Json, path: string, ctx: WalkContext): void {
-  if (typeof sp.derivedFrom !== 'string' || typeof sp.type !== 'string') return;
+  const bases = Array.isArray(sp.base) ? sp.base.filter((b): b is string => typeof b === 'string') : [];
+  if (typeof sp.expression === 'string' && bases.length > 0 && !bases.some((b) => b === 'Resource' || b === 'DomainResource')) {
+    // The expression starts from the base types: a path rooted in another resource type can never match.
+    for (const name of new Set([...sp.expression.matchAll(EXPRESSION_ROOT)].map((m) => m[1] ?? ''))) {
+      if (ctx.registry.resourceTypes.has(name) && name !== 'Resource' && name !== 'DomainResource' && !bases.includes(name)) {
+        ctx.issues.push(issue('VAL-SEARCH-PARAM-EXPRESSION', { name, expression: sp.expression, bases: bases.join(', ') }, `${path}.expression`));
+      }
+    }
+  }
+  if (typeof sp.derivedFrom !== 'string') return;
+  const parentBases = ctx.registry.searchParamBase(sp.derivedFrom);
+  if (parentBases && !parentBases.some((b) => b === 'Resource' || b === 'DomainResource')) {
+    for (const b of bases) {
+      if (!parentBases.includes(b)) ctx.issues.push(issue('VAL-SEARCH-PARAM-BASE', { type: b, definition: sp.derivedFrom }, path));
+    }
+  }
+  if (typeof sp.type !== 'string') return;
   const defined = ctx.registry.searchParamType(sp.derivedFrom);
   if (defined && defined !== sp.type) ctx.issues.push(issue('VAL-SEARCH-PARAM-TYPE', { definition: sp.derivedFrom, defined, type: sp.type }, `${path}.type`));
 }
+
+/** A type name that starts a path in a FHIRPath expression: at the start, or after `|`, `(`, `,` or a space. */
+const EXPRESSION_ROOT = /(?:^|[|(,\s])([A-Z][A-Za-z]+)\./g;
 
 export function checkConformanceRules(resource: Json, path: string, ctx: WalkContext): void {
   if (resource.resourceType === 'CapabilityStatement') capabilityRules(resource, path, ctx);

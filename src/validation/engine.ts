@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { type Issue, issue } from '../kernel';
 import { checkBundleRules } from './bundle-rules';
 import { checkConformanceRules } from './conformance-rules';
-import { isObj, type Json, type WalkContext } from './context';
+import { isObj, type Json, type ValidationPolicy, type WalkContext } from './context';
+import { vitalSignProfile } from './data/vital-signs';
 import type { ConformanceResource } from './model';
 import { Registry, baseUrl } from './registry';
 import { Terminology } from './terminology';
@@ -28,6 +29,8 @@ export interface ValidateOptions {
   defaultProfiles?: boolean;
   /** An extension whose definition is unknown: 'warning' (default) or 'error' (the HL7 validator's default). */
   unknownExtensions?: 'warning' | 'error';
+  /** Option-driven checks, as the HL7 validator's options (context.ts ValidationPolicy). */
+  policy?: ValidationPolicy;
 }
 
 export interface ValidatorOptions {
@@ -85,7 +88,11 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
       return;
     }
     const contained = path.endsWith('.contained') || /\.contained\[\d+\]$/.test(path);
+    if (contained && parent.policy.containedResources === 'ignore') return;
     const ctx: WalkContext = { ...parent, resource: value, root: contained ? parent.root : value };
+    checkPolicy(value, path, ctx);
+    if (Array.isArray(value.contained) && ctx.policy.containedResources !== 'ignore') checkContainedReferenced(value, value.contained, path, ctx);
+    if (type === 'Parameters' && ctx.policy.resolveParameterReferences) ctx.parameterResources = parameterResourcesOf(value);
     if (type === 'Bundle') {
       ctx.fullUrls = fullUrlsOf(value);
       checkBundleRules(value, path, ctx);
@@ -94,6 +101,13 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
     }
     const meta = isObj(value.meta) && Array.isArray(value.meta.profile) ? value.meta.profile.filter((p): p is string => typeof p === 'string') : [];
     const requested = [...explicit, ...meta, ...(byDefault ? options.defaultProfiles?.(value) ?? [] : [])];
+    if (type === 'Observation' && ctx.policy.vitalSigns) {
+      const vital = vitalSignProfile(value.code);
+      if (vital && registry.structure(vital.profile)) {
+        parent.issues.push(issue('VAL-VITAL-SIGNS', { system: vital.system, code: vital.code, profile: vital.profile }, path));
+        requested.push(vital.profile);
+      }
+    }
     const known = requested.filter((url) => {
       const { structure, error } = registry.tryCompile(url);
       if (structure) return true;
@@ -124,12 +138,67 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
       const byDefault = opts.defaultProfiles !== false;
       const ctx: WalkContext = {
         registry, terminology, issues, resource: root, root, fullUrls: new Map(), profile: '', unknownExtensions: opts.unknownExtensions ?? 'warning',
+        policy: opts.policy ?? {},
         walkResource: (v, p, c) => walkResource(v, p, c, byDefault),
       };
       walkResource(resource, type, ctx, byDefault, opts.profiles ?? []);
       return dedupe(issues);
     },
   };
+}
+
+/** The checks a ValidationPolicy option switches on for a whole resource (experimental content, publication). */
+function checkPolicy(value: Json, path: string, ctx: WalkContext): void {
+  if (ctx.policy.experimentalContent === false && value.experimental === true) ctx.issues.push(issue('VAL-EXPERIMENTAL', {}, path));
+  if (ctx.policy.forPublication && typeof value.url === 'string' && /^https?:\/\/hl7\.org\/fhir\//.test(value.url)) {
+    const wg = Array.isArray(value.extension)
+      && value.extension.some((e) => isObj(e) && e.url === 'http://hl7.org/fhir/StructureDefinition/structuredefinition-wg');
+    if (!wg) ctx.issues.push(issue('VAL-PUBLICATION-WG', {}, path));
+  }
+}
+
+/**
+ * dom-3 (R4 DomainResource): a contained resource is referenced from elsewhere in its container
+ * (`#id` in a reference, canonical, uri or url anywhere in it, the contained resources included), or
+ * refers to the container itself (`#`). Native: fhirpath.js takes seconds on descendants() of a
+ * large resource.
+ */
+function checkContainedReferenced(container: Json, contained: unknown[], path: string, ctx: WalkContext): void {
+  const local = new Set<string>();
+  collectLocalRefs(container, local);
+  contained.forEach((c, i) => {
+    if (!isObj(c) || typeof c.id !== 'string' || local.has(`#${c.id}`)) return;
+    const toContainer = new Set<string>();
+    collectLocalRefs(c, toContainer);
+    if (!toContainer.has('#')) ctx.issues.push(issue('VAL-CONTAINED-UNREFERENCED', { id: c.id }, `${path}.contained[${i}]`));
+  });
+}
+
+/** Every string value starting with `#` (local references and fragment canonicals), not looking into narrative. */
+function collectLocalRefs(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value.charCodeAt(0) === 35 /* # */) out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectLocalRefs(v, out);
+  } else if (isObj(value)) {
+    for (const [k, v] of Object.entries(value)) if (k !== 'div') collectLocalRefs(v, out);
+  }
+}
+
+/** `Type/id` of every resource in a Parameters (parameter.resource, at any depth of parameter.part). */
+function parameterResourcesOf(parameters: Json): Set<string> {
+  const out = new Set<string>();
+  const visit = (list: unknown): void => {
+    if (!Array.isArray(list)) return;
+    for (const p of list) {
+      if (!isObj(p)) continue;
+      const r = p.resource;
+      if (isObj(r) && typeof r.resourceType === 'string' && typeof r.id === 'string') out.add(`${r.resourceType}/${r.id}`);
+      visit(p.part);
+    }
+  };
+  visit(parameters.parameter);
+  return out;
 }
 
 /**

@@ -15,6 +15,17 @@ import { baseUrl } from './registry';
 
 const cache = new Map<string, string | undefined>();
 
+/**
+ * Technical corrections of R4 extension contexts (as the HL7 validator applies them, from the
+ * extensions pack): R4's own StructureDefinitions carry `structuredefinition-fhir-type` on
+ * ElementDefinition.type (the type of `Element.id`, `Extension.url`, …), while its 4.0.1 definition
+ * says ElementDefinition.type.code; the extensions pack (hl7.fhir.uv.extensions) and R4B/R5 allow
+ * ElementDefinition.type.
+ */
+const CONTEXT_CORRECTIONS: Readonly<Record<string, readonly string[]>> = {
+  'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type': ['ElementDefinition.type'],
+};
+
 export function checkExtensionContext(url: string, node: ElementNode, path: string, ctx: WalkContext): void {
   const parent = node.path.replace(/\.(extension|modifierExtension)$/, '');
   if (parent === node.path || parent === 'Element' || parent === 'BackboneElement' || parent === 'DomainResource') return;
@@ -36,6 +47,7 @@ function evaluate(url: string, parent: string, ctx: WalkContext): string | undef
     if (c.type !== 'element' || typeof c.expression !== 'string') return undefined; // not checked: allow
     elements.push(c.expression);
   }
+  elements.push(...(CONTEXT_CORRECTIONS[url] ?? []));
   const parentTypes = typesOf(parent, ctx);
   for (const e of elements) {
     if (e === 'Element' || e === 'Resource' || e === 'DomainResource' || e === 'BackboneElement' || e === parent) return undefined;

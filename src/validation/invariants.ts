@@ -68,13 +68,20 @@ const NATIVE: Record<string, InvariantCheck> = {
     const own = new Set(asArray(isObj(n.code) ? n.code.coding : undefined).map(codingKey));
     return asArray(n.component).every((c) => !isObj(c) || !isObj(c.code) || asArray(c.code.coding).every((x) => !own.has(codingKey(x))));
   },
+  // R4 vital signs (vitalsigns and its profiles), on every vital-sign Observation in r4 mode:
+  // (component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())
+  'vs-2': (n) => isObj(n) && (has(n, 'component') || has(n, 'hasMember') || has(n, 'dataAbsentReason') || hasValueX(n, 'value')),
+  // Observation.component: value.exists() or dataAbsentReason.exists()
+  'vs-3': (n) => isObj(n) && (hasValueX(n, 'value') || has(n, 'dataAbsentReason')),
   // Period: start.hasValue().not() or end.hasValue().not() or (start <= end)
   'per-1': (n) => !isObj(n) || typeof n.start !== 'string' || typeof n.end !== 'string' || notAfter(n.start, n.end),
   // Quantity: code.empty() or system.exists()
   'qty-3': (n) => !isObj(n) || !has(n, 'code') || has(n, 'system'),
   // Reference: reference.startsWith('#').not() or (reference.substring(1) in %rootResource.contained.id)
-  'ref-1': (n, _r, root) => {
+  // A contained resource may refer to its container as '#' (references.html#contained; R4B/R5 ref-1: `or (reference = '#' and %rootResource != %resource)`).
+  'ref-1': (n, resource, root) => {
     if (!isObj(n) || typeof n.reference !== 'string' || !n.reference.startsWith('#')) return true;
+    if (n.reference === '#' && resource !== root) return true;
     const id = n.reference.slice(1);
     return asArray(root.contained).some((c) => isObj(c) && c.id === id);
   },
@@ -183,16 +190,22 @@ function simpleExpression(expression: string | undefined): InvariantCheck | unde
 /**
  * R4 invariants whose published expression contradicts their own human text, corrected as the
  * reference validator runs them (its R4 technical corrections): que-12's text says "more than one
- * enableWhen" but R4's expression tests `> 2` (fixed in R4B/R5 to `> 1`).
+ * enableWhen" but R4's expression tests `> 2` (fixed in R4B/R5 to `> 1`); eld-19 ("Element names
+ * cannot include some special characters") is a pattern for the whole path, which the reference
+ * validator's matches() applies to the whole string, while fhirpath.js finds it anywhere in the path
+ * (so `Observation...unit` would pass): it is anchored.
  */
-const CORRECTED: Readonly<Record<string, { from: string; to: string }>> = {
-  'que-12': { from: 'enableWhen.count() > 2 implies enableBehavior.exists()', to: 'enableWhen.count() > 1 implies enableBehavior.exists()' },
+const CORRECTED: Readonly<Record<string, (expression: string) => string | undefined>> = {
+  'que-12': (e) => (e === 'enableWhen.count() > 2 implies enableBehavior.exists()' ? 'enableWhen.count() > 1 implies enableBehavior.exists()' : undefined),
+  // Also without the escapes `\'` and `\:` in the regular expression, which JavaScript's unicode mode refuses.
+  'eld-19': (e) => (e.startsWith("path.matches('") && !e.startsWith("path.matches('^") && e.endsWith("')")
+    ? `path.matches('^(${e.slice(14, -2).split("\\\\\\'").join("\\'").split('\\\\:').join(':')})$')` : undefined),
 };
 
 /** A check for `constraint` on elements at `basePath` (the FHIRPath type context), compiled once. */
 export function invariantCheck(original: Constraint, basePath: string): InvariantCheck {
-  const fix = CORRECTED[original.key];
-  const constraint = fix && fix.from === original.expression ? { ...original, expression: fix.to } : original;
+  const fixed = original.expression === undefined ? undefined : CORRECTED[original.key]?.(original.expression);
+  const constraint = fixed ? { ...original, expression: fixed } : original;
   const native = NATIVE[constraint.key] ?? simpleExpression(constraint.expression);
   if (native) return native;
   const key = `${basePath}\u0000${constraint.expression ?? ''}`;

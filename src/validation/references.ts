@@ -11,6 +11,7 @@ import type { ElementNode } from './model';
  */
 
 const LITERAL = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const CONDITIONAL = /^([A-Z][A-Za-z]+)\?/;
 
 export function referencedType(ref: string, ctx: WalkContext): string | undefined {
@@ -27,6 +28,13 @@ export function referencedType(ref: string, ctx: WalkContext): string | undefine
 
 export function checkReference(value: unknown, node: ElementNode, path: string, ctx: WalkContext): void {
   if (!isObj(value)) return;
+  if (ctx.parameterResources && typeof value.reference === 'string') {
+    const local = RELATIVE.exec(value.reference);
+    if (local && !ctx.parameterResources.has(`${local[1]}/${local[2]}`)) {
+      ctx.issues.push(issue('VAL-REFERENCE-UNRESOLVED', { reference: value.reference }, path));
+    }
+  }
+  if (typeof value.reference === 'string') checkLiteral(value.reference, path, ctx);
   const targets = node.types.find((t) => t.code === 'Reference')?.targetProfile;
   if (!targets || targets.length === 0) return;
   const allowed = targets.map((url) => ctx.registry.structure(url)?.type ?? url.split('/').pop() ?? url);
@@ -35,4 +43,20 @@ export function checkReference(value: unknown, node: ElementNode, path: string, 
   const actual = type ?? (typeof value.type === 'string' ? value.type : undefined);
   if (actual === undefined || allowed.includes(actual)) return;
   ctx.issues.push(issue('VAL-REFERENCE-TARGET', { type: actual, allowed: [...new Set(allowed)].join(', ') }, path));
+}
+
+/**
+ * The form of a literal reference (references.html#literal): absolute, `urn:`, `#id` of a contained
+ * resource (or `#`, the container), a conditional `Type?query`, or relative `Type/id[/_history/v]`.
+ * A `#id` naming no contained resource cannot be resolved (beside ref-1, as the HL7 validator says).
+ */
+function checkLiteral(ref: string, path: string, ctx: WalkContext): void {
+  if (ref.startsWith('#')) {
+    if (ref === '#') return;
+    const contained = Array.isArray(ctx.root.contained) ? ctx.root.contained : [];
+    if (!contained.some((c) => isObj(c) && c.id === ref.slice(1))) ctx.issues.push(issue('VAL-REFERENCE-UNRESOLVED', { reference: ref }, path));
+    return;
+  }
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref) || CONDITIONAL.test(ref) || LITERAL.test(ref)) return;
+  ctx.issues.push(issue('VAL-REFERENCE-FORM', { reference: ref }, path));
 }

@@ -22,6 +22,8 @@ interface GeneratedDefinitions {
   codeSystems: CodeSystem[];
   /** url → type of the R4 SearchParameters (absent in files generated before issue 13). */
   searchParamTypes?: Record<string, string>;
+  /** url → base resource types of the R4 SearchParameters (absent in older generated files). */
+  searchParamBases?: Record<string, string[]>;
 }
 
 let base: GeneratedDefinitions | undefined;
@@ -106,6 +108,11 @@ export class Registry {
   /** The type (token, date, …) of an R4 SearchParameter by canonical URL. */
   searchParamType(url: string): string | undefined {
     return loadBase().searchParamTypes?.[stripVersion(url)];
+  }
+
+  /** The base resource types of an R4 SearchParameter by canonical URL. */
+  searchParamBase(url: string): readonly string[] | undefined {
+    return loadBase().searchParamBases?.[stripVersion(url)];
   }
 
   valueSet(url: string): ValueSet | undefined {

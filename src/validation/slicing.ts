@@ -94,7 +94,29 @@ function expectedAt(slice: ElementNode, path: string, ctx: WalkContext): { value
   if (node?.pattern !== undefined) return { value: node.pattern, pattern: true };
   const extProfile = slice.types.find((t) => t.code === 'Extension')?.profile?.[0];
   if (path === 'url' && extProfile) return { value: extProfile, pattern: false };
+  // The path runs through a sliced element whose slice fixes the value (bp: component:SystolicBP by
+  // code.coding.code, fixed in code.coding:SBPCode.code): a required slice's value is the one to match.
+  for (const n of throughSlices(slice, path, ctx)) {
+    if (n.fixed !== undefined) return { value: n.fixed, pattern: false };
+    if (n.pattern !== undefined) return { value: n.pattern, pattern: true };
+  }
   return undefined;
+}
+
+/** The element definitions at `path` under a slice, following every required slice (min ≥ 1) of a sliced element on the way. */
+function throughSlices(slice: ElementNode, path: string, ctx: WalkContext): ElementNode[] {
+  let current: ElementNode[] = [slice];
+  for (const seg of segments(path)) {
+    if (seg.kind === 'extension') return [];
+    const next: ElementNode[] = [];
+    for (const node of current) {
+      const def: ElementNode | undefined = node.children.length > 0 ? node : ctx.registry.compile(node.types[0]?.profile?.[0] ?? node.types[0]?.code ?? '')?.root;
+      const child = def?.byKey.get(seg.name)?.node;
+      if (child) next.push(child, ...child.slices.filter((s) => s.min >= 1));
+    }
+    current = next;
+  }
+  return current;
 }
 
 function matches(value: unknown, slice: ElementNode, d: Discriminator, type: string, ctx: WalkContext, walk: Walkers): boolean {

@@ -22,8 +22,15 @@ export function walkElement(value: unknown, node: ElementNode, type: string, pat
   if (isPrimitiveType(type)) {
     if (!checkPrimitive(value, type, path, ctx)) return;
     if (typeof value === 'string') {
-      if (type === 'uri' || type === 'url' || type === 'canonical') checkUri(value, node, type, path, ctx);
-      else if (type === 'xhtml') checkXhtml(value, path, ctx);
+      if (type === 'uri' || type === 'url' || type === 'canonical') {
+        checkUri(value, node, type, path, ctx);
+        if (ctx.policy.exampleUrls === false && EXAMPLE_DOMAIN.test(value)) ctx.issues.push(issue('VAL-EXAMPLE-URL', { value }, path));
+      } else if (type === 'xhtml') checkXhtml(value, path, ctx);
+      else if (type === 'string' && ctx.policy.securityChecks && HTML_TAG.test(value)) ctx.issues.push(issue('VAL-HTML-IN-STRING', {}, path));
+      else if (type === 'markdown' && ctx.policy.htmlInMarkdown === false) {
+        const tag = HTML_TAG.exec(value);
+        if (tag) ctx.issues.push(issue('VAL-HTML-IN-MARKDOWN', { start: tag[0].slice(0, 2) }, path));
+      }
     }
   } else if (type === 'Resource' || (ctx.registry.resourceTypes.has(type) && node.path.includes('.'))) {
     ctx.walkResource(value, path, ctx);
@@ -39,6 +46,11 @@ export function walkElement(value: unknown, node: ElementNode, type: string, pat
   // A primitive has no type-level invariants; most of its elements carry only ele-1 (structural).
   if (node.ownInvariants || !isPrimitiveType(type)) checkInvariants(value, node, type, path, ctx);
 }
+
+/** Something that looks like an HTML start or end tag: `<b>`, `</p>`, `<a href="…">`, `<br/>`. */
+const HTML_TAG = /<\/?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*)?\/?>/;
+/** The example domains (RFC 2606 example.org/.com/.net and acme.com) as the host of a URL. */
+const EXAMPLE_DOMAIN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*\.)?(example\.(org|com|net)|acme\.com)([:/?#]|$)/;
 
 /** Types whose system and code are checked against the code system (Coding; UCUM for quantities). */
 const CODED_TYPES: ReadonlySet<string> = new Set(['Coding', 'Quantity', 'Age', 'Duration', 'Distance', 'Count']);
@@ -139,6 +151,11 @@ function itemsOf(raw: unknown, extras: unknown, child: ElementNode, key: string,
 
 /** One item of an element: an extension goes to its own definition when the profile does not slice it. */
 export function walkItem(value: unknown, node: ElementNode, type: string, path: string, ctx: WalkContext): void {
+  if (type === 'Extension' && isObj(value)) {
+    // As the HL7 validator: an extension names its definition by a plain URL (extensibility.html), beside Extension.url's min 1.
+    if (value.url === undefined) ctx.issues.push(issue('VAL-EXTENSION-URL-MISSING', {}, path));
+    else if (typeof value.url === 'string' && value.url.includes('|')) ctx.issues.push(issue('VAL-EXTENSION-VERSION', { url: value.url }, path));
+  }
   if (type === 'Extension' && isObj(value) && typeof value.url === 'string' && node.types[0]?.profile === undefined) {
     const ext = ctx.registry.compile(value.url);
     if (ext && ext.type === 'Extension') {
@@ -148,7 +165,7 @@ export function walkItem(value: unknown, node: ElementNode, type: string, path: 
     }
     // A relative url is a sub-extension of a complex extension (its slice name), not a definition to look up.
     if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value.url)) {
-      ctx.issues.push(ctx.unknownExtensions === 'error' && !isToleratedExtension(value.url)
+      ctx.issues.push(ctx.unknownExtensions === 'error' && !isToleratedExtension(value.url, ctx.policy.exampleUrls !== false)
         ? issue('VAL-EXTENSION-NOT-FOUND', { url: value.url }, path)
         : issue('VAL-EXTENSION-UNKNOWN', { url: value.url }, path));
     }
@@ -164,8 +181,8 @@ export function walkItem(value: unknown, node: ElementNode, type: string, path: 
  * namespace hl7.org/fhir/StructureDefinition/, whose later extensions live in the HL7 extensions
  * pack (hl7.fhir.uv.extensions) that we do not ship.
  */
-function isToleratedExtension(url: string): boolean {
-  return /^https?:\/\/([^/]+\.)?(example\.org|acme\.com|nema\.org)\//.test(url)
+function isToleratedExtension(url: string, examples: boolean): boolean {
+  return (examples && /^https?:\/\/([^/]+\.)?(example\.org|acme\.com)\//.test(url)) || /^https?:\/\/([^/]+\.)?nema\.org\//.test(url)
     || /^http:\/\/hl7\.org\/fhir\/(tools\/|\d\.\d\/|StructureDefinition\/)/.test(url);
 }
 
@@ -217,7 +234,9 @@ function invariantsOf(node: ElementNode, type: string, ctx: WalkContext): BoundI
       out.push({ constraint: c, check: invariantCheck(c, base) });
     }
   };
-  add(node.constraints, node.path.replace(/\[x\]/g, ''));
+  // A choice element's invariants see its value as the chosen type (vs-1's `$this as dateTime` on Observation.effective[x]).
+  const base = node.path.endsWith('[x]') ? `${node.path.slice(0, -3)}${type.charAt(0).toUpperCase()}${type.slice(1)}` : node.path;
+  add(node.constraints, base.replace(/\[x\]/g, ''));
   if (typeRoot && typeRoot !== node) add(typeRoot.constraints, type);
   node.invCache.set(type, out);
   return out;

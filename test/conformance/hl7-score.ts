@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateText } from '../../src/cli/validate';
+import type { ValidationPolicy } from '../../src/validation/context';
 import { createIlpValidator } from '../../src/validation/ilp/ilp-validator';
 
 /**
@@ -40,6 +41,22 @@ export interface Score {
   results: CaseResult[];
 }
 
+/**
+ * A case's validator options (the HL7 harness's names, manifest.json) → the same switches of ours
+ * (`ilp-gateway validate --help`). Options we have no switch for are ignored (docs/validation.md).
+ */
+export function hl7Options(options: Record<string, unknown>): { policy: ValidationPolicy; allowComments: boolean } {
+  const policy: ValidationPolicy = {};
+  if (options.examples === false) policy.exampleUrls = false;
+  if (options['security-checks'] === true) policy.securityChecks = true;
+  if (options.noHtmlInMarkdown === true) policy.htmlInMarkdown = false;
+  if (options.validateContains === 'IGNORE') policy.containedResources = 'ignore';
+  if (typeof options.validateReference === 'string' && options.validateReference !== 'IGNORE') policy.resolveParameterReferences = true;
+  if (options['no-experimental-content'] === true) policy.experimentalContent = false;
+  if (options['for-publication'] === true) policy.forPublication = true;
+  return { policy, allowComments: options['allow-comments'] === true };
+}
+
 export function loadHl7Cases(): Hl7Case[] {
   return (JSON.parse(readFileSync(join(HL7_DIR, 'manifest.json'), 'utf8')) as { cases: Hl7Case[] }).cases;
 }
@@ -48,7 +65,7 @@ export function scoreHl7(cases: readonly Hl7Case[] = loadHl7Cases()): Score {
   const validator = createIlpValidator();
   const results = cases.map((c): CaseResult => {
     const text = readFileSync(join(HL7_DIR, c.file), 'utf8');
-    const { outcome } = validateText(validator, text, { ig: 'r4' });
+    const { outcome } = validateText(validator, text, { ig: 'r4', ...hl7Options(c.options ?? {}) });
     const errors = (outcome.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal');
     const actual = { valid: errors.length === 0, errorCount: errors.length };
     return {

@@ -108,8 +108,9 @@ test('--format json stays JSON when a profile invariant calls FHIRPath trace() (
 
 describe('--ig, --help, --version (issue 13)', () => {
   const baseValid = file('r4/observation.json', {
-    resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] },
-    subject: { reference: 'Patient/p1' }, valueQuantity: { value: 120, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+    // Capillary glucose: not a vital sign (r4 holds a blood pressure to R4's bp profile, as the HL7 validator does).
+    resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '41653-7' }] },
+    subject: { reference: 'Patient/p1' }, valueQuantity: { value: 120, unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' },
   });
   test('a base-valid Observation: exit 1 with --ig ilp (the default), exit 0 with --ig r4', () => {
     expect(run(baseValid).status).toBe(1);
@@ -132,5 +133,46 @@ describe('--ig, --help, --version (issue 13)', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(run('--version')).toMatchObject({ status: 0, stdout: `ilp-gateway ${version}\n` });
     expect(spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8' })).toMatchObject({ status: 0, stdout: `ilp-gateway ${version}\n` });
+  });
+});
+
+describe('the HL7 validator\'s options (issue 13): same meaning, same defaults', () => {
+  const patient = { resourceType: 'Patient', name: [{ text: 'Standard <script>somescript</script>' }] };
+  test('JSON comments: each is an error; --allow-comments accepts them', () => {
+    const commented = file('options/comments.json', `// a comment\n${JSON.stringify({ resourceType: 'Patient', id: 'c1' }, null, 1).replace('"id"', '/* block */ "id"')}`);
+    const strict = run('--ig', 'r4', '--format', 'json', commented);
+    expect(strict.status).toBe(1);
+    const [result] = JSON.parse(strict.stdout) as { outcome: { issue: { severity: string; diagnostics: string }[] } }[];
+    expect(result?.outcome.issue.filter((i) => i.severity === 'error').map((i) => i.diagnostics)).toEqual(['Comments are not allowed in JSON', 'Comments are not allowed in JSON']);
+    expect(run('--ig', 'r4', '--allow-comments', commented).status).toBe(0);
+  });
+  test('a missing comma and an extra one are each reported, not only the first; a stray close marker stays one fatal issue', () => {
+    const sloppy = file('options/commas.json', '{ "resourceType": "Patient" "id": "c2", "active": true, }');
+    const r = run('--ig', 'r4', '--format', 'json', sloppy);
+    expect(r.status).toBe(1);
+    const [result] = JSON.parse(r.stdout) as { outcome: { issue: { severity: string; diagnostics: string }[] } }[];
+    expect(result?.outcome.issue.map((i) => i.diagnostics)).toEqual(['JSON syntax: a comma is missing', 'JSON syntax: there is an extra comma at the end of the object']);
+    const broken = file('options/broken.json', '{ "resourceType": "Patient", "name": [ { "text": "x" ] }');
+    const b = JSON.parse(run('--ig', 'r4', '--format', 'json', broken).stdout) as { outcome: { issue: { severity: string }[] } }[];
+    expect(b[0]?.outcome.issue.map((i) => i.severity)).toEqual(['fatal']);
+  });
+  test('--security-checks: HTML in a string is an error (valid without it)', () => {
+    const f = file('options/html.json', patient);
+    expect(run('--ig', 'r4', f).status).toBe(0);
+    const r = run('--ig', 'r4', '--security-checks', f);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/Patient\.name\[0\]\.text\s+The string value contains text that looks like embedded HTML tags/);
+  });
+  test('--no-example-urls: an example.org URL is an error; --contained ignore skips contained resources', () => {
+    const doc = file('options/example-url.json', { resourceType: 'DocumentReference', status: 'current', content: [{ attachment: { url: 'http://repository.example.org/fhir/x' } }] });
+    expect(run('--ig', 'r4', doc).status).toBe(0);
+    expect(run('--ig', 'r4', '--no-example-urls', doc).stdout).toMatch(/Example URLs are not allowed in this context/);
+    const contained = file('options/contained.json', {
+      resourceType: 'Condition', subject: { reference: 'Patient/p1' }, recorder: { reference: `#${'1'.repeat(65)}` },
+      contained: [{ resourceType: 'Practitioner', id: '1'.repeat(65) }],
+    });
+    expect(run('--ig', 'r4', contained).status).toBe(1);
+    expect(run('--ig', 'r4', '--contained', 'ignore', contained).status).toBe(0);
+    expect(run('--contained', 'maybe', contained).status).toBe(2);
   });
 });

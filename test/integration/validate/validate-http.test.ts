@@ -75,7 +75,8 @@ test('the reference visit passes the profile validator at intake; warnings about
 });
 
 test('?mode=r4 validates against base R4 only; ?mode=ilp (default) applies the ILP profiles; an unknown mode is 400', async () => {
-  const obs = withChange(withChange(ptm('Observation', '8480-6'), 'encounter', undefined), 'performer', undefined);
+  // Capillary glucose (not a vital sign: r4 would also hold a blood pressure to R4's bp profile).
+  const obs = withChange(withChange(ptm('Observation', '41653-7'), 'encounter', undefined), 'performer', undefined);
   const errors = (body: { issue: { severity: string }[] }): number => body.issue.filter((i) => i.severity === 'error').length;
   const ilp = await post('/fhir/Observation/$validate', obs);
   expect(errors(ilp.body)).toBeGreaterThan(0);

@@ -45,6 +45,8 @@ const INPUTS: [string, unknown, J][] = [
   ['bdl-10', bundle({ type: 'document' }), {}], ['bdl-10', bundle({ type: 'document', timestamp: '2024-01-01T00:00:00Z' }), {}],
   ['bdl-11', bundle({ type: 'document', entry: [{ resource: { resourceType: 'Patient' } }] }), {}], ['bdl-11', bundle({ type: 'document', entry: [{ resource: { resourceType: 'Composition' } }] }), {}],
   ['bdl-12', bundle({ type: 'message', entry: [{ resource: { resourceType: 'Patient' } }] }), {}], ['bdl-12', bundle({ type: 'message', entry: [{ resource: { resourceType: 'MessageHeader' } }] }), {}],
+  ['vs-2', obs({ valueString: 'x' }), {}], ['vs-2', obs({}), {}], ['vs-2', obs({ dataAbsentReason: { text: 'x' } }), {}], ['vs-2', obs({ hasMember: [{ reference: 'Observation/1' }] }), {}],
+  ['vs-3', { code: { text: 'x' }, valueQuantity: { value: 1 } }, {}], ['vs-3', { code: { text: 'x' } }, {}], ['vs-3', { code: { text: 'x' }, dataAbsentReason: { text: 'x' } }, {}],
   ['cpt-2', { value: '0812' }, {}], ['cpt-2', { value: '0812', system: 'phone' }, {}],
   ['cpl-3', { detail: { status: 'scheduled' }, reference: { reference: 'ServiceRequest/1' } }, {}], ['cpl-3', { detail: { status: 'scheduled' } }, {}],
   ['con-4', { resourceType: 'Condition', abatementDateTime: '2024', clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] } }, {}],

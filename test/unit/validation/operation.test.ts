@@ -42,8 +42,9 @@ test.each([
 
 describe('mode (issue 13): ilp applies the ILP profiles by type, r4 only base R4 + meta.profile + profile', () => {
   const baseObservation = {
-    resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] },
-    subject: { reference: 'Patient/p1' }, valueQuantity: { value: 120, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' },
+    // Capillary glucose: not a vital sign, so r4 holds it to the base Observation only.
+    resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '41653-7' }] },
+    subject: { reference: 'Patient/p1' }, valueQuantity: { value: 120, unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' },
   };
   test('default (ilp): a base-valid Observation fails the ILP profile', () => {
     const r = validateOperation(validator, { body: baseObservation });
@@ -52,6 +53,14 @@ describe('mode (issue 13): ilp applies the ILP profiles by type, r4 only base R4
   });
   test('query mode=r4: the same Observation is valid', () => {
     expect(validateOperation(validator, { body: baseObservation, mode: 'r4' })).toMatchObject({ status: 200, valid: true });
+  });
+  test('r4: an Observation with a vital-sign code is held to its R4 vital signs profile (observation-vitalsigns.html), as the HL7 validator does', () => {
+    const systolic = { ...baseObservation, code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 120, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } };
+    const r = validateOperation(validator, { body: systolic, mode: 'r4' });
+    expect(r.valid).toBe(false);
+    const codes = r.outcome.issue.map((i) => i.details?.coding?.[0]?.code);
+    expect(codes).toContain('VAL-VITAL-SIGNS');
+    expect(r.outcome.issue.map((i) => i.diagnostics)).toContain('Slice Observation.code.coding:BPCode: minimum required = 1, but only found 0');
   });
   test('Parameters mode=r4 (valueCode) wins over the query', () => {
     const r = validateOperation(validator, { body: params([{ name: 'resource', resource: baseObservation }, { name: 'mode', valueCode: 'r4' }]), mode: 'ilp' });

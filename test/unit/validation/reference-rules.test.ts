@@ -44,3 +44,45 @@ test.each([
 ])('valid: %s', (_name, resource) => {
   expect(errorsAt(resource)).toEqual([]);
 });
+
+/** Added in the second pass on issue 13 (the validator branch): each rule with a failing and a passing input. */
+const obs = (code: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ resourceType: 'Observation', status: 'final', code: { coding: [code] }, ...extra });
+const vitalOk = {
+  category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+  subject: { reference: 'Patient/p1' }, effectiveDateTime: '2024-01-02T10:00:00+07:00',
+  valueQuantity: { value: 37, unit: 'C', system: 'http://unitsofmeasure.org', code: 'Cel' },
+};
+const cs = (extra: Record<string, unknown>): Record<string, unknown> => ({ resourceType: 'CodeSystem', url: 'http://example.org/cs', status: 'active', content: 'complete', ...extra });
+
+test.each([
+  ['a vital-sign code (SNOMED CT body temperature) calls for the R4 profile: bodytemp needs LOINC 8310-5', obs({ system: 'http://snomed.info/sct', code: '276885007' }, vitalOk), 'Observation.code.coding'],
+  ['bp: component slices are told apart by codes fixed in their coding sub-slices', obs({ system: 'http://loinc.org', code: '85354-9' }, { ...vitalOk, valueQuantity: undefined, component: [{ code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] }, valueQuantity: { value: 120, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } }] }), 'Observation.component'],
+  ['vs-1 sees effective[x] as a dateTime: precise to the day', obs({ system: 'http://loinc.org', code: '8310-5' }, { ...vitalOk, effectiveDateTime: '2024' }), 'Observation.effectiveDateTime'],
+  ['dom-3: a contained resource is referenced', { resourceType: 'Condition', subject: { reference: 'Patient/p1' }, contained: [{ resourceType: 'Practitioner', id: 'pr1' }] }, 'Condition.contained[0]'],
+  ['a #id reference names a contained resource (beside ref-1)', { resourceType: 'Condition', subject: { reference: 'Patient/p1' }, recorder: { reference: '#nobody' } }, 'Condition.recorder'],
+  ['a relative reference is Type/id', { resourceType: 'Condition', subject: { reference: 'p1' } }, 'Condition.subject'],
+  ['an extension has a url', basic({ extension: [{ valueString: 'x' }] }), 'Basic.extension[0]'],
+  ['an extension url has no version', { resourceType: 'Patient', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-congregation|4.0.0', valueString: 'x' }] }, 'Patient.extension[0]'],
+  ['a RESTful fullUrl ends with the type and id', { resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'http://x/Basic/b2', resource: basic() }] }, 'Bundle.entry[0].fullUrl'],
+  ['an entry with relative references has a fullUrl', { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Condition', subject: { reference: 'Patient/p1' } }, request: { method: 'PUT', url: 'Condition/c1' } }] }, 'Bundle.entry[0]'],
+  ['a complete CodeSystem states its concept count right', cs({ count: 2, concept: [{ code: 'a' }] }), 'CodeSystem.count'],
+  ['a supplement defines no codes of its own (LOINC)', cs({ content: 'supplement', supplements: 'http://loinc.org', concept: [{ code: 'test' }] }), 'CodeSystem.concept[0]'],
+  ['an HL7 concept property keeps its type', cs({ property: [{ code: 'notSelectable', uri: 'http://hl7.org/fhir/concept-properties#notSelectable', type: 'dateTime' }] }), 'CodeSystem.property[0]'],
+  ['no made-up properties in the HL7 namespace', cs({ property: [{ code: 'order', uri: 'http://hl7.org/fhir/concept-properties#order', type: 'decimal' }] }), 'CodeSystem.property[0]'],
+  ['a SNOMED CT attribute filter takes = or in', { resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: 'http://snomed.info/sct', filter: [{ property: '1142143009', op: 'not-in', value: '734137005' }] }] } }, 'ValueSet.compose.include[0].filter[0]'],
+  ['a search expression starts from its base', { resourceType: 'SearchParameter', url: 'http://example.org/sp', name: 'n', status: 'active', description: 'd', code: 'name', base: ['Patient'], type: 'string', expression: 'Organization.name' }, 'SearchParameter.expression'],
+  ['a derived SearchParameter keeps to its parent\'s bases', { resourceType: 'SearchParameter', url: 'http://example.org/sp', name: 'n', status: 'active', description: 'd', code: 'name', base: ['Patient'], type: 'string', expression: 'Patient.name', derivedFrom: 'http://hl7.org/fhir/SearchParameter/Organization-name' }, 'SearchParameter'],
+  ['eld-19 on the whole path', { resourceType: 'StructureDefinition', url: 'http://example.org/sd', name: 'X', status: 'draft', kind: 'resource', abstract: false, type: 'Observation', baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Observation', derivation: 'constraint', differential: { element: [{ id: 'Observation...unit', path: 'Observation...unit' }] } }, 'StructureDefinition.differential.element[0]'],
+])('%s', (_name, resource, expression) => {
+  expect(errorsAt(resource)).toContain(expression);
+});
+
+test.each([
+  ['body temperature with LOINC 8310-5 meets bodytemp', obs({ system: 'http://loinc.org', code: '8310-5' }, vitalOk)],
+  ['a contained resource referenced by #id, and one referring to its container by #', { resourceType: 'Condition', subject: { reference: 'Patient/p1' }, recorder: { reference: '#pr1' }, contained: [{ resourceType: 'Practitioner', id: 'pr1' }, { resourceType: 'Provenance', id: 'pv1', target: [{ reference: '#' }], recorded: '2024-01-02T10:00:00+07:00', agent: [{ who: { reference: '#pr1' } }] }] }],
+  ['a RESTful fullUrl with its own type and id', { resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'http://x/Basic/b1', resource: basic() }] }],
+  ['a complete CodeSystem with the right count and HL7 properties as defined', cs({ count: 2, property: [{ code: 'notSelectable', uri: 'http://hl7.org/fhir/concept-properties#notSelectable', type: 'boolean' }], concept: [{ code: 'a', concept: [{ code: 'b' }] }] })],
+  ['a derived SearchParameter on its parent\'s base', { resourceType: 'SearchParameter', url: 'http://example.org/sp', name: 'n', status: 'active', description: 'd', code: 'name', base: ['Organization'], type: 'string', expression: 'Organization.name | Organization.alias', derivedFrom: 'http://hl7.org/fhir/SearchParameter/Organization-name' }],
+])('valid: %s', (_name, resource) => {
+  expect(errorsAt(resource)).toEqual([]);
+});
