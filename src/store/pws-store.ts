@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { PopulationQuery, PwsScope, PwsStore, TargetRow, VisitContributions } from './pws-ports';
 import { inTransaction, json, withConnection, type Sql } from './sql';
+import { countInMemory, villageRowsSql, type VillageRow } from './pws-village-counts';
 
 /** Upper bound of a Kemendagri code prefix range: codes are digits, and '~' sorts after them in the C collation. */
 const upper = (prefix: string): string => `${prefix}~`;
@@ -123,6 +124,12 @@ export class SqlPwsStore implements PwsStore {
    * range, a few statements at a time, which beats one scan sorting every distinct count at once.
    */
   async countMany(scope: PwsScope, qs: readonly PopulationQuery[]): Promise<Counts[]> {
+    if (scope.areaPrefix.length === 10 && scope.regions === 'all' && qs.length > 0) {
+      // A village: its rows once, every population counted from them (pws-village-counts.ts).
+      const sql = villageRowsSql(scope, qs);
+      const rows = await withConnection(this.ds, (c) => c.rows<VillageRow>(sql.text, sql.values));
+      return qs.map((q) => countInMemory(rows, scope, q, scope.organizations === 'all' && isSimple(q)));
+    }
     const out = new Array<Counts>(qs.length);
     const jobs: { indexes: number[]; sql: { text: string; values: unknown[] }; column: (i: number) => string }[] = [];
     const combine = scope.areaPrefix.length >= 6;

@@ -169,6 +169,9 @@ describe(`PWS counting rules across Puskesmas, ages and periods (${testDbKind()}
     expect(await figure('ministry', V1, '2026-05', 'PWS-K2-KN-LENGKAP')).toMatchObject({ numerator: 3, denominator: 10, value: 30 });
     expect(await figure('vendor-a', V1, '2026-05', 'PWS-K2-KN-LENGKAP')).toMatchObject({ numerator: 2, denominator: 10, value: 20 });
     expect(await figure('vendor-b', V1, '2026-05', 'PWS-K2-KN-LENGKAP')).toMatchObject({ numerator: 2, denominator: 10 });
+    // The kecamatan (counted in SQL, where a village is counted from its rows in memory): the same people.
+    expect(await figure('vendor-a', '350801', '2026-05', 'PWS-K2-KN-LENGKAP')).toMatchObject({ numerator: 2, denominator: 10 });
+    expect(await figure('ministry', '350801', '2026-05', 'PWS-K2-KN-LENGKAP')).toMatchObject({ numerator: 3 });
     // A person an organisation never served for the rule is not in its figures: KN1 is one visit, at one Puskesmas.
     expect(await figure('vendor-a', V1, '2026-05', 'PWS-K2-KN1')).toMatchObject({ numerator: 2 });
     expect(await figure('vendor-b', V1, '2026-05', 'PWS-K2-KN1')).toMatchObject({ numerator: 1 });
@@ -196,6 +199,8 @@ describe(`PWS counting rules across Puskesmas, ages and periods (${testDbKind()}
     expect(await figure('vendor-a', V2, '2026', 'SPM-04')).toMatchObject({ numerator: 1 });
     expect(await figure('vendor-b', V2, '2026', 'SPM-04')).toMatchObject({ numerator: 1 });
     expect(await figure('ministry', '3508', '2026', 'SPM-04')).toMatchObject({ numerator: 1, denominator: 20 });
+    expect(await figure('vendor-b', '3508', '2026', 'SPM-04')).toMatchObject({ numerator: 1 });
+    expect(await figure('ministry', '350801', '2026-09', 'SPM-04')).toMatchObject({ numerator: 1, countedPeriod: { start: '2026-01-01', end: '2026-09-30' } });
   });
 
   test('a year-natural indicator asked for a month counts the year to date and says so (API, CSV, MeasureReport)', async () => {

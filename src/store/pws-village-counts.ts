@@ -1,0 +1,75 @@
+import type { PopulationQuery, PwsScope } from './pws-ports';
+
+/**
+ * One village's indicator set from ONE statement: a village has a few thousand contribution rows
+ * a year, so reading them once and counting every population here beats a dozen statements
+ * (each a round trip and a plan, which on a loaded machine cost more than the counting). The
+ * rules are exactly those of the SQL in pws-store.ts (countSimpleSql, countSql); the integration
+ * tests check both paths with the same hand-counted figures (a village, and the areas above it).
+ */
+export interface VillageRow {
+  person_key: string;
+  village_code: string;
+  fact: string;
+  /** YYYY-MM-DD (selected as text: no time-zone conversion). */
+  d: string;
+  age_days: number;
+  age_months: number;
+  age_years: number;
+  sex: string;
+  pregnant: boolean;
+  organization_id: string;
+}
+
+type Counts = { total: number; byVillage: Map<string, number> };
+
+const AGE = { days: 'age_days', months: 'age_months', years: 'age_years' } as const;
+
+function inBand(q: PopulationQuery, r: VillageRow): boolean {
+  if (!q.age) return true;
+  const a = r[AGE[q.age.unit]];
+  return (q.age.min === undefined || a >= q.age.min) && (q.age.max === undefined || a < q.age.max);
+}
+
+function countsOf(people: Map<string, Set<string>>): Counts {
+  const byVillage = new Map<string, number>();
+  for (const villages of people.values()) for (const v of villages) byVillage.set(v, (byVillage.get(v) ?? 0) + 1);
+  return { total: people.size, byVillage };
+}
+
+/** The same population as countSql: qualification per person on all their rows in the window; counted in the villages of their rows in the period. */
+export function countInMemory(rows: readonly VillageRow[], scope: PwsScope, q: PopulationQuery, simple: boolean): Counts {
+  const facts = new Set(q.requirements.flatMap((r) => r.facts));
+  const perFact = simple || q.age?.perFact === true;
+  const window = rows.filter((r) => facts.has(r.fact) && r.d >= q.lookbackFrom && r.d < q.to
+    && (!q.sex || r.sex === q.sex) && (!q.pregnant || r.pregnant) && (!perFact || inBand(q, r)));
+  const orgs = scope.organizations === 'all' ? undefined : new Set(scope.organizations);
+  const served = orgs ? new Set(window.filter((r) => orgs.has(r.organization_id)).map((r) => r.person_key)) : undefined;
+  const byPerson = new Map<string, VillageRow[]>();
+  for (const r of window) {
+    if (served && !served.has(r.person_key)) continue;
+    const list = byPerson.get(r.person_key);
+    if (list) list.push(r);
+    else byPerson.set(r.person_key, [r]);
+  }
+  const people = new Map<string, Set<string>>();
+  for (const [person, own] of byPerson) {
+    const inPeriod = own.filter((r) => r.d >= q.from && (perFact || inBand(q, r)));
+    if (inPeriod.length === 0) continue;
+    const meets = q.requirements.every((req) => new Set(own.filter((r) => req.facts.includes(r.fact)).map((r) => r.d)).size >= req.minDates);
+    if (meets) people.set(person, new Set(inPeriod.map((r) => r.village_code)));
+  }
+  return countsOf(people);
+}
+
+/** The one statement: every row of the populations' facts in the village over the widest window. */
+export function villageRowsSql(scope: PwsScope, qs: readonly PopulationQuery[]): { text: string; values: unknown[] } {
+  const facts = [...new Set(qs.flatMap((q) => q.requirements.flatMap((r) => r.facts)))];
+  const from = qs.map((q) => q.lookbackFrom).reduce((a, b) => (a < b ? a : b));
+  const to = qs.map((q) => q.to).reduce((a, b) => (a > b ? a : b));
+  return {
+    text: `SELECT person_key, village_code, fact, local_date::text AS d, age_days, age_months, age_years, sex, pregnant, organization_id
+             FROM pws_contribution WHERE village_code = $1 AND fact = ANY($2::text[]) AND local_date >= $3::date AND local_date < $4::date`,
+    values: [scope.areaPrefix, facts, from, to],
+  };
+}
