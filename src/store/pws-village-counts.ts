@@ -1,8 +1,8 @@
 import type { PopulationQuery, PwsScope } from './pws-ports';
 
 /**
- * One village's indicator set from ONE statement: a village has a few thousand contribution rows
- * a year, so reading them once and counting every population here beats a dozen statements
+ * One village's or kecamatan's indicator set from ONE statement: a village has a few thousand
+ * contribution rows a year, so reading them once and counting every population here beats a dozen statements
  * (each a round trip and a plan, which on a loaded machine cost more than the counting). The
  * rules are exactly those of the SQL in pws-store.ts (countSimpleSql, countSql); the integration
  * tests check both paths with the same hand-counted figures (a village, and the areas above it).
@@ -38,10 +38,10 @@ function countsOf(people: Map<string, Set<string>>): Counts {
 }
 
 /** The same population as countSql: qualification per person on all their rows in the window; counted in the villages of their rows in the period. */
-export function countInMemory(rows: readonly VillageRow[], scope: PwsScope, q: PopulationQuery, simple: boolean): Counts {
-  const facts = new Set(q.requirements.flatMap((r) => r.facts));
+export function countInMemory(rows: ReadonlyMap<string, readonly VillageRow[]>, scope: PwsScope, q: PopulationQuery, simple: boolean): Counts {
+  const facts = [...new Set(q.requirements.flatMap((r) => r.facts))];
   const perFact = simple || q.age?.perFact === true;
-  const window = rows.filter((r) => facts.has(r.fact) && r.d >= q.lookbackFrom && r.d < q.to
+  const window = facts.flatMap((f) => rows.get(f) ?? []).filter((r) => r.d >= q.lookbackFrom && r.d < q.to
     && (!q.sex || r.sex === q.sex) && (!q.pregnant || r.pregnant) && (!perFact || inBand(q, r)));
   const orgs = scope.organizations === 'all' ? undefined : new Set(scope.organizations);
   const served = orgs ? new Set(window.filter((r) => orgs.has(r.organization_id)).map((r) => r.person_key)) : undefined;
@@ -62,14 +62,13 @@ export function countInMemory(rows: readonly VillageRow[], scope: PwsScope, q: P
   return countsOf(people);
 }
 
-/** The one statement: every row of the populations' facts in the village over the widest window. */
-export function villageRowsSql(scope: PwsScope, qs: readonly PopulationQuery[]): { text: string; values: unknown[] } {
-  const facts = [...new Set(qs.flatMap((q) => q.requirements.flatMap((r) => r.facts)))];
-  const from = qs.map((q) => q.lookbackFrom).reduce((a, b) => (a < b ? a : b));
-  const to = qs.map((q) => q.to).reduce((a, b) => (a > b ? a : b));
-  return {
-    text: `SELECT person_key, village_code, fact, local_date::text AS d, age_days, age_months, age_years, sex, pregnant, organization_id
-             FROM pws_contribution WHERE village_code = $1 AND fact = ANY($2::text[]) AND local_date >= $3::date AND local_date < $4::date`,
-    values: [scope.areaPrefix, facts, from, to],
-  };
+/** The village's rows by fact, so that each population looks only at the rows of its own facts. */
+export function rowsByFact(rows: readonly VillageRow[]): Map<string, VillageRow[]> {
+  const out = new Map<string, VillageRow[]>();
+  for (const r of rows) {
+    const list = out.get(r.fact);
+    if (list) list.push(r);
+    else out.set(r.fact, [r]);
+  }
+  return out;
 }

@@ -41,7 +41,8 @@ const V2 = '3508012002';
 const ORG_A = '10000005';
 const ORG_B = '10000006';
 const READ = ['ilp/submission.write', 'pws/indicators.read'];
-const CLIENTS: Record<string, { organizations: string[]; scopes: string[] }> = {
+const CLIENTS: Record<string, { organizations: string[]; scopes: string[]; regions?: string[] }> = {
+  'district-v2': { organizations: ['*'], scopes: READ, regions: [V2] },
   'vendor-a': { organizations: [ORG_A], scopes: READ },
   'vendor-b': { organizations: [ORG_B], scopes: READ },
   ministry: { organizations: ['*'], scopes: [...READ, 'pws/targets.write'] },
@@ -185,6 +186,11 @@ describe(`PWS counting rules across Puskesmas, ages and periods (${testDbKind()}
     expect(res.status).toBe(200);
     const report = (await res.json()) as Json;
     expect(Object.fromEntries(report.group[0].population.map((p: Json) => [p.code.coding[0].code, p.count]))).toEqual({ numerator: 2, denominator: 10 });
+  });
+
+  test('a team restricted to one village sees only its residents in the kecamatan', async () => {
+    expect(await figure('district-v2', '350801', '2026-05', 'PWS-K2-KN-LENGKAP')).toMatchObject({ numerator: 0 }); // the newborns live in V1
+    expect(await figure('district-v2', '350801', '2026-09', 'SPM-04')).toMatchObject({ numerator: 1 }); // C1 lives in V2
   });
 
   test('K6 belongs to the Puskesmas of the K6 visit; K1 to the K1 visit', async () => {
