@@ -43,6 +43,16 @@ export function countInMemory(rows: ReadonlyMap<string, readonly VillageRow[]>, 
   const perFact = simple || q.age?.perFact === true;
   const window = facts.flatMap((f) => rows.get(f) ?? []).filter((r) => r.d >= q.lookbackFrom && r.d < q.to
     && (!q.sex || r.sex === q.sex) && (!q.pregnant || r.pregnant) && (!perFact || inBand(q, r)));
+  if (simple) {
+    // One fact on one day, every organisation: the rows in the window are the counted ones.
+    const people = new Map<string, Set<string>>();
+    for (const r of window) {
+      const villages = people.get(r.person_key);
+      if (villages) villages.add(r.village_code);
+      else people.set(r.person_key, new Set([r.village_code]));
+    }
+    return countsOf(people);
+  }
   const orgs = scope.organizations === 'all' ? undefined : new Set(scope.organizations);
   const served = orgs ? new Set(window.filter((r) => orgs.has(r.organization_id)).map((r) => r.person_key)) : undefined;
   const byPerson = new Map<string, VillageRow[]>();
