@@ -11,9 +11,10 @@ const COUNT_CONNECTIONS = 3;
 
 /**
  * Areas this small (kecamatan, village: at most some tens of thousands of rows a year) are read
- * once and counted in memory. Measured at 1M Observations (docs/performance.md, PWS): kecamatan
- * month 0.3 s in memory against 2.2 s in SQL in the same run; a kabupaten year is faster in SQL
- * (1.6 s against 3.6 s).
+ * once and counted in memory: one statement per request. Measured at 1M Observations
+ * (docs/performance.md, PWS) on the loaded machine: a kecamatan month 0.3 s in memory against
+ * 2.2 s in SQL side by side (less apart at lower load); a kabupaten year is faster in SQL (1.6 s
+ * against 3.6 s), so larger areas stay in SQL.
  */
 const IN_MEMORY_PREFIX = 6;
 
