@@ -1,24 +1,35 @@
-// Village monitoring (PWS) at 1,000,000 stored Observations (~100,000 people, 500 villages in 5
-// provinces): the whole indicator set for a village month and for a province year, through the
-// real engine and SQL store from dist/, against the floor measured in the same run — a plain
-// SQL count(*) of the contribution rows in the same area and period. Then the intake cost of
-// recording contributions: the same visits stored with and without them.
-// Needs PostgreSQL (TEST_DATABASE_URL); creates its own database and drops it at the end.
+// Village monitoring (PWS) at the issue's scale: 1,000,000 stored Observations (~100,000 people,
+// 500 villages in 2 provinces, 10 kabupaten, 50 kecamatan, a year of dates), seeded by
+// bench/lib/pws-seed.mjs from template visits run through the real pipeline and contribution
+// builder. Measures the whole indicator set for a village month (target < 50 ms p95) and a
+// province year (< 500 ms p95) through the engine AND through GET /pws/v1/indicators on a running
+// gateway, each against the floor measured in the same run: one plain SQL count(DISTINCT person)
+// over the same rows (the facts the registry names, in the area and period). Then the intake cost
+// of recording contributions (visits/s with and without, same run), and PGlite at a smaller scale.
+// The machine is shared: every line carries os.loadavg().
+//
+//   npm run bench pws                                   # PostgreSQL at 1M Observations, PGlite at 100k
+//   BENCH_PWS_OBSERVATIONS=100000 BENCH_PWS_PEOPLE=10000 npm run bench pws   # a quick look
+//   BENCH_PWS_PGLITE_OBSERVATIONS=0 …                  # skip PGlite
 import console from 'node:console';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath, URL } from 'node:url';
+import { seedPws, villageCode, PROVINCES } from './lib/pws-seed.mjs';
+import { startGateway } from './lib/processes.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { openDatabase } = require(join(ROOT, 'dist/store/open-database'));
 const { evaluate } = require(join(ROOT, 'dist/pws/engine'));
 const { parsePeriod } = require(join(ROOT, 'dist/pws/query'));
+const { INDICATOR_RULES } = require(join(ROOT, 'dist/pws/registry'));
 const { contributionsOf } = require(join(ROOT, 'dist/pws/contributions'));
 const { loadCatalogue } = require(join(ROOT, 'dist/catalog'));
 const { compileSubmissionValidator } = require(join(ROOT, 'dist/intake/schema-validator'));
@@ -26,14 +37,16 @@ const { createIlpValidator } = require(join(ROOT, 'dist/validation/ilp/ilp-valid
 const { prepareVisit } = require(join(ROOT, 'dist/pipeline/submit-visit'));
 const pg = require('pg');
 
-const OBSERVATIONS = Number(process.env.BENCH_PWS_OBSERVATIONS || 1_000_000);
-const VISITS = Math.floor(OBSERVATIONS / 5); // five Observations per visit
-const PEOPLE = Math.max(1, Math.floor(VISITS / 2));
-const ITERATIONS = Number(process.env.BENCH_PWS_ITERATIONS || 40);
-const INTAKE_VISITS = Number(process.env.BENCH_PWS_INTAKE || 300);
-const SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const PROVINCES = ['35', '33', '32', '73', '92'];
+const env = (name, fallback) => Number(process.env[name] || fallback);
+const OBSERVATIONS = env('BENCH_PWS_OBSERVATIONS', 1_000_000);
+const PEOPLE = env('BENCH_PWS_PEOPLE', Math.max(100, Math.round(OBSERVATIONS / 10)));
+const ITERATIONS = env('BENCH_PWS_ITERATIONS', 30);
+const INTAKE_VISITS = env('BENCH_PWS_INTAKE', 200);
+const PGLITE_OBSERVATIONS = env('BENCH_PWS_PGLITE_OBSERVATIONS', 100_000);
+const SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const fmt = (n, d = 1) => n.toFixed(d);
+const load = () => `load ${loadavg().map((x) => fmt(x, 2)).join(' ')}`;
+const FACTS = [...new Set(INDICATOR_RULES.flatMap((r) => [r.numerator, r.denominator]).flatMap((p) => (p.requires ?? []).flatMap((q) => q.anyOf)))];
 
 async function admin(sql) {
   const c = new pg.Client({ connectionString: SERVER });
@@ -41,62 +54,65 @@ async function admin(sql) {
   try { await c.query(sql); } finally { await c.end(); }
 }
 
-/** Village v (0–499): 5 provinces × 10 kabupaten × 2 kecamatan × 5 desa. */
-function villageCode(v) {
-  const p = PROVINCES[v % 5];
-  const kab = String(1 + (Math.floor(v / 5) % 10)).padStart(2, '0');
-  const kec = String(1 + (Math.floor(v / 50) % 2)).padStart(2, '0');
-  const desa = `2${String(1 + (Math.floor(v / 100) % 5)).padStart(3, '0')}`;
-  return `${p}${kab}${kec}${desa}`;
-}
-const VILLAGE_SQL = `(ARRAY['35','33','32','73','92'])[(p % 500) % 5 + 1] || lpad((1 + ((p % 500) / 5) % 10)::text, 2, '0')
-  || lpad((1 + ((p % 500) / 50) % 2)::text, 2, '0') || '2' || lpad((1 + ((p % 500) / 100) % 5)::text, 3, '0')`;
-
-/** Visit k: person k % PEOPLE, a day of 2026; ten facts per visit (five items, their bands). */
-const SEED = [
-  `INSERT INTO submission (pk, organization_id, submission_id, version, status, payload_hash, payload, received_at, updated_at)
-   SELECT md5('s' || k)::uuid, '1000000' || (k % 10), 'S' || k, 1, 'accepted', '', '{}'::jsonb, now(), now() FROM generate_series(0, $1 - 1) k`,
-  `INSERT INTO pws_contribution (submission_pk, fact, person_key, organization_id, village_code, local_date, age_days, age_months, age_years, sex, pregnant)
-   SELECT md5('s' || k)::uuid, f.fact, 'nik:' || p, '1000000' || (k % 10), ${VILLAGE_SQL}, date '2026-01-01' + ((k * 37) % 365),
-          (p % 80) * 365 + 30, (p % 80) * 12 + 1, p % 80, CASE WHEN p % 2 = 0 THEN 'male' ELSE 'female' END, p % 10 = 3
-     FROM (SELECT k, k % $2 AS p FROM generate_series(0, $1 - 1) k) v
-     CROSS JOIN LATERAL (VALUES ('item:systolic-bp'), ('item:diastolic-bp'), ('item:body-weight'), ('item:blood-glucose-random'), ('item:tb-screening-result'),
-       ('band:systolic-bp:' || (ARRAY['OI000040','2004005','OI000041','827069000','827068008'])[k % 5 + 1]),
-       ('band:diastolic-bp:' || (ARRAY['OI000040','2004005','OI000041','827069000','827068008'])[(k / 5) % 5 + 1]),
-       ('band:blood-glucose-random:' || (ARRAY['gula-darah-normal','gula-darah-belum-terklasifikasi','714628002','73211009'])[k % 4 + 1]),
-       ('band:tb-screening-result:' || CASE WHEN k % 50 = 0 THEN 'terduga-tbc' ELSE 'bukan-terduga-tbc' END),
-       ('life-cycle:usia-dewasa')) AS f(fact)`,
-  `INSERT INTO pws_target (village_code, year, target_group, count)
-   SELECT ${VILLAGE_SQL.replace(/\bp\b/g, 'v')}, 2026, g, 100 + v FROM generate_series(0, 499) v, unnest(ARRAY['penduduk','usia-15-plus','usia-15-59','ibu-hamil','balita','bayi','lansia']) g`.replace(/\(v % 500\)/g, 'v'),
-  'ANALYZE',
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const month = (i) => `2026-${String(1 + (i % 12)).padStart(2, '0')}`;
+const CASES = [
+  { label: 'village, month', target: 50, make: (i) => ({ area: villageCode((i * 37) % 500), period: month(i) }) },
+  { label: 'kecamatan, month', make: (i) => ({ area: villageCode((i * 37) % 500).slice(0, 6), period: month(i) }) },
+  { label: 'kabupaten, year', make: (i) => ({ area: villageCode((i * 53) % 500).slice(0, 4), period: '2026' }) },
+  { label: 'province, year', target: 500, make: (i) => ({ area: PROVINCES[i % PROVINCES.length], period: '2026' }) },
 ];
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+/** The floor: one count(DISTINCT person) over the rows the indicators read (their facts, the area, the period). */
+function floorQuery(query) {
+  return async ({ area, period }) => {
+    const p = parsePeriod(period);
+    await query(`SELECT count(DISTINCT person_key) FROM pws_contribution WHERE fact = ANY($1::text[]) AND village_code >= $2 AND village_code < $3 AND local_date >= $4 AND local_date < $5`,
+      [FACTS, area, `${area}~`, p.from, p.to]);
+  };
 }
 
-async function latency(label, db, client, makeCase) {
-  const engine = [];
-  const floor = [];
-  for (let i = 0; i < ITERATIONS + 5; i++) {
-    const { area, period } = makeCase(i);
-    const scope = { areaPrefix: area, organizations: 'all', regions: 'all' };
-    const p = parsePeriod(period);
+/** p50/p95 of `run` and of the floor, alternated per iteration (the same load on both), and their ratio. */
+async function measure(label, target, make, run, floor, iterations) {
+  const a = [];
+  const f = [];
+  for (let i = 0; i < iterations + 3; i++) {
+    const c = make(i);
     const t0 = performance.now();
-    const e = await evaluate(db.pws, scope, p);
+    await run(c);
     const t1 = performance.now();
-    await client.query(`SELECT count(*) FROM pws_contribution WHERE village_code >= $1 AND village_code < $2 AND local_date >= $3 AND local_date < $4`, [area, `${area}~`, p.from, p.to]);
+    if (floor) await floor(c);
     const t2 = performance.now();
-    if (i < 5) continue;
-    if (e.total.length === 0) throw new Error('no indicators evaluated');
-    engine.push(t1 - t0);
-    floor.push(t2 - t1);
+    if (i < 3) continue;
+    a.push(t1 - t0);
+    f.push(t2 - t1);
   }
-  engine.sort((a, b) => a - b);
-  floor.sort((a, b) => a - b);
-  const p95 = percentile(engine, 95);
-  const f95 = percentile(floor, 95);
-  console.log(`${label.padEnd(44)} all indicators p50 ${fmt(percentile(engine, 50)).padStart(6)} ms  p95 ${fmt(p95).padStart(6)} ms | plain count(*) p95 ${fmt(f95).padStart(6)} ms | ratio p95 ${fmt(p95 / f95)}`);
+  a.sort((x, y) => x - y);
+  f.sort((x, y) => x - y);
+  const p95 = percentile(a, 95);
+  const f95 = percentile(f, 95);
+  const floorText = floor ? ` | count(DISTINCT) floor p95 ${fmt(f95).padStart(6)} ms | ratio p95 ${fmt(p95 / f95, 2)}` : '';
+  const verdict = target ? (p95 < target ? `  meets < ${target} ms` : `  MISSES < ${target} ms`) : '';
+  console.log(`  ${label.padEnd(34)} p50 ${fmt(percentile(a, 50)).padStart(7)} ms  p95 ${fmt(p95).padStart(7)} ms${floorText}${verdict} | ${load()}`);
+  return { label, p50: percentile(a, 50), p95, floor95: f95 };
+}
+
+async function latencies(kind, db, query, gatewayUrl, iterations) {
+  const floor = floorQuery(query);
+  console.log(`${kind}: the whole indicator set (${INDICATOR_RULES.length} indicators), ${iterations} evaluations per case (province year: ${Math.max(5, Math.round(iterations / 3))})`);
+  const engine = (c) => evaluate(db.pws, { areaPrefix: c.area, organizations: 'all', regions: 'all' }, parsePeriod(c.period)).then((e) => {
+    if (e.total.length !== INDICATOR_RULES.length) throw new Error('not every indicator evaluated');
+  });
+  const http = async (c) => {
+    const res = await fetch(`${gatewayUrl}/pws/v1/indicators?area=${c.area}&period=${c.period}`);
+    const body = await res.json();
+    if (res.status !== 200 || body.indicators.length !== INDICATOR_RULES.length) throw new Error(`GET /pws/v1/indicators ${res.status}`);
+  };
+  for (const c of CASES) {
+    const n = c.label.startsWith('province') ? Math.max(5, Math.round(iterations / 3)) : iterations;
+    if (db) await measure(`engine    ${c.label}`, c.target, c.make, engine, floor, n);
+    if (gatewayUrl) await measure(`HTTP GET  ${c.label}`, c.target, c.make, http, floor, n);
+  }
 }
 
 function intakeDeps() {
@@ -105,6 +121,7 @@ function intakeDeps() {
   return { catalogue, schema: compileSubmissionValidator(catalogue), validateBundle: (b) => validator.validate(b), now: () => Date.now() };
 }
 
+/** The same prepared visits stored with and without their contributions (8 in flight), alternated in rounds. */
 async function intakeCost(db) {
   const deps = intakeDeps();
   const example = JSON.parse(readFileSync(join(ROOT, 'docs/examples/ilp-submission.example.json'), 'utf8'));
@@ -128,14 +145,23 @@ async function intakeCost(db) {
     return visits.length / ((performance.now() - t0) / 1000);
   };
   await run('warm', true);
-  const without = await run('a', false);
-  const withC = await run('b', true);
+  const rounds = { with: [], without: [] };
+  for (let r = 0; r < 2; r++) {
+    rounds.without.push(await run(`a${r}`, false));
+    rounds.with.push(await run(`b${r}`, true));
+  }
+  const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const sample = prepared('x')[0];
   const rows = contributionsOf(sample.bundle, deps.catalogue, { organizationId: '1', offsetMinutes: sample.sub.offsetMinutes }).rows.length;
-  console.log(`intake store (8 in flight): with contributions ${fmt(withC, 0)} visits/s, without ${fmt(without, 0)} visits/s → cost ${fmt((1 - withC / without) * 100)}% (${rows} contribution rows per reference visit)`);
+  const [w, wo] = [mean(rounds.with), mean(rounds.without)];
+  console.log(`intake store (saveSubmission, 8 in flight, ${INTAKE_VISITS} visits × 2 rounds each, on the seeded database): with contributions ${fmt(w, 0)} visits/s, without ${fmt(wo, 0)} visits/s → cost ${fmt((1 - w / wo) * 100)}% (${rows} contribution rows per reference visit) | ${load()}`);
 }
 
-async function main() {
+function printSeed(kind, s) {
+  console.log(`${kind}: seeded ${s.visits.toLocaleString('en-US')} visits = ${s.observations.toLocaleString('en-US')} stored Observations, ${s.contributionRows.toLocaleString('en-US')} contribution rows, ${s.people.toLocaleString('en-US')} people, ${s.villages} villages in ${PROVINCES.length} provinces; load ${fmt(s.loadSeconds, 0)} s + indexes ${fmt(s.indexSeconds, 0)} s (total ${fmt(s.seconds, 0)} s) | ${load()}`);
+}
+
+async function postgres() {
   const name = `ilp_bench_pws_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(SERVER);
@@ -143,23 +169,56 @@ async function main() {
   const db = await openDatabase({ url: url.toString() });
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
+  let gateway;
   try {
-    const t0 = performance.now();
-    for (const sql of SEED) await client.query(sql, sql.includes('$2') ? [VISITS, PEOPLE] : sql.includes('$1') ? [VISITS] : []);
-    const { rows: [{ n }] } = await client.query('SELECT count(*)::int AS n FROM pws_contribution');
-    console.log(`seeded ${VISITS.toLocaleString('en-US')} visits = ${OBSERVATIONS.toLocaleString('en-US')} Observations (${PEOPLE.toLocaleString('en-US')} people, 500 villages, 5 provinces): ${n.toLocaleString('en-US')} contribution rows in ${fmt((performance.now() - t0) / 1000, 0)} s`);
-    console.log(`${ITERATIONS} evaluations each; floor = plain count(*) of the contribution rows in the same area and period`);
-    await latency('village, month', db, client, (i) => ({ area: villageCode((i * 7) % 500), period: `2026-${String(1 + (i % 12)).padStart(2, '0')}` }));
-    await latency('kecamatan, month', db, client, (i) => ({ area: villageCode((i * 7) % 500).slice(0, 6), period: `2026-${String(1 + (i % 12)).padStart(2, '0')}` }));
-    await latency('kabupaten, year', db, client, (i) => ({ area: villageCode((i * 7) % 500).slice(0, 4), period: '2026' }));
-    await latency('province, year', db, client, (i) => ({ area: PROVINCES[i % 5], period: '2026' }));
+    const query = (sql, params) => client.query(sql, params).then((r) => r.rows);
+    printSeed('PostgreSQL', await seedPws(query, { observations: OBSERVATIONS, people: PEOPLE }));
+    gateway = await startGateway(ROOT, { database: url.toString() });
+    await latencies('PostgreSQL', db, query, gateway.url, ITERATIONS);
     await intakeCost(db);
   } finally {
+    await gateway?.stop();
     await client.end();
     await db.close();
     await delay(500);
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (!process.env.BENCH_PWS_KEEP) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    else console.log(`kept database ${name}`);
   }
+}
+
+/** PGlite is one process's session: seed and time the engine in this process, then the gateway over the same directory. */
+async function pglite() {
+  const dir = mkdtempSync(join(tmpdir(), 'ilp-bench-pws-'));
+  try {
+    const db = await openDatabase({ dataDir: dir });
+    const query = (sql, params) => db.ds.query(sql, params);
+    const observations = PGLITE_OBSERVATIONS;
+    printSeed('PGlite', await seedPws(query, { observations, people: Math.max(100, Math.round(observations / 10)) }));
+    const iterations = Math.max(5, Math.round(ITERATIONS / 3));
+    await latencies('PGlite (engine in this process)', db, query, undefined, iterations);
+    await db.close();
+    const gateway = await startGateway(ROOT, { database: dir, readyMs: 120_000 });
+    try {
+      console.log('PGlite through the gateway (floor measured above, not repeatable here: the gateway owns the data directory)');
+      for (const c of [CASES[0], CASES[3]]) {
+        await measure(`HTTP GET  ${c.label}`, c.target, c.make, async (x) => {
+          const res = await fetch(`${gateway.url}/pws/v1/indicators?area=${x.area}&period=${x.period}`);
+          if (res.status !== 200) throw new Error(`GET /pws/v1/indicators ${res.status}`);
+          await res.json();
+        }, undefined, iterations);
+      }
+    } finally {
+      await gateway.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  console.log(`PWS benchmark on a shared 2-core machine (other engineers' work runs beside it): figures vary with load, compare the ratios measured in the same run. Start: ${load()}`);
+  if (OBSERVATIONS > 0) await postgres();
+  if (PGLITE_OBSERVATIONS > 0) await pglite();
 }
 
 main().catch((err) => {

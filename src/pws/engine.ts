@@ -21,12 +21,32 @@ export interface IndicatorResult extends Figure {
   /** Denominator is a sasaran target group not entered for this area and year (above a village: for one of its villages with people counted). */
   targetMissing?: TargetGroup;
   notCaptured?: string;
+  /**
+   * Present when the figures count a longer period than the one asked: an indicator whose natural
+   * period is the year (the SPM services, annual screenings) asked for a month or part of a year
+   * counts from 1 January to the end of the period asked (year-to-date), never a month alone.
+   * `start`/`end` are inclusive local dates.
+   */
+  countedPeriod?: { start: string; end: string; basis: 'year-to-date' };
 }
 
 export interface Evaluation {
   total: IndicatorResult[];
   /** Per village of residence under the area (for level=village and the ranking table). */
   byVillage: Map<string, IndicatorResult[]>;
+}
+
+const lastDay = (p: Period): string => new Date(Date.parse(`${p.to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The period an indicator actually counts when asked for `period`: itself, except that a
+ * year-natural indicator (SPM "per person per year": 8 weighings, 2 vitamin A doses…) asked for a
+ * month or any part of a year counts the year to date, so a month never silently mixes a monthly
+ * slice of an annual rule with monthly indicators (docs/decisions/0019-pws.md §8).
+ */
+export function countedPeriodOf(rule: IndicatorRule, period: Period): Period {
+  if (rule.period !== 'year' || period.from === `${period.year}-01-01`) return period;
+  return { ...yearToDate(period), text: `${period.year}-01-01/${lastDay(period)}` };
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
@@ -82,6 +102,8 @@ function resultOf(rule: IndicatorRule, period: Period, targets: Map<string, Coun
     if (rule.programTarget !== undefined) out.targetLine = round2((rule.programTarget * period.month) / 12);
   }
   if (rule.notCaptured) out.notCaptured = rule.notCaptured;
+  const counted = countedPeriodOf(rule, period);
+  if (counted !== period) out.countedPeriod = { start: counted.from, end: lastDay(counted), basis: 'year-to-date' };
   return out;
 }
 
@@ -94,9 +116,10 @@ export async function evaluate(store: PwsStore, scope: PwsScope, period: Period,
   const ytd = period.month !== undefined ? yearToDate(period) : undefined;
   const plans = rules.map((rule) => {
     const den = 'target' in rule.denominator ? undefined : rule.denominator;
+    const counted = countedPeriodOf(rule, period);
     return {
-      num: queryOf(rule.numerator, period),
-      den: den ? queryOf(den, period) : undefined,
+      num: queryOf(rule.numerator, counted),
+      den: den ? queryOf(den, counted) : undefined,
       ytdNum: ytd ? queryOf(rule.numerator, ytd) : undefined,
       ytdDen: ytd && den ? queryOf(den, ytd) : undefined,
     };

@@ -1,6 +1,6 @@
 import type { Measure, MeasureReport } from 'fhir/r4';
 import { ILP_BASE } from '../fhir/canonical';
-import type { Figure } from './engine';
+import { countedPeriodOf, type Figure } from './engine';
 import type { Period } from './query';
 import type { IndicatorRule, Population, Text } from './registry';
 
@@ -44,8 +44,13 @@ export function measureOf(rule: IndicatorRule, version: string): Measure {
   };
 }
 
-/** A summary MeasureReport for one area and period (R4 measurereport.html; `measureScore` in percent). */
-export function measureReportOf(rule: IndicatorRule, area: string, period: Period, figure: Figure, now: string, id?: string): MeasureReport {
+/**
+ * A summary MeasureReport for one area and period (R4 measurereport.html; `measureScore` in percent).
+ * `period` is the period the figure counts: for a year-natural indicator asked for a month, from
+ * 1 January (countedPeriodOf), so the report never claims a month for a year-to-date count.
+ */
+export function measureReportOf(rule: IndicatorRule, area: string, asked: Period, figure: Figure, now: string, id?: string): MeasureReport {
+  const period = countedPeriodOf(rule, asked);
   const last = new Date(Date.parse(`${period.to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   return {
     resourceType: 'MeasureReport',

@@ -19,11 +19,19 @@ export const TARGET_GROUPS = [
 ] as const;
 export type TargetGroup = (typeof TARGET_GROUPS)[number];
 
-/** Age at the fact's local date: `min` inclusive, `max` exclusive. */
+/**
+ * Age at the fact's local date: `min` inclusive, `max` exclusive. It decides per PERSON, as the rule
+ * texts say ("children 12–59 months weighed ≥ 8 times in the year"): a person is in the group when
+ * one of their facts of the rule inside the period was at an age in the band, and then all their
+ * facts of the rule in the period count (a child weighed at 59 and 61 months has both weighings).
+ * `perFact` makes it a deadline that each fact must meet instead ("KN3 by 28 days", "every basic
+ * dose before 12 months"). For a rule of one fact on one day both readings select the same people.
+ */
 export interface AgeRule {
   unit: 'days' | 'months' | 'years';
   min?: number;
   max?: number;
+  perFact?: boolean;
 }
 
 /** Facts (contributions.ts) of which a person needs at least one on `minDates` distinct days (default 1). */
@@ -157,7 +165,7 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     code: 'PWS-K2-KN-LENGKAP', kind: 'PWS', cluster: 2, period: 'month', programTarget: 100,
     name: t('Complete neonatal visits (KN1–KN3)', 'Kunjungan neonatal lengkap (KN1–KN3)'),
     numerator: {
-      requires: [any('visit:KN1'), any('visit:KN2'), any('visit:KN3')], age: { unit: 'days', max: 29 }, lookbackMonths: 1,
+      requires: [any('visit:KN1'), any('visit:KN2'), any('visit:KN3')], age: { unit: 'days', max: 29, perFact: true }, lookbackMonths: 1,
       text: t('Newborn residents with KN1, KN2 and KN3 by 28 days, counted in the month of their last KN visit', 'Bayi dengan KN1, KN2 dan KN3 sampai umur 28 hari'),
     },
     denominator: { target: 'bayi', text: t('Sasaran bayi (live births)', 'Sasaran bayi (lahir hidup)') },
@@ -177,7 +185,7 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     code: 'PWS-K2-IMUNISASI', kind: 'PWS', cluster: 2, period: 'month', programTarget: 100,
     name: t('Complete basic immunisation (IDL)', 'Imunisasi dasar lengkap (IDL)'),
     numerator: {
-      requires: IDL.map((v) => any(v)), age: { unit: 'months', max: 12 }, lookbackMonths: 12,
+      requires: IDL.map((v) => any(v)), age: { unit: 'months', max: 12, perFact: true }, lookbackMonths: 12,
       text: t(`Infants with every basic dose (${VACCINES.filter((v) => v.basic).map((v) => v.code).join(', ')}) before 12 months`, 'Bayi dengan seluruh imunisasi dasar sebelum umur 12 bulan'),
     },
     denominator: { target: 'bayi', text: t('Sasaran bayi (surviving infants)', 'Sasaran bayi (surviving infant)') },
@@ -188,7 +196,7 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     code: 'PWS-K2-IMUNISASI-BADUTA', kind: 'PWS', cluster: 2, period: 'month', programTarget: 100,
     name: t('Complete under-two booster immunisation', 'Imunisasi baduta lengkap'),
     numerator: {
-      requires: [any('vaccine:DPT-HB-HIB4'), any('vaccine:MR2'), any('vaccine:PCV3')], age: { unit: 'months', max: 24 }, lookbackMonths: 12,
+      requires: [any('vaccine:DPT-HB-HIB4'), any('vaccine:MR2'), any('vaccine:PCV3')], age: { unit: 'months', max: 24, perFact: true }, lookbackMonths: 12,
       text: t('Children under 2 with DPT-HB-Hib4, MR2 and PCV3', 'Baduta dengan DPT-HB-Hib4, MR2 dan PCV3'),
     },
     denominator: { target: 'baduta', text: t('Sasaran baduta', 'Sasaran baduta') },
@@ -373,7 +381,7 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
   {
     code: 'SPM-03', kind: 'SPM', cluster: 2, period: 'year', programTarget: 100,
     name: t('Health services for newborns', 'Pelayanan kesehatan bayi baru lahir'),
-    numerator: { requires: [any('visit:KN1'), any('visit:KN2'), any('visit:KN3')], age: { unit: 'days', max: 29 }, lookbackMonths: 1, text: t('Newborns with KN1, KN2 and KN3', 'Bayi baru lahir dengan KN1, KN2 dan KN3') },
+    numerator: { requires: [any('visit:KN1'), any('visit:KN2'), any('visit:KN3')], age: { unit: 'days', max: 29, perFact: true }, lookbackMonths: 1, text: t('Newborns with KN1, KN2 and KN3', 'Bayi baru lahir dengan KN1, KN2 dan KN3') },
     denominator: { target: 'bayi', text: t('Sasaran bayi (live births)', 'Sasaran bayi (lahir hidup)') },
     source: SPM,
     notCaptured: 'The content of each KN visit (vitamin K1, HB0, eye ointment, SHK, MTBM) is not checked; the three visits count.',

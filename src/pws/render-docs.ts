@@ -12,9 +12,8 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g,
 function ageText(a: AgeRule | undefined): string {
   if (!a) return 'all ages';
   const unit = { days: 'days', months: 'months', years: 'years' }[a.unit];
-  if (a.min !== undefined && a.max !== undefined) return `${a.min}–${a.max - 1} ${unit}`;
-  if (a.min !== undefined) return `≥ ${a.min} ${unit}`;
-  return `< ${a.max} ${unit}`;
+  const band = a.min !== undefined && a.max !== undefined ? `${a.min}–${a.max - 1} ${unit}` : a.min !== undefined ? `≥ ${a.min} ${unit}` : `< ${a.max} ${unit}`;
+  return a.perFact ? `each visit or dose at ${band}` : band;
 }
 
 function factText(fact: string, itemName: (code: string) => string): string {
@@ -67,15 +66,26 @@ export function renderPwsMarkdown(): string {
     '  time of the visit. Someone who moves keeps their earlier visits counted in the village they lived in then.',
     '- **Age at the visit**, in completed days, months or years, on the local calendar of the visit (WIB, WITA or WIT',
     '  as the SIMPUS sent it). "Under five" is 0–59 months: a child on its fifth birthday no longer counts.',
+    '  The age group is decided **per person**: someone is in the group when one of their services of the rule in the',
+    '  period was at an age in the group, and then all their services of the period count (SPM-04: a child weighed at',
+    '  58, 59, 60 and 61 months has all four weighings). Where the rule is a deadline ("KN3 by 28 days", "every basic',
+    '  dose before 12 months") each visit or dose must be within it; the tables say "each visit or dose at …".',
     '- **Periods** are calendar months (`YYYY-MM`) or years (`YYYY`) by the visit\'s local date. A month also shows the',
     '  cumulative year-to-date figure (PWS *kumulatif*) and, for indicators with a programme target, the linear target',
-    '  line of the PWS chart: target × month ÷ 12.',
+    '  line of the PWS chart: target × month ÷ 12. Indicators whose period is the **year** (the SPM services, annual',
+    '  screenings) asked for a month are counted **from 1 January to the end of that month** (year to date), never the',
+    '  month alone: `countedPeriod` in the API, `counted_period` in the CSV and the MeasureReport\'s period say so.',
     '- **Denominators** are either a *sasaran* (target) the district enters per village and year, or the people measured',
     '  in the same period (for example "residents ≥ 15 with blood pressure measured"). Coverage against a sasaran uses the',
     '  year\'s sasaran for months too (the PWS convention). Without a sasaran the value is empty and `targetMissing` says',
     '  which group to enter.',
     '- **Areas**: a kecamatan, kabupaten/kota or province adds up its villages as distinct people (not an average of',
     '  percentages). You see only the villages and organisations your account is allowed.',
+    '- **A Puskesmas\'s own view** (an account limited to its organisations) counts the people it served: a person',
+    '  counts when the Puskesmas recorded one of the indicator\'s services for them in the period, and whether they',
+    '  completed the series (KN lengkap, KF lengkap, IDL, SPM-04) is judged on all their visits in the area, at any',
+    '  Puskesmas. A newborn with KN1 at Puskesmas A and KN2–KN3 at B is complete for A, for B and for the district',
+    '  (once). Only the counts are shared, never whose visits they were.',
     '- **A changed visit replaces what it counted** (the SIMPUS re-sends it with the same submissionId); a visit that',
     '  arrives late counts in the month it happened.',
     '',

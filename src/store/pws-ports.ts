@@ -35,7 +35,12 @@ export interface FactRequirement {
 /** Who is counted: every requirement met by rows inside [lookbackFrom, to), with at least one matching row inside [from, to). */
 export interface PopulationQuery {
   requirements: FactRequirement[];
-  age?: { unit: 'days' | 'months' | 'years'; min?: number; max?: number };
+  /**
+   * Age at each row's local date. By default it selects the PERSON: they belong to the population when one of
+   * their matching rows inside the period is in the band, and then all their matching rows count toward the
+   * requirements. `perFact` makes it a deadline each row must meet (KN by 28 days, basic doses before 12 months).
+   */
+  age?: { unit: 'days' | 'months' | 'years'; min?: number; max?: number; perFact?: boolean };
   sex?: 'male' | 'female';
   pregnant?: boolean;
   /** Inclusive YYYY-MM-DD. */
@@ -50,7 +55,11 @@ export interface PopulationQuery {
 export interface PwsScope {
   /** 2, 4, 6 or 10 digits; '' = the whole country. */
   areaPrefix: string;
-  /** 'all', or only contributions recorded by these organisations. */
+  /**
+   * 'all', or only PEOPLE these organisations served: a person counts for them when they recorded one of the
+   * population's facts for that person in its window; whether the person qualifies is judged on all of the
+   * person's contributions in the area (a series split across Puskesmas completes for each that took part).
+   */
   organizations: 'all' | readonly string[];
   /** 'all', or only villages under these code prefixes. */
   regions: 'all' | readonly string[];

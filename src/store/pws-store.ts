@@ -1,12 +1,22 @@
 import type { DataSource } from 'typeorm';
 import type { PopulationQuery, PwsScope, PwsStore, TargetRow, VisitContributions } from './pws-ports';
 import { inTransaction, json, withConnection, type Sql } from './sql';
+import { countInMemory, rowsByFact, type VillageRow } from './pws-village-counts';
 
 /** Upper bound of a Kemendagri code prefix range: codes are digits, and '~' sorts after them in the C collation. */
 const upper = (prefix: string): string => `${prefix}~`;
 
 /** Statements an indicator query runs at once: enough to use both cores, few enough to leave the pool to intake. */
 const COUNT_CONNECTIONS = 3;
+
+/**
+ * Areas this small (kecamatan, village: at most some tens of thousands of rows a year) are read
+ * once and counted in memory: one statement per request. Measured at 1M Observations
+ * (docs/performance.md, PWS) on the loaded machine: a kecamatan month 0.3 s in memory against
+ * 2.2 s in SQL side by side (less apart at lower load); a kabupaten year is faster in SQL (1.6 s
+ * against 3.6 s), so larger areas stay in SQL.
+ */
+const IN_MEMORY_PREFIX = 6;
 
 const AGE_COLUMN = { days: 'age_days', months: 'age_months', years: 'age_years' } as const;
 
@@ -19,10 +29,9 @@ class Params {
   }
 }
 
-/** The scope's area, organisations and regions as SQL conditions (the access filter applied in SQL, never per handler). */
-function scopeConditions(scope: PwsScope, p: Params): string[] {
+/** The scope's area and regions as SQL conditions (the access filter applied in SQL, never per handler). */
+function areaConditions(scope: PwsScope, p: Params): string[] {
   const where = [`village_code >= ${p.add(scope.areaPrefix)}`, `village_code < ${p.add(upper(scope.areaPrefix))}`];
-  if (scope.organizations !== 'all') where.push(`organization_id = ANY(${p.add([...scope.organizations])}::text[])`);
   if (scope.regions !== 'all') {
     const ranges = scope.regions.map((r) => `(village_code >= ${p.add(r)} AND village_code < ${p.add(upper(r))})`);
     where.push(ranges.length > 0 ? `(${ranges.join(' OR ')})` : 'false');
@@ -30,19 +39,19 @@ function scopeConditions(scope: PwsScope, p: Params): string[] {
   return where;
 }
 
-/** Conditions of one population other than its facts and dates (age, sex, pregnancy). */
-function personConditions(q: PopulationQuery, p: Params): string[] {
+function ageConditions(q: PopulationQuery, p: Params): string[] {
   const where: string[] = [];
   if (q.age?.min !== undefined) where.push(`${AGE_COLUMN[q.age.unit]} >= ${p.add(q.age.min)}`);
   if (q.age?.max !== undefined) where.push(`${AGE_COLUMN[q.age.unit]} < ${p.add(q.age.max)}`);
-  if (q.sex) where.push(`sex = ${p.add(q.sex)}`);
-  if (q.pregnant) where.push('pregnant');
   return where;
 }
 
-function populationConditions(q: PopulationQuery, p: Params): string[] {
-  const facts = [...new Set(q.requirements.flatMap((r) => r.facts))];
-  return [`fact = ANY(${p.add(facts)}::text[])`, `local_date >= ${p.add(q.lookbackFrom)}::date`, `local_date < ${p.add(q.to)}::date`, ...personConditions(q, p)];
+/** Conditions every counted row meets: sex, and pregnancy (a fact recorded in an ibu-hamil visit). */
+function rowConditions(q: PopulationQuery, p: Params): string[] {
+  const where: string[] = [];
+  if (q.sex) where.push(`sex = ${p.add(q.sex)}`);
+  if (q.pregnant) where.push('pregnant');
+  return where;
 }
 
 /** A single "any of these facts in the period" needs no grouping per person: the common, fast case. */
@@ -53,33 +62,81 @@ export function isSimple(q: PopulationQuery): boolean {
 /**
  * Every simple population of one period in ONE scan: each is a `count(DISTINCT person_key)
  * FILTER (…)` column over the rows of all their facts in the area and period. A village month
- * is then one statement instead of one per indicator.
+ * is then one statement instead of one per indicator. For a simple population the age rule per
+ * person and per row select the same people (a person in the band at one of their matching rows).
+ * Only for a scope of every organisation: an organisation's view is per person (countSql).
  */
 export function countSimpleSql(scope: PwsScope, qs: readonly PopulationQuery[]): { text: string; values: unknown[] } {
   const [first] = qs;
   if (!first || !qs.every((q) => isSimple(q) && q.from === first.from && q.to === first.to)) throw new Error('countSimpleSql takes simple populations of one period');
+  if (scope.organizations !== 'all') throw new Error('countSimpleSql counts for every organisation; an organisation\'s view is countSql');
   const p = new Params();
   const facts = [...new Set(qs.flatMap((q) => q.requirements.flatMap((r) => r.facts)))];
-  const where = [...scopeConditions(scope, p), `fact = ANY(${p.add(facts)}::text[])`, `local_date >= ${p.add(first.from)}::date`, `local_date < ${p.add(first.to)}::date`];
+  const where = [...areaConditions(scope, p), `fact = ANY(${p.add(facts)}::text[])`, `local_date >= ${p.add(first.from)}::date`, `local_date < ${p.add(first.to)}::date`];
   const columns = qs.map((q, i) => {
-    const conditions = [`fact = ANY(${p.add(q.requirements[0]!.facts)}::text[])`, ...personConditions(q, p)];
+    const conditions = [`fact = ANY(${p.add(q.requirements[0]!.facts)}::text[])`, ...ageConditions(q, p), ...rowConditions(q, p)];
     return `count(DISTINCT person_key) FILTER (WHERE ${conditions.join(' AND ')})::int AS q${i}`;
   });
   return { text: `SELECT village_code, ${columns.join(', ')} FROM pws_contribution WHERE ${where.join(' AND ')} GROUP BY ROLLUP (village_code)`, values: p.values };
 }
 
-/** A population with several requirements, repeated dates or a look-back: grouped per person. */
+const DAY_MS = 86_400_000;
+
+/**
+ * With an age rule per person, rows further from the band than a person can age within the window
+ * cannot belong to anyone in the group: leaving them out is exact, and keeps adults' weighings out
+ * of SPM-04's scan.
+ */
+function reachableAges(q: PopulationQuery, p: Params): string[] {
+  if (!q.age) return [];
+  const days = Math.ceil((Date.parse(q.to) - Date.parse(q.lookbackFrom)) / DAY_MS);
+  const margin = { days: days + 1, months: Math.ceil(days / 28) + 1, years: Math.ceil(days / 365) + 1 }[q.age.unit];
+  const column = AGE_COLUMN[q.age.unit];
+  return [
+    ...(q.age.min !== undefined ? [`${column} >= ${p.add(q.age.min - margin)}`] : []),
+    ...(q.age.max !== undefined ? [`${column} < ${p.add(q.age.max + margin)}`] : []),
+  ];
+}
+
+/**
+ * A population judged per person: several requirements, repeated dates, a look-back, an age rule
+ * per person, or an organisation's view. The person qualifies on all their rows in the area and
+ * window [lookbackFrom, to) (every organisation's: a series split across Puskesmas is one series);
+ * is in the age group when one matching row inside the period is in the band (unless the age is a
+ * deadline per fact); and, for an organisation's view, was served by one of its organisations (it
+ * recorded one of the population's facts for the person in the window). Counted in the villages
+ * of their matching rows inside the period (docs/decisions/0019-pws.md §7).
+ */
 export function countSql(scope: PwsScope, q: PopulationQuery): { text: string; values: unknown[] } {
   const p = new Params();
-  const where = [...scopeConditions(scope, p), ...populationConditions(q, p)].join(' AND ');
-  // Every requirement met within [lookbackFrom, to); counted where the person had a matching fact inside the period.
-  const from = p.add(q.from);
+  const facts = [...new Set(q.requirements.flatMap((r) => r.facts))];
+  const perFactAge = q.age?.perFact === true;
+  const rows = [
+    ...areaConditions(scope, p), `fact = ANY(${p.add(facts)}::text[])`, `local_date >= ${p.add(q.lookbackFrom)}::date`, `local_date < ${p.add(q.to)}::date`,
+    ...rowConditions(q, p), ...(perFactAge ? ageConditions(q, p) : reachableAges(q, p)),
+  ].join(' AND ');
+  const served = scope.organizations === 'all' ? ''
+    : ` AND person_key IN (SELECT person_key FROM pws_contribution WHERE ${rows} AND organization_id = ANY(${p.add([...scope.organizations])}::text[]))`;
+  const inPeriod = [`local_date >= ${p.add(q.from)}::date`, ...(perFactAge ? [] : ageConditions(q, p))].join(' AND ');
   const having = q.requirements.map((r) => `count(DISTINCT local_date) FILTER (WHERE fact = ANY(${p.add(r.facts)}::text[])) >= ${p.add(r.minDates)}`);
   return {
-    text: `WITH scoped AS (SELECT person_key, village_code, fact, local_date FROM pws_contribution WHERE ${where}),
-      people AS (SELECT person_key FROM scoped GROUP BY person_key HAVING bool_or(local_date >= ${from}::date) AND ${having.join(' AND ')})
+    text: `WITH scoped AS (SELECT person_key, village_code, fact, local_date, age_days, age_months, age_years FROM pws_contribution WHERE ${rows}${served}),
+      people AS (SELECT person_key FROM scoped GROUP BY person_key HAVING bool_or(${inPeriod}) AND ${having.join(' AND ')})
       SELECT s.village_code, count(DISTINCT s.person_key)::int AS n FROM scoped s JOIN people USING (person_key)
-       WHERE s.local_date >= ${from}::date GROUP BY ROLLUP (s.village_code)`,
+       WHERE ${inPeriod} GROUP BY ROLLUP (s.village_code)`,
+    values: p.values,
+  };
+}
+
+/** The in-memory path's one statement: every row of the populations' facts in the area (regions applied) over the widest window. */
+export function areaRowsSql(scope: PwsScope, qs: readonly PopulationQuery[]): { text: string; values: unknown[] } {
+  const p = new Params();
+  const facts = [...new Set(qs.flatMap((q) => q.requirements.flatMap((r) => r.facts)))];
+  const from = qs.map((q) => q.lookbackFrom).reduce((a, b) => (a < b ? a : b));
+  const to = qs.map((q) => q.to).reduce((a, b) => (a > b ? a : b));
+  const where = [...areaConditions(scope, p), `fact = ANY(${p.add(facts)}::text[])`, `local_date >= ${p.add(from)}::date`, `local_date < ${p.add(to)}::date`];
+  return {
+    text: `SELECT person_key, village_code, fact, local_date::text AS d, age_days, age_months, age_years, sex, pregnant, organization_id FROM pws_contribution WHERE ${where.join(' AND ')}`,
     values: p.values,
   };
 }
@@ -107,16 +164,23 @@ export class SqlPwsStore implements PwsStore {
    * range, a few statements at a time, which beats one scan sorting every distinct count at once.
    */
   async countMany(scope: PwsScope, qs: readonly PopulationQuery[]): Promise<Counts[]> {
+    if (scope.areaPrefix.length >= IN_MEMORY_PREFIX && qs.length > 0) {
+      // A village or kecamatan: its rows once, every population counted from them (pws-village-counts.ts).
+      const sql = areaRowsSql(scope, qs);
+      const rows = rowsByFact(await withConnection(this.ds, (c) => c.rows<VillageRow>(sql.text, sql.values)));
+      return qs.map((q) => countInMemory(rows, scope, q, scope.organizations === 'all' && isSimple(q)));
+    }
     const out = new Array<Counts>(qs.length);
     const jobs: { indexes: number[]; sql: { text: string; values: unknown[] }; column: (i: number) => string }[] = [];
     const combine = scope.areaPrefix.length >= 6;
+    const simple = (q: PopulationQuery): boolean => scope.organizations === 'all' && isSimple(q);
     const periods = new Map<string, number[]>();
     qs.forEach((q, i) => {
-      if (isSimple(q) && combine) {
+      if (simple(q) && combine) {
         const key = `${q.from}|${q.to}`;
         periods.set(key, [...(periods.get(key) ?? []), i]);
       } else {
-        jobs.push({ indexes: [i], sql: isSimple(q) ? countSimpleSql(scope, [q]) : countSql(scope, q), column: () => (isSimple(q) ? 'q0' : 'n') });
+        jobs.push({ indexes: [i], sql: simple(q) ? countSimpleSql(scope, [q]) : countSql(scope, q), column: () => (simple(q) ? 'q0' : 'n') });
       }
     });
     for (const indexes of periods.values()) jobs.push({ indexes, sql: countSimpleSql(scope, indexes.map((i) => qs[i]!)), column: (col) => `q${col}` });
@@ -134,7 +198,7 @@ export class SqlPwsStore implements PwsStore {
 
   async targets(scope: PwsScope, year: number, groups: readonly string[]): Promise<Map<string, { total: number; byVillage: Map<string, number> }>> {
     const p = new Params();
-    const where = [...scopeConditions({ ...scope, organizations: 'all' }, p), `year = ${p.add(year)}`, `target_group = ANY(${p.add([...groups])}::text[])`];
+    const where = [...areaConditions(scope, p), `year = ${p.add(year)}`, `target_group = ANY(${p.add([...groups])}::text[])`];
     const rows = await withConnection(this.ds, (sql) =>
       sql.rows<{ village_code: string; target_group: string; count: number }>(
         `SELECT village_code, target_group, count FROM pws_target WHERE ${where.join(' AND ')}`, p.values));

@@ -173,8 +173,8 @@ describe(`PWS indicators from hand-made visits (${testDbKind()})`, () => {
     expect(byArea[V3]).toBeUndefined();
     const csv = await (await fetch(`${gw.url}/pws/v1/indicators.csv?area=3508&period=2026-03&code=PWS-K3-HT&level=village`)).text();
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('area,period,code,name,numerator,denominator,value,ytd_numerator,ytd_denominator,ytd_value,target_line,target_missing');
-    expect(lines).toContain(`${V1},2026-03,PWS-K3-HT,Tekanan darah tinggi ditemukan,2,4,50,2,4,50,,`);
+    expect(lines[0]).toBe('area,period,code,name,numerator,denominator,value,ytd_numerator,ytd_denominator,ytd_value,target_line,target_missing,counted_period');
+    expect(lines).toContain(`${V1},2026-03,PWS-K3-HT,Tekanan darah tinggi ditemukan,2,4,50,2,4,50,,,`);
   });
 
   test('FHIR: a Measure per indicator and $evaluate-measure answers a summary MeasureReport with the same figures', async () => {
