@@ -139,6 +139,11 @@ async function main() {
       const f50 = percentile(floor, 50);
       console.log(`${label.padEnd(34)} search p50 ${fmt(p50).padStart(6)}  p99 ${fmt(percentile(search, 99)).padStart(6)} | plain SELECT p50 ${fmt(f50).padStart(5)}  p99 ${fmt(percentile(floor, 99)).padStart(5)} | ratio p50 ${fmt(p50 / f50, 1)} | ${fmt(rows, 1)} rows/search | load ${loadavg()[0].toFixed(1)}`);
     }
+    // Which indexes these searches used (pg_stat_user_indexes; decision 0007 and migration 0013).
+    await delay(1000);
+    const used = await client.query(`SELECT indexrelname AS name, idx_scan AS scans FROM pg_stat_user_indexes
+      WHERE relname LIKE 'search_%' OR relname = 'resource' ORDER BY idx_scan DESC, indexrelname`);
+    console.log(`index scans: ${used.rows.map((r) => `${r.name} ${r.scans}`).join(', ')}`);
   } finally {
     await client.end();
     await db.close();

@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
 import type { Bundle, CarePlan, Condition, Encounter, FhirResource, Observation, Patient, Resource } from 'fhir/r4';
 import { searchParam, searchParamsOf, type SearchParam } from '../../../src/fhir/search-parameters';
 import { parseSearch } from '../../../src/fhir/search-request';
 import { normaliseString, parameterRows, type IndexRows } from '../../../src/fhir/search-values';
+import { openDatabase, type GatewayDatabase } from '../../../src/store/open-database';
+import { loadPGlite } from '../../../src/store/pglite-pool';
 import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/database';
 import { uniqueId } from '../../support/submissions';
 
@@ -122,39 +128,51 @@ function cases(): Case[] {
   return out;
 }
 
+async function storeAll(target: GatewayDatabase): Promise<void> {
+  const entries = stored.map((resource) => ({ kind: 'put' as const, url: `${resource.resourceType}/${resource.id ?? ''}`, resource: resource as FhirResource }));
+  const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction' };
+  await target.fhir.transactions.saveTransaction({ organizationId: '10000005', submissionId: uniqueId('SLIM'), stableIds: false, bundle, payloadHash: uniqueId('hash'), entries });
+}
+
+const searchIn = async (target: GatewayDatabase, type: string, query: readonly Query[]): Promise<{ matches: string[]; included: string[] }> => {
+  const result = await target.fhir.search.search(parseSearch(type, [...query, ['_count', '1000']]));
+  return { matches: result.matches.map((m) => m.id).sort(), included: result.included.map((m) => `${m.resourceType}/${m.id}`).sort() };
+};
+
+/** Every case of cases() against the reference answer; the mismatches. */
+async function mismatches(target: GatewayDatabase): Promise<{ wrong: string[]; nonEmpty: number; total: number }> {
+  const all = cases();
+  const wrong: string[] = [];
+  let nonEmpty = 0;
+  for (const c of all) {
+    const want = stored.filter((r) => r.resourceType === c.type && c.expect(r)).map((r) => r.id ?? '').sort();
+    const got = (await searchIn(target, c.type, [c.query])).matches;
+    if (want.length > 0) nonEmpty += 1;
+    if (JSON.stringify(got) !== JSON.stringify(want)) wrong.push(`${c.type}?${c.query.join('=')}: got [${got.join(',')}] want [${want.join(',')}]`);
+  }
+  return { wrong, nonEmpty, total: all.length };
+}
+
 let db: TestDatabase;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  const entries = stored.map((resource) => ({ kind: 'put' as const, url: `${resource.resourceType}/${resource.id ?? ''}`, resource: resource as FhirResource }));
-  const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction' };
-  await db.fhir.transactions.saveTransaction({ organizationId: '10000005', submissionId: uniqueId('SLIM'), stableIds: false, bundle, payloadHash: uniqueId('hash'), entries });
+  await storeAll(db);
 });
 
 afterAll(async () => {
   await db?.drop();
 });
 
-const search = async (type: string, query: readonly Query[]): Promise<{ matches: string[]; included: string[] }> => {
-  const result = await db.fhir.search.search(parseSearch(type, [...query, ['_count', '1000']]));
-  return { matches: result.matches.map((m) => m.id).sort(), included: result.included.map((m) => `${m.resourceType}/${m.id}`).sort() };
-};
+const search = (type: string, query: readonly Query[]): ReturnType<typeof searchIn> => searchIn(db, type, query);
 
 describe(`alias and area searches find what every parameter's own rows found, on ${testDbKind()}`, () => {
   test('every alias, stored parameter and region level; values present and absent; :missing, :not', async () => {
-    const all = cases();
-    expect(all.length).toBeGreaterThan(300);
-    const wrong: string[] = [];
-    let nonEmpty = 0;
-    for (const c of all) {
-      const want = stored.filter((r) => r.resourceType === c.type && c.expect(r)).map((r) => r.id ?? '').sort();
-      const got = (await search(c.type, [c.query])).matches;
-      if (want.length > 0) nonEmpty += 1;
-      if (JSON.stringify(got) !== JSON.stringify(want)) wrong.push(`${c.type}?${c.query.join('=')}: got [${got.join(',')}] want [${want.join(',')}]`);
-    }
+    const { wrong, nonEmpty, total } = await mismatches(db);
+    expect(total).toBeGreaterThan(300);
     expect(wrong).toEqual([]);
-    // The comparison is not vacuous: most searches find something.
-    expect(nonEmpty).toBeGreaterThan(all.length / 3);
+    // The comparison is not vacuous: a good part of the searches find something.
+    expect(nonEmpty).toBeGreaterThan(total / 3);
   });
 
   test('the region searches the inconsistent and partial addresses make tricky', async () => {
@@ -186,5 +204,119 @@ describe(`alias and area searches find what every parameter's own rows found, on
     const aliases = searchParamsOf('Observation').filter((p) => !p.storage.written && p.source === 'fhirpath').map((p) => p.code);
     expect(aliases).toEqual(expect.arrayContaining(['patient', 'combo-code', 'combo-value-quantity', 'combo-value-concept']));
     expect(searchParam('Patient', 'district')?.area).toEqual({ digits: 6 });
+  });
+});
+
+/** The rows the index held before the slim index: every parameter its own rows, clinical resources their subject's region rows. */
+function rowsBefore(): { table: string; values: unknown[] }[] {
+  const out: { table: string; values: unknown[] }[] = [];
+  for (const r of stored) {
+    for (const param of searchParamsOf(r.resourceType)) {
+      const rows = ownRows(r, param);
+      const code = param.code;
+      for (const t of rows.token) out.push({ table: 'search_token (resource_type, id, code, system, value)', values: [r.resourceType, r.id, code, t.system, t.value] });
+      for (const t of rows.string) out.push({ table: 'search_string (resource_type, id, code, value, exact)', values: [r.resourceType, r.id, code, t.value, t.exact] });
+      for (const t of rows.reference) out.push({ table: 'search_reference (resource_type, id, code, target_type, target_id)', values: [r.resourceType, r.id, code, t.target_type, t.target_id] });
+      for (const t of rows.date) out.push({ table: 'search_date (resource_type, id, code, low, high)', values: [r.resourceType, r.id, code, t.low, t.high] });
+      for (const t of rows.quantity) out.push({ table: 'search_quantity (resource_type, id, code, value, system, unit)', values: [r.resourceType, r.id, code, t.value, t.system, t.unit] });
+    }
+  }
+  return out;
+}
+
+const TABLES = ['search_token', 'search_string', 'search_reference', 'search_date', 'search_quantity'];
+type Query1 = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** Puts the rows back as the indexer wrote them before migration 0013 and marks 0013 as not applied. */
+async function rewind(query: Query1): Promise<void> {
+  for (const t of TABLES) await query(`DELETE FROM ${t}`);
+  for (const row of rowsBefore()) {
+    await query(`INSERT INTO ${row.table} VALUES (${row.values.map((_, i) => `$${i + 1}`).join(', ')})`, row.values);
+  }
+  await query(`DELETE FROM schema_migration WHERE name = 'SearchSlim1733184000000'`);
+}
+
+async function counts(query: Query1): Promise<Record<string, number>> {
+  const rows = await query(`SELECT code, count(*)::int AS n FROM search_token WHERE code IN ('province', 'city', 'district', 'village', 'area') GROUP BY code
+    UNION ALL SELECT code, count(*)::int FROM search_reference WHERE code IN ('patient', 'practitioner') GROUP BY code
+    UNION ALL SELECT code, count(*)::int FROM search_token WHERE code LIKE 'combo-%' GROUP BY code`);
+  return Object.fromEntries(rows.map((r) => [String(r.code), Number(r.n)]));
+}
+
+describe(`migration 0013 converts a database indexed the old way, on ${testDbKind()}`, () => {
+  test('alias rows go, consistent region rows become area rows, searches unchanged, unused indexes dropped', async () => {
+    let target: GatewayDatabase | undefined;
+    let cleanup: () => Promise<void>;
+    let reopen: () => Promise<GatewayDatabase>;
+    let query: Query1;
+    let inspect: () => Promise<{ after: Record<string, number>; indexes: unknown[] }>;
+    const DROPPED = `SELECT indexname FROM pg_indexes WHERE indexname IN ('resource_organization_idx', 'resource_residence_idx', 'resource_history_organization_idx', 'resource_history_residence_idx')`;
+    let before: Record<string, number> = {};
+    if (testDbKind() === 'postgres') {
+      const pg = await openTestDatabase();
+      await storeAll(pg);
+      const client = new Client({ connectionString: pg.url });
+      await client.connect();
+      query = async (text, params = []) => (await client.query(text, params)).rows as Record<string, unknown>[];
+      await rewind(query);
+      before = await counts(query);
+      target = pg;
+      inspect = async () => ({ after: await counts(query), indexes: await query(DROPPED) });
+      reopen = async () => {
+        expect(await pg.migrate()).toEqual(['SearchSlim1733184000000']);
+        return pg;
+      };
+      cleanup = async () => {
+        await client.end();
+        await pg.drop();
+      };
+    } else {
+      const dir = mkdtempSync(join(tmpdir(), 'ilp-slim-'));
+      const first = await openDatabase({ dataDir: dir });
+      await storeAll(first);
+      await first.close();
+      const lite = await loadPGlite().create(dir);
+      query = async (text, params = []) => (await lite.query<Record<string, unknown>>(text, params)).rows;
+      await rewind(query);
+      before = await counts(query);
+      await lite.close();
+      reopen = async () => openDatabase({ dataDir: dir });
+      inspect = async () => {
+        await target?.close();
+        target = undefined;
+        const again = await loadPGlite().create(dir);
+        try {
+          const q: Query1 = async (text, params = []) => (await again.query<Record<string, unknown>>(text, params)).rows;
+          return { after: await counts(q), indexes: await q(DROPPED) };
+        } finally {
+          await again.close();
+        }
+      };
+      cleanup = async () => {
+        await target?.close();
+        rmSync(dir, { recursive: true, force: true });
+      };
+    }
+    try {
+      // The old shape really is there: alias rows and four level rows per consistent address.
+      expect(before).toMatchObject({ patient: expect.any(Number), practitioner: 2, 'combo-code': expect.any(Number), province: expect.any(Number) });
+      expect(before.area).toBeUndefined();
+      target = await reopen();
+      const { wrong, nonEmpty } = await mismatches(target);
+      expect(wrong).toEqual([]);
+      expect(nonEmpty).toBeGreaterThan(100);
+      const { after, indexes } = await inspect();
+      expect(after.patient).toBeUndefined();
+      expect(after.practitioner).toBeUndefined();
+      expect(Object.keys(after).filter((c) => c.startsWith('combo-'))).toEqual([]);
+      // The migration collapses per resource: p-ok and its o1 and e1 (one consistent address). Two-address
+      // resources (p-two, p-mixed and theirs) and inconsistent or partial ones keep level rows, still searched.
+      expect(after.area).toBe(3);
+      expect(after.province).toBeGreaterThan(0);
+      expect(after.province).toBeLessThan(before.province ?? 0);
+      expect(indexes).toEqual([]);
+    } finally {
+      await cleanup();
+    }
   });
 });
