@@ -173,7 +173,7 @@ describe(`alias and area searches find what every parameter's own rows found, on
     expect(wrong).toEqual([]);
     // The comparison is not vacuous: a good part of the searches find something.
     expect(nonEmpty).toBeGreaterThan(total / 3);
-  });
+  }, 180_000);
 
   test('the region searches the inconsistent and partial addresses make tricky', async () => {
     expect((await search('Patient', [['province', '35']])).matches).toEqual(['p-mixed', 'p-ok', 'p-two']);
@@ -318,5 +318,6 @@ describe(`migration 0013 converts a database indexed the old way, on ${testDbKin
     } finally {
       await cleanup();
     }
-  });
+    // Three openings of the database with their migrations, and ~1,000 searches: minutes on a loaded PGlite.
+  }, 300_000);
 });
