@@ -27,7 +27,29 @@ export interface SearchParam {
   /** `fhirpath`: evaluate `expression`; `subject-region`: copy the subject Patient's region codes. */
   source: 'fhirpath' | 'subject-region';
   evaluate(resource: unknown): unknown[];
+  /** The index rows a search with this parameter reads (decision 0007, "one row per value"). */
+  storage: Storage;
+  /** Region parameters: the length of the level's Kemendagri code (2, 4, 6, 10), a prefix of the village code. */
+  area?: { digits: number };
 }
+
+/**
+ * Where the values of a parameter are stored. A parameter whose expression is made of the
+ * expressions of other parameters of the same table (`patient` = `subject` narrowed to Patient,
+ * `phonetic` = `name`, `combo-code` = `code` ∪ `component-code`) writes no rows of its own: its
+ * searches read the rows of `codes`, narrowed to references of `targetType`. `written` is false then.
+ */
+export interface Storage {
+  written: boolean;
+  codes: readonly string[];
+  targetType?: string;
+}
+
+/**
+ * The storage-only token code of a consistent address: one row holding the 10-digit village code
+ * stands for the province, city, district and village rows (their codes are its 2/4/6-digit prefixes).
+ */
+export const AREA_CODE = 'area';
 
 /** The resource types the gateway stores and indexes (Organization and Location are not stored). */
 export const SEARCHABLE_TYPES = ['Patient', 'Encounter', 'Observation', 'Condition', 'CarePlan'] as const;
@@ -39,6 +61,11 @@ const INDEXABLE: ReadonlySet<string> = new Set(['token', 'string', 'reference', 
 export const ADMINISTRATIVE_CODE_URL = 'https://fhir.kemkes.go.id/r4/StructureDefinition/administrativeCode';
 export const REGION_LEVELS = ['province', 'city', 'district', 'village'] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
+/** Kemendagri code lengths: each level's code is the prefix of this length of the 10-digit village code. */
+const AREA_DIGITS: Readonly<Record<RegionLevel, number>> = { province: 2, city: 4, district: 6, village: 10 };
+export const AREA_LEAF_DIGITS = AREA_DIGITS.village;
+/** Every token code the region parameters are stored under (copied from a Patient to its dependants). */
+export const REGION_STORAGE_CODES: readonly string[] = [...REGION_LEVELS, AREA_CODE];
 const GATEWAY_BASE = 'https://ilp-gateway.github.io/fhir';
 
 type Compiled = (resource: unknown) => unknown[];
@@ -81,6 +108,7 @@ function fromDefinition(def: SearchParameter, resourceType: string): SearchParam
     targets: only ? [only] : (def.target ?? []),
     source: 'fhirpath',
     evaluate: compile(expression),
+    storage: { written: true, codes: [def.code] },
   };
 }
 
@@ -120,7 +148,78 @@ function fromRegion(def: SearchParameter): SearchParam {
     source: patient ? 'fhirpath' : 'subject-region',
     // Clinical resources take the codes from the subject Patient's index rows (store/search-index.ts).
     evaluate: patient ? compile(def.expression ?? '') : () => [],
+    storage: { written: patient, codes: [def.code] },
+    area: { digits: AREA_DIGITS[def.code as RegionLevel] },
   };
+}
+
+/** The index table a parameter type is stored in (token and uri share one, as do quantity and number). */
+export const TABLE_OF: Readonly<Record<SearchParamType, 'token' | 'string' | 'reference' | 'date' | 'quantity'>> = {
+  token: 'token', uri: 'token', string: 'string', reference: 'reference', date: 'date', quantity: 'quantity', number: 'quantity',
+};
+
+/** `(A.x)` → `A.x`, only when the outer parentheses enclose the whole expression. */
+function unwrap(part: string): string {
+  let p = part.trim();
+  for (;;) {
+    if (!p.startsWith('(') || !p.endsWith(')')) return p;
+    let depth = 0;
+    let whole = true;
+    for (let i = 0; i < p.length - 1; i++) {
+      if (p[i] === '(') depth++;
+      else if (p[i] === ')') depth--;
+      if (depth === 0) {
+        whole = false;
+        break;
+      }
+    }
+    if (!whole) return p;
+    p = p.slice(1, -1).trim();
+  }
+}
+
+/** The union members of an expression (`A | (B)` → {A, B}); parts are compared as written. */
+function partsOf(expression: string): string[] {
+  return [...new Set(expression.split(' | ').map(unwrap))].sort();
+}
+
+/** The one target type a reference parameter's rows are narrowed to when indexed (search-values.ts). */
+export const narrowedTo = (p: Pick<SearchParam, 'type' | 'targets'>): string | undefined =>
+  p.type === 'reference' && p.targets.length === 1 ? p.targets[0] : undefined;
+
+/**
+ * Each distinct (table, expression part) is written once per resource. Parameters are visited from the
+ * fewest union members up (unnarrowed before narrowed, then by code): one whose every member is already
+ * written by parameters of the same table that are not narrowed differently becomes an alias of them.
+ */
+function planStorage(params: SearchParam[]): void {
+  const candidates = params.filter((p) => p.source === 'fhirpath' && !p.area);
+  const key = (p: SearchParam): [number, number, string] => [partsOf(p.expression).length, narrowedTo(p) === undefined ? 0 : 1, p.code];
+  candidates.sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2].localeCompare(y[2]);
+  });
+  const written: SearchParam[] = [];
+  for (const p of candidates) {
+    const own = partsOf(p.expression);
+    const narrow = narrowedTo(p);
+    const fits = written
+      .filter((q) => TABLE_OF[q.type] === TABLE_OF[p.type] && (narrowedTo(q) === undefined || narrowedTo(q) === narrow))
+      .map((q) => ({ q, parts: partsOf(q.expression) }))
+      .filter((c) => c.parts.every((x) => own.includes(x)))
+      .sort((a, b) => b.parts.length - a.parts.length);
+    const cover: SearchParam[] = [];
+    const covered = new Set<string>();
+    for (const c of fits) {
+      if (c.parts.some((x) => !covered.has(x))) {
+        cover.push(c.q);
+        for (const x of c.parts) covered.add(x);
+      }
+    }
+    if (cover.length > 0 && own.every((x) => covered.has(x))) {
+      p.storage = { written: false, codes: cover.map((q) => q.code), ...(narrow ? { targetType: narrow } : {}) };
+    } else written.push(p);
+  }
 }
 
 let registry: Map<string, Map<string, SearchParam>> | undefined;
@@ -142,6 +241,10 @@ function build(): Map<string, Map<string, SearchParam>> {
     }
   }
   for (const def of regionSearchParameters()) byType.get(def.base[0] ?? '')?.set(def.code, fromRegion(def));
+  for (const [type, params] of byType) {
+    if (params.has(AREA_CODE)) throw new Error(`${type} has a search parameter "${AREA_CODE}", the storage code of the region rows`);
+    planStorage([...params.values()]);
+  }
   return byType;
 }
 

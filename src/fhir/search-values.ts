@@ -1,5 +1,5 @@
 import type { Resource } from 'fhir/r4';
-import { searchParamsOf, type SearchParam } from './search-parameters';
+import { AREA_CODE, AREA_LEAF_DIGITS, searchParamsOf, type SearchParam } from './search-parameters';
 
 /**
  * What the search index holds for one resource: the values of every search parameter, found with
@@ -136,14 +136,55 @@ function addValues(rows: IndexRows, param: SearchParam, values: unknown[]): void
   }
 }
 
-/** Every index row of `resource`, duplicates removed. Region rows of clinical resources are added by the store. */
+/**
+ * The rows one parameter would have on its own, alias or not (what every parameter stored before the
+ * slim index; the tests compare alias and area searches against it).
+ */
+export function parameterRows(resource: Resource, param: SearchParam): IndexRows {
+  const rows = emptyRows();
+  if (param.source === 'fhirpath') addValues(rows, param, param.evaluate(resource));
+  return dedupe(rows);
+}
+
+/**
+ * Every index row of `resource`, duplicates removed: each stored parameter's compiled expression once
+ * (aliases such as `patient` or `combo-code` are read from the rows of the parameters they are made
+ * of, search-parameters.ts `Storage`). Region rows of clinical resources are added by the store.
+ */
 export function indexRows(resource: Resource): IndexRows {
   const rows = emptyRows();
+  const area: SearchParam[] = [];
   for (const param of searchParamsOf(resource.resourceType)) {
-    if (param.source !== 'fhirpath') continue;
-    addValues(rows, param, param.evaluate(resource));
+    if (param.source !== 'fhirpath' || !param.storage.written) continue;
+    if (param.area) area.push(param);
+    else addValues(rows, param, param.evaluate(resource));
   }
+  if (area.length > 0) rows.token.push(...areaRows(resource, area));
   return dedupe(rows);
+}
+
+/**
+ * The region rows, address by address (the region expressions start at `Patient.address`). An address
+ * whose every level holds one plain code that is the prefix of its length of a 10-digit village code
+ * (what the ILP mapping always writes) is one `area` row with the village code; the query side reads a
+ * level as a code range over it (search-query.ts). Any other address keeps one row per level value.
+ */
+const VILLAGE_CODE = new RegExp(`^\\d{${AREA_LEAF_DIGITS}}$`);
+
+function areaRows(resource: Resource, params: readonly SearchParam[]): TokenRow[] {
+  const addresses = (resource as { address?: unknown }).address;
+  const out: TokenRow[] = [];
+  for (const address of Array.isArray(addresses) ? addresses : []) {
+    const one = { resourceType: resource.resourceType, address: [address] };
+    const levels = params.map((param) => ({ param, values: param.evaluate(one) }));
+    const leaf = levels.find((l) => l.param.area?.digits === AREA_LEAF_DIGITS)?.values;
+    const village = leaf?.length === 1 && typeof leaf[0] === 'string' && VILLAGE_CODE.test(leaf[0]) ? leaf[0] : undefined;
+    const consistent = village !== undefined && levels.every(({ param, values }) =>
+      values.length === 1 && values[0] === village.slice(0, param.area?.digits ?? 0));
+    if (consistent) out.push({ code: AREA_CODE, system: '', value: village });
+    else for (const { param, values } of levels) for (const v of values) for (const t of tokens(v)) out.push({ code: param.code, ...t });
+  }
+  return out;
 }
 
 function dedupe(rows: IndexRows): IndexRows {

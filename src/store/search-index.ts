@@ -1,5 +1,5 @@
 import type { Resource } from 'fhir/r4';
-import { isSearchable, REGION_LEVELS } from '../fhir/search-parameters';
+import { isSearchable, REGION_STORAGE_CODES } from '../fhir/search-parameters';
 import { indexRows, type IndexRows } from '../fhir/search-values';
 import { json, type Sql } from './sql';
 
@@ -12,7 +12,8 @@ import { json, type Sql } from './sql';
  */
 
 const TABLES = ['search_token', 'search_string', 'search_reference', 'search_date', 'search_quantity'] as const;
-const REGION_CODES = [...REGION_LEVELS];
+/** The region levels' own rows and the `area` rows that stand for all four (search-values.ts). */
+const REGION_CODES = [...REGION_STORAGE_CODES];
 
 /** One statement: data-modifying CTEs all see the snapshot from before it, so the DELETEs never see the INSERTs. */
 const INDEX_SQL = `

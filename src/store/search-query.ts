@@ -1,3 +1,4 @@
+import { AREA_CODE, AREA_LEAF_DIGITS, searchParam, type SearchParam } from '../fhir/search-parameters';
 import type { Filter, IncludeSpec, Range, SearchRequest, SortKey, TokenValue } from '../fhir/search-request';
 
 /**
@@ -17,8 +18,48 @@ export class SqlBuilder {
 
 const INDEX_TABLE = { token: 'search_token', string: 'search_string', reference: 'search_reference', date: 'search_date', quantity: 'search_quantity' };
 
-function exists(q: SqlBuilder, table: string, code: string, condition: string): string {
-  return `EXISTS (SELECT 1 FROM ${table} x WHERE x.resource_type = r.resource_type AND x.id = r.id AND x.code = ${q.p(code)} AND (${condition}))`;
+/**
+ * The stored rows of a parameter (search-parameters.ts `Storage`): its own code, or the codes of the
+ * parameters an alias is made of, narrowed to one target type. Unknown codes read their own rows.
+ */
+function storageOf(resourceType: string, code: string): { codes: readonly string[]; targetType?: string; param?: SearchParam } {
+  const param = searchParam(resourceType, code);
+  return param ? { ...param.storage, param } : { codes: [code] };
+}
+
+/** `x.code = …` for the stored codes of a parameter, plus the target-type narrowing of an alias. */
+function codeCondition(q: SqlBuilder, resourceType: string, code: string, alias = 'x'): string {
+  const { codes, targetType } = storageOf(resourceType, code);
+  const match = codes.length === 1 ? `${alias}.code = ${q.p(codes[0])}` : `${alias}.code = ANY(${q.p(codes)}::text[])`;
+  return targetType === undefined ? match : `${match} AND ${alias}.target_type = ${q.p(targetType)}`;
+}
+
+function exists(q: SqlBuilder, resourceType: string, table: string, code: string, condition: string): string {
+  return `EXISTS (SELECT 1 FROM ${table} x WHERE x.resource_type = r.resource_type AND x.id = r.id AND ${codeCondition(q, resourceType, code)} AND (${condition}))`;
+}
+
+/**
+ * A region level over its own rows OR over the `area` rows (one 10-digit village code per consistent
+ * address, search-values.ts): `district=350801` is the code range 3508010000–3508019999 there. A value
+ * that is not a code of the level's length cannot be the prefix of a stored village code.
+ */
+function areaExists(q: SqlBuilder, code: string, digits: number, values: readonly TokenValue[], condition: (t: TokenValue) => string): string {
+  const own = `x.code = ${q.p(code)} AND ${any(values.map(condition))}`;
+  const shape = new RegExp(`^\\d{${digits}}$`);
+  const area = values.flatMap((t) => {
+    const parts: string[] = [];
+    if (t.code !== undefined) {
+      if (digits === AREA_LEAF_DIGITS) parts.push(`x.value = ${q.p(t.code)}`);
+      else if (shape.test(t.code)) {
+        const rest = AREA_LEAF_DIGITS - digits;
+        parts.push(`x.value BETWEEN ${q.p(t.code + '0'.repeat(rest))} AND ${q.p(t.code + '9'.repeat(rest))}`);
+      } else return [];
+    }
+    if (t.system !== undefined) parts.push(`x.system = ${q.p(t.system)}`);
+    return [parts.length > 0 ? `(${parts.join(' AND ')})` : 'true'];
+  });
+  const branches = [`(${own})`, ...(area.length > 0 ? [`(x.code = ${q.p(AREA_CODE)} AND ${any(area)})`] : [])];
+  return `EXISTS (SELECT 1 FROM search_token x WHERE x.resource_type = r.resource_type AND x.id = r.id AND ${any(branches)})`;
 }
 
 const any = (parts: string[]): string => (parts.length === 1 ? (parts[0] ?? 'false') : `(${parts.join(' OR ')})`);
@@ -95,36 +136,39 @@ function tokenCondition(q: SqlBuilder, t: TokenValue): string {
 /** LIKE patterns match literally: % and _ in a value are escaped. */
 const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function filterCondition(q: SqlBuilder, f: Filter): string {
+function filterCondition(q: SqlBuilder, resourceType: string, f: Filter): string {
+  const area = f.kind === 'token' || f.kind === 'missing' ? searchParam(resourceType, f.code)?.area : undefined;
   switch (f.kind) {
     case 'id':
       return `r.id = ANY(${q.p(f.ids)}::text[])`;
     case 'lastUpdated':
       return any(f.ranges.map((r) => rangeCondition(q, r, 'r.last_updated', "(r.last_updated + interval '1 millisecond')", 'timestamptz')));
     case 'token': {
-      const match = exists(q, INDEX_TABLE.token, f.code, any(f.values.map((t) => tokenCondition(q, t))));
+      const match = area
+        ? areaExists(q, f.code, area.digits, f.values, (t) => tokenCondition(q, t))
+        : exists(q, resourceType, INDEX_TABLE.token, f.code, any(f.values.map((t) => tokenCondition(q, t))));
       // :not also matches resources without the element (search.html#token).
       return f.not ? `NOT ${match}` : match;
     }
     case 'string': {
       const column = f.mode === 'exact' ? 'x.exact' : 'x.value';
       const pattern = (v: string): string => (f.mode === 'exact' ? v : f.mode === 'start' ? `${likeEscape(v)}%` : `%${likeEscape(v)}%`);
-      return exists(q, INDEX_TABLE.string, f.code, any(f.values.map((v) => `${column} ${f.mode === 'exact' ? '=' : 'LIKE'} ${q.p(pattern(v))}`)));
+      return exists(q, resourceType, INDEX_TABLE.string, f.code, any(f.values.map((v) => `${column} ${f.mode === 'exact' ? '=' : 'LIKE'} ${q.p(pattern(v))}`)));
     }
     case 'reference':
-      return exists(q, INDEX_TABLE.reference, f.code, any(f.values.map((v) =>
+      return exists(q, resourceType, INDEX_TABLE.reference, f.code, any(f.values.map((v) =>
         v.type ? `(x.target_id = ${q.p(v.id)} AND x.target_type = ${q.p(v.type)})` : `x.target_id = ${q.p(v.id)}`)));
     case 'date':
-      return exists(q, INDEX_TABLE.date, f.code, any(f.ranges.map((r) => dateRangeCondition(q, r))));
+      return exists(q, resourceType, INDEX_TABLE.date, f.code, any(f.ranges.map((r) => dateRangeCondition(q, r))));
     case 'quantity':
-      return exists(q, INDEX_TABLE.quantity, f.code, any(f.values.map((v) => {
+      return exists(q, resourceType, INDEX_TABLE.quantity, f.code, any(f.values.map((v) => {
         const parts = [pointCondition(q, v)];
         if (v.system) parts.push(`x.system = ${q.p(v.system)}`);
         if (v.unit) parts.push(`x.unit = ${q.p(v.unit)}`);
         return `(${parts.join(' AND ')})`;
       })));
     case 'missing': {
-      const present = exists(q, INDEX_TABLE[f.table], f.code, 'true');
+      const present = area && f.table === 'token' ? areaExists(q, f.code, area.digits, [{}], () => 'true') : exists(q, resourceType, INDEX_TABLE[f.table], f.code, 'true');
       return f.missing ? `NOT ${present}` : present;
     }
   }
@@ -172,29 +216,29 @@ function window(group: Filter[]): { low: string; high: string } | undefined {
   return low !== '-infinity' && high !== 'infinity' && Date.parse(low) < Date.parse(high) ? { low, high } : undefined;
 }
 
-function groupCondition(q: SqlBuilder, group: Filter[]): string {
+function groupCondition(q: SqlBuilder, resourceType: string, group: Filter[]): string {
   const [first] = group;
   if (!first) return 'true';
-  if (first.kind !== 'date' || group.length === 1) return filterCondition(q, first);
+  if (first.kind !== 'date' || group.length === 1) return filterCondition(q, resourceType, first);
   const both = window(group);
-  if (both) return exists(q, INDEX_TABLE.date, first.code, dateRangeCondition(q, { prefix: 'ap', ...both }));
+  if (both) return exists(q, resourceType, INDEX_TABLE.date, first.code, dateRangeCondition(q, { prefix: 'ap', ...both }));
   const parts = group.map((f) => (f.kind === 'date' ? any(f.ranges.map((r) => dateRangeCondition(q, r))) : 'true'));
-  return exists(q, INDEX_TABLE.date, first.code, parts.join(' AND '));
+  return exists(q, resourceType, INDEX_TABLE.date, first.code, parts.join(' AND '));
 }
 
 /** The WHERE clause of a search, over `resource r`. */
 export function whereClause(q: SqlBuilder, resourceType: string, filters: readonly Filter[]): string {
-  return [`r.resource_type = ${q.p(resourceType)}`, 'NOT r.deleted', ...mergeDates(filters).map((g) => groupCondition(q, g))].join('\n  AND ');
+  return [`r.resource_type = ${q.p(resourceType)}`, 'NOT r.deleted', ...mergeDates(filters).map((g) => groupCondition(q, resourceType, g))].join('\n  AND ');
 }
 
 /** ORDER BY with `r.id` last, so that every page boundary is stable (offset paging needs a total order). */
-export function orderBy(q: SqlBuilder, sort: readonly SortKey[]): string {
+export function orderBy(q: SqlBuilder, sort: readonly SortKey[], resourceType: string): string {
   const keys = sort.map((s) => {
     const dir = s.desc ? 'DESC' : 'ASC';
     if (s.key === '_id') return `r.id ${dir}`;
     if (s.key === '_lastUpdated') return `r.last_updated ${dir}`;
     const agg = s.desc ? 'max(d.high)' : 'min(d.low)';
-    return `(SELECT ${agg} FROM search_date d WHERE d.resource_type = r.resource_type AND d.id = r.id AND d.code = ${q.p(s.key.date)}) ${dir} NULLS LAST`;
+    return `(SELECT ${agg} FROM search_date d WHERE d.resource_type = r.resource_type AND d.id = r.id AND ${codeCondition(q, resourceType, s.key.date, 'd')}) ${dir} NULLS LAST`;
   });
   if (!sort.some((s) => s.key === '_id')) keys.push('r.id ASC');
   return keys.join(', ');
@@ -203,14 +247,14 @@ export function orderBy(q: SqlBuilder, sort: readonly SortKey[]): string {
 export function includeQuery(q: SqlBuilder, spec: IncludeSpec, ids: string[], limit: number): string {
   const target = spec.targetType ? ` AND s.target_type = ${q.p(spec.targetType)}` : '';
   return `(r.resource_type, r.id) IN (SELECT s.target_type, s.target_id FROM search_reference s
-      WHERE s.resource_type = ${q.p(spec.sourceType)} AND s.code = ${q.p(spec.code)} AND s.id = ANY(${q.p(ids)}::text[])${target})
+      WHERE s.resource_type = ${q.p(spec.sourceType)} AND ${codeCondition(q, spec.sourceType, spec.code, 's')} AND s.id = ANY(${q.p(ids)}::text[])${target})
     AND NOT r.deleted LIMIT ${limit}`;
 }
 
 export function revincludeQuery(q: SqlBuilder, spec: IncludeSpec, matchType: string, ids: string[], limit: number): string {
   return `r.resource_type = ${q.p(spec.sourceType)} AND NOT r.deleted AND r.id IN (SELECT s.id FROM search_reference s
       WHERE s.target_id = ANY(${q.p(ids)}::text[]) AND s.target_type = ${q.p(spec.targetType ?? matchType)}
-        AND s.code = ${q.p(spec.code)} AND s.resource_type = ${q.p(spec.sourceType)}) LIMIT ${limit}`;
+        AND ${codeCondition(q, spec.sourceType, spec.code, 's')} AND s.resource_type = ${q.p(spec.sourceType)}) LIMIT ${limit}`;
 }
 
 export { type SearchRequest };

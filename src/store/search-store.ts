@@ -29,7 +29,7 @@ async function runSearch(sql: Sql, req: SearchRequest, filter: AccessFilter | un
   if (req.summaryCount) return { matches: [], hasMore: false, included: [], total };
   const q = new SqlBuilder();
   const where = filteredWhere(q, req, filter);
-  const order = orderBy(q, req.sort);
+  const order = orderBy(q, req.sort, req.resourceType);
   // One row more than the page: whether a next page exists, without counting.
   const rows = await sql.rows<ResourceRow>(
     `SELECT ${RESOURCE_COLUMNS} FROM resource r WHERE ${where} ORDER BY ${order} LIMIT ${q.p(req.count + 1)} OFFSET ${q.p(req.offset)}`,

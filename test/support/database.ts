@@ -69,9 +69,31 @@ async function openPostgres(migrate: boolean): Promise<TestDatabase> {
     url: url.toString(),
     drop: async () => {
       await db.close();
+      await recordIndexUse(url.toString());
       await dropIt();
     },
   });
+}
+
+/**
+ * TEST_INDEX_USE_FILE=<path>: before a test database is dropped, append how often each index was
+ * scanned (pg_stat_user_indexes; the pool is closed, so every backend has flushed its counts) as
+ * one JSON line, to measure which indexes the tests use (decision 0007, migration 0013).
+ */
+async function recordIndexUse(url: string): Promise<void> {
+  const file = process.env.TEST_INDEX_USE_FILE;
+  if (!file) return;
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the pool's backends exit (and flush their counts) asynchronously
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ index: string; scans: string }>(
+      `SELECT indexrelname AS index, idx_scan::text AS scans FROM pg_stat_user_indexes ORDER BY 1`);
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(file, `${JSON.stringify({ test: expect.getState().testPath ?? '', scans: Object.fromEntries(rows.map((r) => [r.index, Number(r.scans)])) })}\n`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function admin(url: string, statement: string): Promise<void> {
