@@ -1,5 +1,5 @@
 import type { Resource } from 'fhir/r4';
-import { isSearchable, REGION_LEVELS } from '../fhir/search-parameters';
+import { isSearchable, REGION_STORAGE_CODES } from '../fhir/search-parameters';
 import { indexRows, type DateRow, type QuantityRow, type ReferenceRow, type StringRow, type TokenRow } from '../fhir/search-values';
 
 /**
@@ -18,7 +18,8 @@ export interface SearchRows {
   quantity: Keyed<QuantityRow>[];
 }
 
-export const REGION_CODES: readonly string[] = [...REGION_LEVELS];
+/** Region rows copied from a Patient: the four levels, or the one `area` row of a consistent address (decision 0007). */
+export const REGION_CODES: readonly string[] = REGION_STORAGE_CODES;
 
 /**
  * Adds the rows of `resource` to `out`. A clinical resource also carries its subject Patient's

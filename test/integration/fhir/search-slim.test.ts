@@ -10,6 +10,7 @@ import { openDatabase, type GatewayDatabase } from '../../../src/store/open-data
 import { loadPGlite } from '../../../src/store/pglite-pool';
 import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/database';
 import { uniqueId } from '../../support/submissions';
+import { planTransaction } from '../../../src/write-plan/plan';
 
 /**
  * The slim index (decision 0007, "Each value once"): alias parameters (`patient`, `practitioner`,
@@ -131,7 +132,7 @@ function cases(): Case[] {
 async function storeAll(target: GatewayDatabase): Promise<void> {
   const entries = stored.map((resource) => ({ kind: 'put' as const, url: `${resource.resourceType}/${resource.id ?? ''}`, resource: resource as FhirResource }));
   const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction' };
-  await target.fhir.transactions.saveTransaction({ organizationId: '10000005', submissionId: uniqueId('SLIM'), stableIds: false, bundle, payloadHash: uniqueId('hash'), entries });
+  await target.fhir.transactions.saveTransaction(planTransaction({ organizationId: '10000005', submissionId: uniqueId('SLIM'), stableIds: false, bundle, payloadHash: uniqueId('hash'), entries }));
 }
 
 const searchIn = async (target: GatewayDatabase, type: string, query: readonly Query[]): Promise<{ matches: string[]; included: string[] }> => {
