@@ -196,6 +196,10 @@ export const ERRORS = {
   'IMPORT-MEDIA-TYPE': { status: 415, type: 'not-supported', en: 'Content-Type must be application/x-ndjson (one ILP submission per line), not "{type}"', id: 'Content-Type harus application/x-ndjson (satu kiriman ILP per baris), bukan "{type}"' },
   'IMPORT-LINE-TOO-LONG': { status: 413, type: 'too-long', en: 'Line {line} is longer than the limit of {limit} bytes; it was skipped', id: 'Baris {line} lebih panjang dari batas {limit} byte; baris ini dilewati' },
   'IMPORT-TOO-LARGE': { status: 413, type: 'too-long', en: 'The import is larger than the limit of {limit} bytes: nothing from line {line} on was read; send the rest in another import', id: 'Impor melebihi batas {limit} byte: baris {line} dan seterusnya tidak dibaca; kirim sisanya dalam impor lain' },
+  // --- pws-job ---
+  'PWS-REPORT-PERIOD': { status: 400, type: 'value', en: 'Parameter period "{period}" must be a month (YYYY-MM) that is over in every Indonesian time zone', id: 'Parameter period "{period}" harus bulan (YYYY-MM) yang sudah berakhir di semua zona waktu Indonesia' },
+  'PWS-REPORT-BUSY': { status: 409, type: 'conflict', en: 'The MeasureReports of {period} are being computed by another worker ({worker}); try again when it finished', id: 'MeasureReport bulan {period} sedang dihitung oleh worker lain ({worker}); coba lagi setelah selesai' },
+  'PWS-REPORT-BODY': { status: 400, type: 'invalid', en: 'Invalid request: {detail}', id: 'Permintaan tidak valid: {detail}' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;
