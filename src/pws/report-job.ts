@@ -83,12 +83,14 @@ export async function computeMonth(deps: ReportJobDeps, month: string, area: str
   const rules = INDICATOR_RULES;
   const prefixes = area === '' ? [...PROVINCE_CODES].sort() : [area];
   const stats = { villages: 0, reports: 0, written: 0, unchanged: 0 };
+  // Read once per run (it scans the stored reports), then taken per province.
+  const storedBefore = await deps.reports.storedVillages(period.from, area);
   for (const prefix of prefixes) {
     if (signal?.aborted) throw new ReportRunError('stopped by shutdown', true);
     const date = instant(deps.now());
     const { byVillage } = await evaluate(deps.pws, { ...ALL, areaPrefix: prefix }, period, rules);
     const reports = [...byVillage].flatMap(([village, results]) => reportsOf(rules, village, period, results, date));
-    const stale = (await deps.reports.storedVillages(period.from, prefix)).filter((v) => !byVillage.has(v));
+    const stale = storedBefore.filter((v) => v.startsWith(prefix) && !byVillage.has(v));
     for (const village of stale) {
       const { total } = await evaluate(deps.pws, { ...ALL, areaPrefix: village }, period, rules);
       reports.push(...reportsOf(rules, village, period, total, date));

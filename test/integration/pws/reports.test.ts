@@ -44,6 +44,8 @@ const V2 = '3508012002';
 const V3 = '9271061001';
 const ORG = '10000005';
 const HT = 'PWS-K3-HT';
+const V4 = '3508012003';
+const visitE = uniqueId('PWS-JOB-E');
 
 let gw: Awaited<ReturnType<typeof startFhirGateway>>;
 let dir: string;
@@ -59,17 +61,18 @@ function nik(province: string): string {
   n += 1;
   return `${province}09${String(n).padStart(12, '0')}`;
 }
+const personE = nik('35');
 
 function born(date: string, years: number): string {
   return `${Number(date.slice(0, 4)) - years}${date.slice(4)}`;
 }
 
-function visit(p: { nik: string; village: string; date: string; age: number; bp: [number, number] }): Json {
+function visit(p: { nik: string; village: string; date: string; age: number; bp: [number, number]; submissionId?: string }): Json {
   const s = example() as Json & Record<string, unknown>;
   delete s.diagnoses;
   delete s.carePlan;
   delete s.visitOrdinal;
-  s.submissionId = uniqueId('PWS-JOB');
+  s.submissionId = p.submissionId ?? uniqueId('PWS-JOB');
   s.start = `${p.date}T08:00:00+07:00`;
   s.end = `${p.date}T08:30:00+07:00`;
   s.patient = { ...(s.patient as Json), nik: p.nik, birthDate: born(p.date, p.age), gender: 'male', address: { villageCode: p.village } };
@@ -116,7 +119,7 @@ beforeAll(async () => {
   await post(visit({ nik: nik('35'), village: V1, date: '2026-03-10', age: 40, bp: [150, 95] }));
   await post(visit({ nik: nik('35'), village: V1, date: '2026-03-12', age: 15, bp: [110, 70] }));
   await post(visit({ nik: nik('92'), village: V3, date: '2026-03-05', age: 50, bp: [160, 100] }));
-  await post(visit({ nik: nik('35'), village: V2, date: '2026-03-20', age: 30, bp: [118, 76] }));
+  await post(visit({ nik: personE, village: V2, date: '2026-03-20', age: 30, bp: [118, 76], submissionId: visitE }));
   await gw.db.pws.putTargets([{ villageCode: V1, year: 2026, group: 'usia-15-plus', count: 100 }]);
 }, 120_000);
 
@@ -261,6 +264,19 @@ describe(`monthly village MeasureReports (${testDbKind()})`, () => {
     expect(write.status).toBeGreaterThanOrEqual(400);
     expect(write.status).toBeLessThan(500);
     expect(counts((await stored(HT, V1)).body)).toEqual({ numerator: 2, denominator: 3 });
+  });
+
+  test('a visit corrected to another village: the old village\'s reports go to zero, never left stale', async () => {
+    // E's visit re-sent with the address in V4: V2 has no visit and no sasaran left.
+    await post(visit({ nik: personE, village: V4, date: '2026-03-20', age: 30, bp: [118, 76], submissionId: visitE }));
+    const run = await runManual(job(), 'manual', '2026-03', '3508');
+    expect(run).toMatchObject({ claimed: true, outcome: { area: '3508', villages: 3 } }); // V1, V4 with data; V2 stored before
+    const v2 = (await stored(HT, V2)).body;
+    expect((v2.meta as Json).versionId).toBe('2');
+    expect(counts(v2)).toEqual({ numerator: 0, denominator: 0 });
+    const live = await getJson(`${gw.url}/fhir/Measure/${HT}/$evaluate-measure?periodStart=2026-03-01&periodEnd=2026-03-31&area=${V2}`, as('ministry'));
+    expect(v2.group).toEqual(live.body.group);
+    expect(counts((await stored(HT, V4)).body)).toEqual({ numerator: 0, denominator: 1 });
   });
 
   test('the CapabilityStatement lists MeasureReport with its search parameters', async () => {
