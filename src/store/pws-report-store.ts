@@ -2,7 +2,7 @@ import type { MeasureReport, Resource } from 'fhir/r4';
 import type { DataSource } from 'typeorm';
 import type { ClaimRule, PwsReportStore, ReportRun, ReportToStore, RunStats } from './pws-report-ports';
 import { sameContent, writeResource } from './resource-writer';
-import { inTransaction, iso, withConnection } from './sql';
+import { inTransaction, isRace, iso, withConnection } from './sql';
 
 /**
  * The owner recorded on the gateway's own MeasureReports. Client organisation ids are SATUSEHAT
@@ -14,6 +14,9 @@ export const GATEWAY_OWNER = 'ilp-gateway';
 
 /** Reports written per transaction: a batch that fails rolls back alone, and the lease is renewed between batches. */
 const BATCH = 200;
+
+/** Transactions writing at once: enough to use both cores, few enough to leave the pool to intake (as the indicator queries). */
+const SAVE_CONNECTIONS = 3;
 
 interface RunRow {
   period: string;
@@ -114,25 +117,43 @@ export class SqlPwsReportStore implements PwsReportStore {
   }
 
   async save(reports: readonly ReportToStore[], now: string): Promise<{ written: number; unchanged: number }> {
+    const batches: ReportToStore[][] = [];
+    for (let i = 0; i < reports.length; i += BATCH) batches.push(reports.slice(i, i + BATCH));
     let written = 0;
-    for (let i = 0; i < reports.length; i += BATCH) {
-      const batch = reports.slice(i, i + BATCH);
-      written += await inTransaction(this.ds, async (sql) => {
-        // The current versions of the whole batch at once, locked: a concurrent manual run of the same month waits here.
-        const current = await sql.rows<{ id: string; content: Resource }>(
-          `SELECT id, content FROM resource WHERE resource_type = 'MeasureReport' AND id = ANY($1::text[]) AND NOT deleted ORDER BY id FOR UPDATE`,
-          [batch.map((r) => r.resource.id)]);
-        const byId = new Map(current.map((r) => [r.id, r.content]));
-        let n = 0;
-        for (const r of batch) {
-          const old = byId.get(r.resource.id);
-          if (old && sameContent(withoutDate(old), withoutDate(r.resource))) continue;
-          await writeResource(sql, 'MeasureReport', r.resource.id, r.resource, now, { organizationId: GATEWAY_OWNER, residence: r.residence });
-          n += 1;
-        }
-        return n;
-      });
-    }
+    let next = 0;
+    // Batches hold disjoint ids, so a few run at once without waiting on each other's locks.
+    const worker = async (): Promise<void> => {
+      while (next < batches.length) written += await this.saveBatch(batches[next++]!, now);
+    };
+    await Promise.all(Array.from({ length: Math.min(SAVE_CONNECTIONS, batches.length) }, worker));
     return { written, unchanged: reports.length - written };
+  }
+
+  /** One transaction; a first write of an id that another run inserted at the same moment (unique violation) is retried once, then sees it. */
+  private async saveBatch(batch: readonly ReportToStore[], now: string): Promise<number> {
+    try {
+      return await this.writeBatch(batch, now);
+    } catch (err) {
+      if (!isRace(err)) throw err;
+      return this.writeBatch(batch, now);
+    }
+  }
+
+  private writeBatch(batch: readonly ReportToStore[], now: string): Promise<number> {
+    return inTransaction(this.ds, async (sql) => {
+      // The current versions of the whole batch at once, locked: a concurrent manual run of the same month waits here.
+      const current = await sql.rows<{ id: string; content: Resource }>(
+        `SELECT id, content FROM resource WHERE resource_type = 'MeasureReport' AND id = ANY($1::text[]) AND NOT deleted ORDER BY id FOR UPDATE`,
+        [batch.map((r) => r.resource.id)]);
+      const byId = new Map(current.map((r) => [r.id, r.content]));
+      let n = 0;
+      for (const r of batch) {
+        const old = byId.get(r.resource.id);
+        if (old && sameContent(withoutDate(old), withoutDate(r.resource))) continue;
+        await writeResource(sql, 'MeasureReport', r.resource.id, r.resource, now, { organizationId: GATEWAY_OWNER, residence: r.residence });
+        n += 1;
+      }
+      return n;
+    });
   }
 }
