@@ -255,6 +255,16 @@ describe(`monthly village MeasureReports (${testDbKind()})`, () => {
     const one = await admin({ period: '2026-03', area: V3 });
     expect(one.status).toBe(200);
     expect(await one.json()).toMatchObject({ period: '2026-03', area: V3, villages: 1, written: 0 });
+    const runs = (await (await fetch(`${gw.url}/admin/v1/pws/reports`, { headers: as('ministry') })).json()) as { items: Json[] };
+    expect(runs.items).toEqual(expect.arrayContaining([expect.objectContaining({ period: '2026-03', area: V3, state: 'done', villages: 1 })]));
+    // Audited like every admin action, with its own sub-type.
+    let audited = 0;
+    for (let i = 0; i < 50 && audited === 0; i++) {
+      const events = await getJson(`${gw.url}/fhir/AuditEvent?subtype=admin-pws-reports`, as('ministry'));
+      audited = ((events.body.entry as Json[] | undefined) ?? []).length;
+      if (audited === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(audited).toBeGreaterThanOrEqual(1);
 
     const write = await fetch(`${gw.url}/fhir`, {
       method: 'POST',
