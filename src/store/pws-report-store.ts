@@ -123,7 +123,11 @@ export class SqlPwsReportStore implements PwsReportStore {
     let next = 0;
     // Batches hold disjoint ids, so a few run at once without waiting on each other's locks.
     const worker = async (): Promise<void> => {
-      while (next < batches.length) written += await this.saveBatch(batches[next++]!, now);
+      while (next < batches.length) {
+        // Not `written += await …`: that reads `written` before the await and loses the other workers' counts.
+        const n = await this.saveBatch(batches[next++]!, now);
+        written += n;
+      }
     };
     await Promise.all(Array.from({ length: Math.min(SAVE_CONNECTIONS, batches.length) }, worker));
     return { written, unchanged: reports.length - written };

@@ -322,4 +322,15 @@ describe(`the run table's claims (${testDbKind()})`, () => {
     expect(await store.claim('2025-01', '', 'e', t(221), 60, { failedBefore: t(219) })).toBeUndefined();
     expect(await store.claim('2025-01', '', 'e', t(300), 60, { failedBefore: t(221) })).toMatchObject({ worker: 'e', attempts: 5 });
   });
+
+  test('saving more reports than one batch counts every written one, and a second save writes none', async () => {
+    const reports = Array.from({ length: 450 }, (_, i) => {
+      const village = `11010120${String(i).padStart(2, '0').slice(-2)}`;
+      const id = reportId(`BATCH-${i}`, village, '2025-01');
+      return { residence: village, resource: { resourceType: 'MeasureReport' as const, id, status: 'complete' as const, type: 'summary' as const, measure: `https://ilp-gateway.github.io/fhir/Measure/BATCH-${i}`, period: { start: '2025-01-01', end: '2025-01-31' }, date: new Date().toISOString() } };
+    });
+    expect(await gw.db.pwsReports.save(reports, new Date().toISOString())).toEqual({ written: 450, unchanged: 0 });
+    const later = reports.map((r) => ({ ...r, resource: { ...r.resource, date: new Date(Date.now() + 60_000).toISOString() } }));
+    expect(await gw.db.pwsReports.save(later, new Date().toISOString())).toEqual({ written: 0, unchanged: 450 });
+  });
 });
