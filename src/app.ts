@@ -10,6 +10,9 @@ import { adminRouter } from './api/admin.routes';
 import { measureRouter } from './api/measure.routes';
 import { contributionsOf } from './pws/contributions';
 import { pwsRouter } from './api/pws.routes';
+import { pwsReportsRouter } from './api/pws-reports.routes';
+import type { ReportJobDeps } from './pws/report-job';
+import { ReportScheduler } from './pws/report-worker';
 import { clientsRouter } from './api/clients.routes';
 import { auditCounters } from './api/audit-metrics';
 import { auditTrail } from './api/audit.middleware';
@@ -36,6 +39,8 @@ export interface App {
   relay: Relay | undefined;
   /** The audit trail (recorder and retention); undefined when AUDIT_ENABLED=0. */
   audit: AuditTrail | undefined;
+  /** The monthly village MeasureReport job; undefined when PWS_REPORTS_ENABLED=0. Not started: main.ts starts it after listen. */
+  pwsReports: ReportScheduler | undefined;
   /** Closes everything in reverse order of creation. */
   close(): Promise<void>;
 }
@@ -53,6 +58,8 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   const vault = config.relay.credentialsKey ? CredentialVault.fromBase64(config.relay.credentialsKey) : undefined;
   const relay = relayFor(config, logger, db, metrics, vault, opts.national);
   registerQueueGauges(metrics, () => db.relay.stats());
+  const reportJob: ReportJobDeps = { pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger, leaseSeconds: config.pwsReports.leaseSeconds };
+  const pwsReports = config.pwsReports.enabled ? new ReportScheduler(reportJob, config.pwsReports) : undefined;
   const exportRunner = new ExportRunner(exportRunnerOptions(config.fhir, db.fhir.exports, logger));
   const fhir = fhirRouter({
     contributions: (bundle, organizationId) => contributionsOf(bundle, catalogue, { organizationId }),
@@ -75,6 +82,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
       { path: '/fhir', router: fhir, json: true },
       { path: '/pws/v1', router: pwsRouter({ pws: db.pws, bodyLimitBytes: config.bodyLimitBytes }), json: false },
       { path: '/admin/v1', router: clientsRouter({ clients: db.clients, adminToken: config.relay.adminToken }), json: true },
+      { path: '/admin/v1', router: pwsReportsRouter({ job: reportJob, adminToken: config.relay.adminToken }), json: true },
       { path: '/admin/v1', router: adminRouter({ relayStore: db.relay, credentials: db.credentials, relay, vault, adminToken: config.relay.adminToken }), json: true },
     ],
     logger,
@@ -94,9 +102,11 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     db,
     relay,
     audit,
+    pwsReports,
     close: async () => {
       auth.close();
       await exportRunner.close();
+      await pwsReports?.stop();
       await relay?.stop();
       // After the HTTP server closed (main.ts) and before the database: every answered request's event is written.
       await audit?.close();

@@ -17,6 +17,8 @@ Commands:
   validate [--ig r4|ilp] [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>
               validate FHIR JSON resources: --ig ilp (default) R4 and the ILP profiles as the intake applies them,
               --ig r4 base R4 + meta.profile + --profile (exit 0 valid, 1 invalid, 2 usage; validate --help)
+  pws reports --period YYYY-MM [--area <code>]
+              compute and store the village MeasureReports of a closed month now (ilp-gateway pws --help)
   import <file.ndjson> [--url <gateway>] [--token <access token>]
               send one ILP submission per line to POST /ilp/v1/encounters/$import (exit 0 all accepted, 1 any failed, 2 usage)
   --version   print the version
@@ -46,6 +48,26 @@ async function clients(args: string[]): Promise<number> {
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn') });
   try {
     return await runClients(db.clients, args, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  } finally {
+    await db.close();
+  }
+}
+
+/** `ilp-gateway pws reports …` on the gateway's database (migrated first, like `migrate`). */
+async function pws(args: string[]): Promise<number> {
+  const { runPws, PWS_USAGE } = await import('./cli/pws');
+  if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
+    process.stdout.write(PWS_USAGE);
+    return args.length === 0 ? 2 : 0;
+  }
+  const { openDatabase } = await import('./store/open-database');
+  const { createLogger } = await import('./kernel');
+  const config = (await gateway()).configOrExit();
+  const logger = createLogger('warn');
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
+  try {
+    return await runPws({ pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger, leaseSeconds: config.pwsReports.leaseSeconds }, args,
+      { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
   } finally {
     await db.close();
   }
@@ -113,6 +135,8 @@ async function main(argv: string[]): Promise<number> {
         out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), interactive: process.stderr.isTTY === true,
       });
     }
+    case 'pws':
+      return pws(argv.slice(1));
     case 'clients':
       if (argv[1] === 'hash-secret') return hashClientSecret();
       return clients(argv.slice(1));

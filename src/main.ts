@@ -13,6 +13,7 @@ export async function serve(config: Config): Promise<void> {
   const server = await listen(app.http, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   app.relay?.start();
+  app.pwsReports?.start();
   logger.info({
     version: VERSION,
     url: `http://localhost:${port}`,
@@ -29,6 +30,8 @@ export async function serve(config: Config): Promise<void> {
     // The relay stops now, beside the HTTP server (not after every keep-alive connection drained),
     // within its own budget (8 s) under the hard exit below; app.close() awaits the same stop.
     app.relay?.stop().catch((err: unknown) => logger.error({ err }, 'error while stopping the relay'));
+    // The MeasureReport job stops between provinces; its month is left for another replica at once.
+    app.pwsReports?.stop().catch((err: unknown) => logger.error({ err }, 'error while stopping the MeasureReport job'));
     server.close(() => {
       app.close().then(() => sim?.sim.close()).then(
         () => { logger.info('closed'); process.exit(0); },

@@ -95,6 +95,8 @@ function adminKind(method: string, seg: string[]): AuditKind {
   if (what === 'submissions' && sub === 'events') return of('admin-read', id && UUID.test(id) ? { identifier: { system: SUBMISSION_SYSTEM, value: id } } : {});
   if (what === 'organizations' && sub === 'pause') return of(method === 'DELETE' ? 'admin-resume' : 'admin-pause', org);
   if (what === 'credentials' && id !== undefined) return of(method === 'DELETE' ? 'admin-credentials-remove' : 'admin-credentials-put', org);
+  // The monthly village MeasureReports computed on demand (src/api/pws-reports.routes.ts): they change stored FHIR resources.
+  if (what === 'pws' && id === 'reports' && method === 'POST') return of('admin-pws-reports', { action: 'E' });
   return of(method === 'GET' ? 'admin-read' : 'admin-other');
 }
 

@@ -3,6 +3,7 @@ import { loadAuthConfig, type AuthConfig } from './auth-config';
 import { numberVar, type Env } from './env';
 import { loadAuditConfig, type AuditConfig } from './audit-config';
 import { loadFhirConfig, type FhirConfig } from './fhir-config';
+import { loadPwsReportsConfig, type PwsReportsConfig } from './pws-config';
 import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
 
 /**
@@ -41,6 +42,8 @@ export interface Config {
   readonly audit: AuditConfig;
   /** NDJSON bulk import, POST /ilp/v1/encounters/$import (issue 12). */
   readonly import: ImportConfig;
+  /** The monthly village MeasureReport job (issue #10). */
+  readonly pwsReports: PwsReportsConfig;
 }
 
 export interface ImportConfig {
@@ -140,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: intVar(env, 'IMPORT_CONCURRENCY', 4, 1, 64, problems),
       groupSize: intVar(env, 'IMPORT_GROUP_SIZE', 32, 1, 500, problems),
     },
+    pwsReports: loadPwsReportsConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

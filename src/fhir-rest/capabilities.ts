@@ -76,7 +76,8 @@ export function capabilityStatement(version: string, baseUrl: string): Capabilit
         'PUT Type/id, conditional update PUT Type?identifier=, ifMatch); batch entries may also GET (read, vread, history, search). ' +
         'A transaction must carry the Encounter of its visit (it is relayed to SATUSEHAT). ' +
         'Dates without a UTC offset are searched as UTC. Unknown search parameters are refused (400) unless Prefer: handling=lenient. ' +
-        'Region parameters (province, city, district, village) use Kemendagri codes of the patient address (administrativeCode).',
+        'Region parameters (province, city, district, village) use Kemendagri codes of the patient address (administrativeCode); ' +
+        'on MeasureReport (the monthly village reports the gateway computes; read-only) those of the village it is about.',
       security: {
         cors: false,
         service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],

@@ -5,6 +5,7 @@ import { parseEntryRequest } from '../write-plan/entry-request';
 import type { SaveTransactionInput, TransactionEntry } from '../store/fhir-ports';
 import type { VisitContributions } from '../store/pws-ports';
 import { writeOrganization } from './access';
+import { isComputedType } from '../fhir/search-parameters';
 import { isServedType } from './read';
 import type { FhirRequest } from './types';
 
@@ -37,6 +38,7 @@ export function toTransactionEntry(entry: BundleEntry, index: number): Transacti
   const { request, resource } = entry;
   if (!request || !resource) return entryError(index, 'every write entry needs a request and a resource');
   if (!isServedType(resource.resourceType)) return entryError(index, `${resource.resourceType} is not stored by this gateway`);
+  if (isComputedType(resource.resourceType)) return entryError(index, `${resource.resourceType} is computed by the gateway (village monitoring), never written by a client`);
   const url = request.url.replace(/^\//, '');
   const fullUrl = entry.fullUrl ? { fullUrl: entry.fullUrl } : {};
   if (request.method === 'POST') {

@@ -51,8 +51,21 @@ export interface Storage {
  */
 export const AREA_CODE = 'area';
 
-/** The resource types the gateway stores and indexes (Organization and Location are not stored). */
-export const SEARCHABLE_TYPES = ['Patient', 'Encounter', 'Observation', 'Condition', 'CarePlan'] as const;
+/** The resource types the gateway stores from visits (Organization and Location are not stored). */
+export const CLINICAL_TYPES = ['Patient', 'Encounter', 'Observation', 'Condition', 'CarePlan'] as const;
+
+/**
+ * Resource types the gateway computes itself and stores (the monthly village MeasureReports,
+ * src/pws/report-job.ts): searchable, readable and exportable, never written by a client.
+ */
+export const COMPUTED_TYPES = ['MeasureReport'] as const;
+
+/** The resource types the gateway stores and indexes. */
+export const SEARCHABLE_TYPES = [...CLINICAL_TYPES, ...COMPUTED_TYPES] as const;
+
+export function isComputedType(resourceType: string): boolean {
+  return (COMPUTED_TYPES as readonly string[]).includes(resourceType);
+}
 
 /** Handled as columns of `resource`, or not at all (FHIR R4 search.html#all: _content, _text, _query). */
 const NOT_INDEXED = new Set(['_id', '_lastUpdated', '_content', '_text', '_query', '_list', '_has', '_type']);
@@ -112,9 +125,36 @@ function fromDefinition(def: SearchParameter, resourceType: string): SearchParam
   };
 }
 
+/** The Kemendagri area of a village MeasureReport (src/pws/measure.ts AREA_SYSTEM; not imported: pws depends on fhir, not the reverse). */
+export const AREA_IDENTIFIER_SYSTEM = `${GATEWAY_BASE}/sid/kemendagri-area`;
+const REGION_DIGITS: Record<RegionLevel, number> = { province: 2, city: 4, district: 6, village: 10 };
+
+/**
+ * A village MeasureReport's region codes, from its subject's Kemendagri identifier: `city=3508`
+ * finds every village of kabupaten 3508, as on Patient and Observation.
+ */
+function measureReportRegion(level: RegionLevel): SearchParameter {
+  return {
+    resourceType: 'SearchParameter',
+    id: `MeasureReport-${level}`,
+    url: `${GATEWAY_BASE}/SearchParameter/MeasureReport-${level}`,
+    name: `MeasureReport${level[0]?.toUpperCase()}${level.slice(1)}`,
+    status: 'active',
+    description: `Kemendagri ${level} code of the area the report is about (subject.identifier in ${AREA_IDENTIFIER_SYSTEM})`,
+    code: level,
+    base: ['MeasureReport'],
+    type: 'token',
+    expression: `MeasureReport.subject.identifier.where(system='${AREA_IDENTIFIER_SYSTEM}').value.where(length() >= ${REGION_DIGITS[level]}).substring(0, ${REGION_DIGITS[level]})`,
+  };
+}
+
 /** The gateway's region SearchParameters (ilp-domain §9.2), as FHIR resources for the CapabilityStatement. */
 export function regionSearchParameters(): SearchParameter[] {
-  return SEARCHABLE_TYPES.flatMap((type) =>
+  return [...clinicalRegionParameters(), ...REGION_LEVELS.map(measureReportRegion)];
+}
+
+function clinicalRegionParameters(): SearchParameter[] {
+  return CLINICAL_TYPES.flatMap((type) =>
     REGION_LEVELS.map((level): SearchParameter => ({
       resourceType: 'SearchParameter',
       id: `${type}-${level}`,
@@ -136,7 +176,8 @@ export function regionSearchParameters(): SearchParameter[] {
 
 function fromRegion(def: SearchParameter): SearchParam {
   const type = def.base[0] ?? '';
-  const patient = type === 'Patient';
+  // Patient and MeasureReport carry their own codes; clinical resources copy their subject Patient's.
+  const patient = type === 'Patient' || type === 'MeasureReport';
   return {
     resourceType: type,
     code: def.code,

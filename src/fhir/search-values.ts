@@ -62,7 +62,8 @@ export function parseReference(ref: string): { type: string; id: string } | unde
 }
 
 function references(v: unknown, param: SearchParam): { target_type: string; target_id: string }[] {
-  const ref = isObject(v) ? str(v.reference) : undefined;
+  // A canonical (MeasureReport.measure: `…/Measure/SPM-01|version`) is a reference by URL (search.html#reference).
+  const ref = isObject(v) ? str(v.reference) : str(v)?.replace(/\|.*$/, '');
   const parsed = ref ? parseReference(ref) : undefined;
   if (!parsed) return [];
   if (param.targets.length === 1 && !param.targets.includes(parsed.type)) return [];

@@ -217,6 +217,10 @@ export const ERRORS = {
   'VAL-REFERENCE-FORM': { status: 422, type: 'invalid', en: 'Relative references must be of the form Type/id, not "{reference}"', id: 'Referensi relatif harus berbentuk Type/id, bukan "{reference}"' },
   'VAL-BUNDLE-NO-FULLURL': { status: 422, type: 'invalid', en: 'Bundle entry missing fullUrl (its resource has relative references, which resolve against it)', id: 'Entry Bundle tanpa fullUrl (resource-nya memuat referensi relatif, yang diselesaikan terhadap fullUrl)' },
   'VAL-BUNDLE-RELATIVE-NO-FULLURL': { status: 422, type: 'invalid', en: 'The relative reference {reference} appears inside a Bundle entry that has no fullUrl', id: 'Referensi relatif {reference} berada dalam entry Bundle yang tidak memiliki fullUrl' },
+  // --- pws-job ---
+  'PWS-REPORT-PERIOD': { status: 400, type: 'value', en: 'Parameter period "{period}" must be a month (YYYY-MM) that is over in every Indonesian time zone', id: 'Parameter period "{period}" harus bulan (YYYY-MM) yang sudah berakhir di semua zona waktu Indonesia' },
+  'PWS-REPORT-BUSY': { status: 409, type: 'conflict', en: 'The MeasureReports of {period} are being computed by another worker ({worker}); try again when it finished', id: 'MeasureReport bulan {period} sedang dihitung oleh worker lain ({worker}); coba lagi setelah selesai' },
+  'PWS-REPORT-BODY': { status: 400, type: 'invalid', en: 'Invalid request: {detail}', id: 'Permintaan tidak valid: {detail}' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -46,6 +46,28 @@ function indicatorRows(rules: readonly IndicatorRule[], itemName: (code: string)
   });
 }
 
+/** The monthly village MeasureReports (src/pws/report-job.ts): what is stored, when, and who sees it. */
+function monthlyReportSection(): string[] {
+  return [
+    '## Monthly MeasureReports per village',
+    '',
+    'After a month is over in every time zone (00:00 WIB on the 1st), the gateway stores, for every village with visits',
+    'or a sasaran and for every indicator below, a FHIR `MeasureReport` (summary) with the same numerator, denominator and',
+    'value as `GET /fhir/Measure/{code}/$evaluate-measure` for that village and month. Its id is',
+    '`pws-{code}-{villageCode}-{YYYY-MM}`; the subject is the village\'s Kemendagri code. During the grace window after',
+    'the month (`PWS_REPORTS_GRACE_DAYS`, 10 days by default) the month is recomputed daily, so visits that arrive late',
+    'are in it; a report whose figures changed gets a new version (its history keeps the earlier figures), one whose',
+    'figures did not change stays as it is.',
+    '',
+    'The ministry and district teams pull them with `GET /fhir/MeasureReport?measure=Measure/{code}&period=YYYY-MM&city=3508`',
+    '(also `province`, `district`, `village`) or Bulk `GET /fhir/$export?_type=MeasureReport`; see docs/ministry-guide.md.',
+    'They count every organisation\'s visits, so they are shown to accounts not limited to organisations (the ministry, and',
+    'district teams for their own regions); a SIMPUS vendor account sees its own figures on `/pws/v1/indicators` and',
+    '`$evaluate-measure` instead.',
+    '',
+  ];
+}
+
 export function renderPwsMarkdown(): string {
   const catalogue = loadCatalogue();
   const itemName = (code: string): string => catalogue.items.get(code)?.name.en.toLowerCase() ?? code;
@@ -97,6 +119,7 @@ export function renderPwsMarkdown(): string {
     '',
     TARGET_GROUPS.map((g) => `\`${g}\``).join(', ') + '.',
     '',
+    ...monthlyReportSection(),
     '## PWS indicators',
     '',
     head,

@@ -1,4 +1,5 @@
 export * from './ports';
 export * from './pws-ports';
+export * from './pws-report-ports';
 export * from './client-ports';
 export { openDatabase, type GatewayDatabase, type OpenDatabaseOptions } from './open-database';

@@ -13,6 +13,7 @@ import { SqlOutboxStore } from './outbox-store';
 import { loadPGlite, pgliteDriver } from './pglite-pool';
 import type { Database } from './ports';
 import { SqlPwsStore } from './pws-store';
+import { SqlPwsReportStore } from './pws-report-store';
 import { SqlRelayStore } from './relay-store';
 import { SqlResourceStore } from './resource-store';
 import { withConnection } from './sql';
@@ -111,6 +112,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly relay: SqlRelayStore;
   readonly credentials: SqlCredentialStore;
   readonly pws: SqlPwsStore;
+  readonly pwsReports: SqlPwsReportStore;
   readonly clients: SqlApiClientStore;
   readonly assertions: SqlAssertionReplayStore;
   readonly audit: SqlAuditStore;
@@ -130,6 +132,7 @@ class SqlDatabase implements GatewayDatabase {
     this.relay = new SqlRelayStore(ds, this.submissions);
     this.credentials = new SqlCredentialStore(ds);
     this.pws = new SqlPwsStore(ds);
+    this.pwsReports = new SqlPwsReportStore(ds);
     this.clients = new SqlApiClientStore(ds);
     this.assertions = new SqlAssertionReplayStore(ds);
     this.audit = new SqlAuditStore(ds);

@@ -149,8 +149,8 @@ const SEARCH_TABLES = [
  * those wanted). A plain INSERT for a new resource id: a concurrent creator makes it a unique
  * violation, and the caller retries the whole transaction (sql.ts).
  */
-const WRITE_SQL = `
-  WITH v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(t text, id text, ver integer, lu timestamptz, del boolean, content jsonb, org text, res text, ex boolean)),
+const VERSION_CTES = `
+  v AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS v(t text, id text, ver integer, lu timestamptz, del boolean, content jsonb, org text, res text, ex boolean)),
   upd AS (UPDATE resource r SET version_id = v.ver, last_updated = v.lu, deleted = v.del, content = v.content, organization_id = v.org, residence = v.res
             FROM v WHERE v.ex AND r.resource_type = v.t AND r.id = v.id),
   ins AS (INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content, organization_id, residence)
@@ -162,7 +162,10 @@ const WRITE_SQL = `
                AND NOT EXISTS (SELECT 1 FROM idn w WHERE w.t = r.resource_type AND w.id = r.id AND w.s = r.system AND w.val = r.value)),
   idins AS (INSERT INTO resource_identifier (resource_type, system, value, id) SELECT t, s, val, id FROM idn ON CONFLICT DO NOTHING),
   ${SEARCH_TABLES.map((s, i) => `sd${i} AS (DELETE FROM ${s.table} x USING v WHERE x.resource_type = v.t AND x.id = v.id),
-  si${i} AS (INSERT INTO ${s.table} (resource_type, id, ${s.columns}) SELECT x.t, x.id, ${s.select} FROM jsonb_to_recordset($3::jsonb -> '${s.key}') AS x(t text, id text, ${s.types}))`).join(',\n  ')},
+  si${i} AS (INSERT INTO ${s.table} (resource_type, id, ${s.columns}) SELECT x.t, x.id, ${s.select} FROM jsonb_to_recordset($3::jsonb -> '${s.key}') AS x(t text, id text, ${s.types}))`).join(',\n  ')}`;
+
+const WRITE_SQL = `
+  WITH ${VERSION_CTES},
   sv AS (INSERT INTO submission_version (submission_pk, version, payload, payload_hash, resources, removed, received_at)
            VALUES ($4, $5, $6::jsonb, $7, $8::jsonb, $9::jsonb, $10::timestamptz)),
   ob AS (INSERT INTO outbox (submission_pk, submission_version, available_at, created_at) VALUES ($4, $5, $10::timestamptz, $10::timestamptz)),
@@ -193,13 +196,29 @@ function contributionRows(plan: WritePlan): unknown[] {
   return out;
 }
 
-async function writeDecision(sql: Sql, plan: WritePlan, claimed: Claimed, version: number, d: Decision): Promise<void> {
+/** The first three parameters of VERSION_CTES, as jsonb text. */
+function versionParams(d: Pick<Decision, 'versions' | 'identifiers' | 'search'>): [string, string, string] {
   const versions = d.versions.map((v) => ({ t: v.resourceType, id: v.id, ver: v.versionId, lu: v.lastUpdated, del: v.content === null, content: v.content, org: v.organizationId, res: v.residence, ex: v.exists }));
   const identifiers = d.identifiers.map((i) => ({ t: i.resourceType, id: i.id, s: i.system, val: i.value }));
   const search = Object.fromEntries(Object.entries(d.search).map(([table, rows]) => [table, (rows as { resourceType: string; id: string }[]).map(({ resourceType, id, ...rest }) => ({ t: resourceType, id, ...rest }))]));
+  return [json(versions), json(identifiers), json(search)];
+}
+
+/**
+ * Resource versions that belong to no submission (the gateway's own monthly MeasureReports):
+ * resource, history, identifiers and search rows in one statement, as a plan writes them. The
+ * caller holds the rows locked (`FOR UPDATE`) and has decided the versions.
+ */
+export async function writeVersions(sql: Sql, d: Pick<Decision, 'versions' | 'identifiers' | 'search'>): Promise<void> {
+  if (d.versions.length === 0) return;
+  await sql.rows(`WITH ${VERSION_CTES} SELECT 1`, versionParams(d));
+}
+
+async function writeDecision(sql: Sql, plan: WritePlan, claimed: Claimed, version: number, d: Decision): Promise<void> {
+  const [versions, identifiers, search] = versionParams(d);
   const aliases = (plan.contributions?.aliases ?? []).map((a) => ({ from_key: a.from, to_key: a.to, org: a.organizationId }));
   await sql.rows(WRITE_SQL, [
-    json(versions), json(identifiers), json(search), claimed.pk, version, json(plan.payload ?? null), plan.payloadHash,
+    versions, identifiers, search, claimed.pk, version, json(plan.payload ?? null), plan.payloadHash,
     json(d.written), json(d.removed), claimed.now, claimed.kind === 'existing', json(plan.warnings), plan.source,
     plan.contributions !== undefined, json(contributionRows(plan)), json(aliases),
   ]);

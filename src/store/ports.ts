@@ -5,6 +5,7 @@ import type { FhirStores } from './fhir-ports';
 import type { PwsStore, VisitContributions } from './pws-ports';
 import type { EntryResult } from '../write-plan/decide';
 import type { WritePlan } from '../write-plan/plan';
+import type { PwsReportStore } from './pws-report-ports';
 
 /**
  * What the rest of the gateway sees of storage. Implementations live beside this file
@@ -294,6 +295,8 @@ export interface Database {
   readonly credentials: CredentialStore;
   /** Village monitoring: contributions and targets (src/store/pws-ports.ts). */
   readonly pws: PwsStore;
+  /** The monthly village MeasureReports and their run table (src/store/pws-report-ports.ts). */
+  readonly pwsReports: PwsReportStore;
   /** API clients and the shared assertion replay cache (src/store/client-ports.ts). */
   readonly clients: ApiClientStore;
   readonly assertions: AssertionReplayStore;

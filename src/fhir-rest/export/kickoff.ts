@@ -1,6 +1,6 @@
 import type { Parameters } from 'fhir/r4';
 import { fail } from '../../kernel';
-import { isSearchable, SEARCHABLE_TYPES } from '../../fhir/search-parameters';
+import { CLINICAL_TYPES, isComputedType, isSearchable } from '../../fhir/search-parameters';
 import { parseSearch, type Filter } from '../../fhir/search-request';
 import type { ExportParams } from '../../store/fhir-ports';
 import { exportFilter, principalOf, requireRead } from '../access';
@@ -63,7 +63,11 @@ export function parseExportParams(list: [string, string][], level: ExportParams[
     } else if (UNSUPPORTED.has(name)) bad(name, 'not supported by this server');
     else if (name !== '_outputFormat') bad(name, 'unknown parameter');
   }
-  const chosen = types.length > 0 ? [...new Set(types)] : [...SEARCHABLE_TYPES];
+  // Without _type: the visit data (the Patient compartment and what clients wrote). The gateway's own
+  // MeasureReports are exported when named (`_type=MeasureReport`), at system level only: they are
+  // about villages, in no Patient's compartment.
+  const chosen = types.length > 0 ? [...new Set(types)] : [...CLINICAL_TYPES];
+  if (level !== 'system') for (const t of chosen) if (isComputedType(t)) bad('_type', `${t} is about villages, not patients: export it with system-level $export`);
   for (const t of Object.keys(typeFilters)) if (!chosen.includes(t)) bad('_typeFilter', `${t} is not among the exported types`);
   return { level, types: chosen, typeFilters, ...(since ? { since } : {}), ...(groupId ? { groupId } : {}) };
 }

@@ -96,7 +96,7 @@ describe('GET /fhir/metadata', () => {
     expect(cs.fhirVersion).toBe('4.0.1');
     const rest = cs.rest?.[0];
     const types = rest?.resource?.map((r) => r.type);
-    expect(types).toEqual(['Patient', 'Encounter', 'Observation', 'Condition', 'CarePlan', 'AuditEvent', 'Group']);
+    expect(types).toEqual(['Patient', 'Encounter', 'Observation', 'Condition', 'CarePlan', 'MeasureReport', 'AuditEvent', 'Group']);
     const observation = rest?.resource?.find((r) => r.type === 'Observation');
     const params = observation?.searchParam?.map((p) => p.name) ?? [];
     for (const p of ['_id', '_lastUpdated', 'code', 'category', 'status', 'date', 'patient', 'subject', 'encounter', 'identifier', 'village', 'province']) expect(params).toContain(p);
