@@ -165,7 +165,7 @@ export function indexRows(resource: Resource): IndexRows {
 }
 
 /**
- * The region rows, address by address (the region expressions start at `Patient.address`). An address
+ * The region rows, address by address (a Patient's region expressions start at `Patient.address`). An address
  * whose every level holds one plain code that is the prefix of its length of a 10-digit village code
  * (what the ILP mapping always writes) is one `area` row with the village code; the query side reads a
  * level as a code range over it (search-query.ts). Any other address keeps one row per level value.
@@ -174,9 +174,11 @@ const VILLAGE_CODE = new RegExp(`^\\d{${AREA_LEAF_DIGITS}}$`);
 
 function areaRows(resource: Resource, params: readonly SearchParam[]): TokenRow[] {
   const addresses = (resource as { address?: unknown }).address;
+  // A Patient's codes address by address; a resource whose codes are not in an address (a village
+  // MeasureReport's subject identifier) as one unit.
+  const units: unknown[] = Array.isArray(addresses) ? addresses.map((address: unknown) => ({ resourceType: resource.resourceType, address: [address] })) : [resource];
   const out: TokenRow[] = [];
-  for (const address of Array.isArray(addresses) ? addresses : []) {
-    const one = { resourceType: resource.resourceType, address: [address] };
+  for (const one of units) {
     const levels = params.map((param) => ({ param, values: param.evaluate(one) }));
     const leaf = levels.find((l) => l.param.area?.digits === AREA_LEAF_DIGITS)?.values;
     const village = leaf?.length === 1 && typeof leaf[0] === 'string' && VILLAGE_CODE.test(leaf[0]) ? leaf[0] : undefined;

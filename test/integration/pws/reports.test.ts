@@ -196,8 +196,15 @@ describe(`monthly village MeasureReports (${testDbKind()})`, () => {
     expect(ids((await search(`measure=https://ilp-gateway.github.io/fhir/Measure/${HT}&village=${V3}`)).body)).toEqual([reportId(HT, V3, '2026-03')]);
     expect(ids((await search(`measure=${HT}&province=92&period=2026-03`)).body)).toEqual([reportId(HT, V3, '2026-03')]);
     expect(ids((await search(`measure=${HT}&period=2026-04`)).body)).toEqual([]);
-    const village = await search(`village=${V1}&period=2026-03&_count=1000`);
-    expect(ids(village.body)).toHaveLength(INDICATOR_RULES.length);
+    // A month's reports cover the month; those of year indicators (SPM, annual screenings) the year to
+    // date (decision 0019): a month's search finds the first, a year-to-date range the second.
+    const yearly = INDICATOR_RULES.filter((r) => r.period === 'year').map((r) => reportId(r.code, V1, '2026-03')).sort();
+    const monthly = INDICATOR_RULES.filter((r) => r.period !== 'year').map((r) => reportId(r.code, V1, '2026-03')).sort();
+    expect(yearly.length).toBeGreaterThan(0);
+    expect(monthly.length).toBeGreaterThan(0);
+    expect(ids((await search(`village=${V1}&period=2026-03&_count=1000`)).body)).toEqual(monthly);
+    const toDate = ids((await search(`village=${V1}&period=ge2026-01-01&period=le2026-03-31&_count=1000`)).body);
+    expect(toDate.filter((id) => id.endsWith('-2026-03'))).toEqual([...monthly, ...yearly].sort());
   });
 
   test('a district client sees only its region in search, read and Bulk export; a vendor sees none of the all-organisation reports', async () => {

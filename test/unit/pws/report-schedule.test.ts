@@ -96,6 +96,7 @@ describe('MeasureReport search values', () => {
     expect(searchParam('MeasureReport', 'province')?.evaluate({ ...report, subject: { identifier: { system: 'other', value: '3508012001' } } })).toEqual([]);
     const rows = indexRows(report as never);
     expect(rows.reference).toContainEqual({ code: 'measure', target_type: 'Measure', target_id: 'PWS-K3-HT' });
-    expect(rows.token).toContainEqual({ code: 'district', system: '', value: '350801' });
+    // One consistent code: one `area` row, which province/city/district/village read as a code range (decision 0007).
+    expect(rows.token).toContainEqual({ code: 'area', system: '', value: '3508012001' });
   });
 });
