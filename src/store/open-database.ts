@@ -13,6 +13,7 @@ import { SqlOutboxStore } from './outbox-store';
 import { loadPGlite, pgliteDriver } from './pglite-pool';
 import type { Database } from './ports';
 import { SqlPwsStore } from './pws-store';
+import { SqlConsoleUserStore } from './console-store';
 import { SqlRelayStore } from './relay-store';
 import { SqlResourceStore } from './resource-store';
 import { withConnection } from './sql';
@@ -115,6 +116,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly assertions: SqlAssertionReplayStore;
   readonly audit: SqlAuditStore;
   readonly weighings: SqlWeighingHistory;
+  readonly console: SqlConsoleUserStore;
   private closed = false;
 
   constructor(
@@ -134,6 +136,7 @@ class SqlDatabase implements GatewayDatabase {
     this.assertions = new SqlAssertionReplayStore(ds);
     this.audit = new SqlAuditStore(ds);
     this.weighings = new SqlWeighingHistory(ds);
+    this.console = new SqlConsoleUserStore(ds);
   }
 
   async migrate(): Promise<string[]> {
