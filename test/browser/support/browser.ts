@@ -66,6 +66,11 @@ export interface AxeViolation {
  * error; and a screenshot kept under .test-results/screenshots as a test artefact.
  */
 export async function checkPage(page: Page, name: string, opts: { status?: number } = {}): Promise<void> {
+  // Page weight (issue #11: under 300 KB): the document and everything it loaded, as sent.
+  const bytes = await page.evaluate(`performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+    .reduce((n, e) => n + (e.encodedBodySize || 0), 0)`) as number;
+  expect(bytes).toBeGreaterThan(0);
+  expect(bytes).toBeLessThan(300_000);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   await page.evaluate(AXE_SOURCE);
   const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] })
