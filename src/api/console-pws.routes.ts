@@ -2,8 +2,8 @@ import type { Request, Response } from 'express';
 import { dataFilter } from '../auth/access-decision';
 import { areaTable, type AreaTable } from '../console/areas';
 import { PWS_PAGE } from '../console/pages';
-import { buildDashboard, chartRule } from '../console/pws-dashboard';
-import { pwsPage, pwsStartPage } from '../console/pws-page';
+import { buildDashboard, buildTrends, chartRule } from '../console/pws-dashboard';
+import { pwsPage, pwsStartPage, trendsFragment } from '../console/pws-page';
 import { OperationOutcomeError, fail, type Issue } from '../kernel';
 import { field } from '../pws/csv';
 import { isIssue, parseArea, parsePeriod, type Period } from '../pws/query';
@@ -64,7 +64,17 @@ export function registerPwsPages(pages: ConsolePages, deps: PwsPageDeps): void {
       return pwsStartPage(view, areas(), starts, { period: q.period.text, indicator });
     }
     const d = await buildDashboard(deps.pws, principal, areas(), { area: q.area, period: q.period, indicator });
+    // Without script, ?trends=1 renders the trend lines in the page itself.
+    if (req.query.trends === '1') d.trends = await buildTrends(deps.pws, principal, { area: q.area, period: q.period });
     return pwsPage(view, areas(), d);
+  });
+
+  // The trend lines as an HTML fragment, fetched by console.js once the chart is on screen.
+  pages.get(PWS_PAGE, '/pws/trends', async (view, req, res: Response) => {
+    const q = parse(req, now());
+    if (q.area === undefined) fail('PWS-AREA-REQUIRED');
+    const trends = await buildTrends(deps.pws, consoleOf(res).principal!, { area: q.area, period: q.period });
+    return trendsFragment(view, q.period.year, trends);
   });
 
   // The ranking as shown (one line per child area), with the chosen indicator's figures.

@@ -16,7 +16,7 @@ export interface ConsoleView {
   authDisabled: boolean;
 }
 
-export const ASSET_VERSION = '1';
+export const ASSET_VERSION = '2';
 
 function languageSwitch(v: ConsoleView): Html {
   const links = LANGS.map((lang) => {

@@ -114,28 +114,33 @@ async function childrenOf(store: PwsStore, filter: ReturnType<typeof dataFilter>
   return rows.sort((a, b) => (b.coverage ?? -1) - (a.coverage ?? -1) || a.code.localeCompare(b.code));
 }
 
+/**
+ * The first screen: cards, chart and ranking. The monthly trends (one engine call per month) are
+ * not on this path: the page fetches them after the chart is shown (buildTrends).
+ */
 export async function buildDashboard(store: PwsStore, principal: Principal, areas: AreaTable, q: { area: string; period: Period; indicator?: string }): Promise<Dashboard> {
   const filter = dataFilter(principal);
   const scope = pwsScope(filter, q.area);
   const rule = chartRule(q.indicator);
-  const months = q.period.month === undefined ? [] : Array.from({ length: q.period.month - 1 }, (_v, i) => i + 1);
-  const [now, earlier] = await Promise.all([
-    evaluate(store, scope, q.period),
-    Promise.all(months.map((m) => evaluate(store, scope, parsePeriod(`${q.period.year}-${String(m).padStart(2, '0')}`) as Period))),
-  ]);
-  const before = q.period.month === undefined || q.period.month === 1 ? await evaluate(store, scope, previousPeriod(q.period), [rule]) : earlier[earlier.length - 1];
-  const trends = new Map<string, TrendPoint[]>();
-  if (q.period.month !== undefined) {
-    const series = [...earlier, now];
-    for (const r of now.total) {
-      trends.set(r.code, series.map((e, i) => {
-        const x = pick(e, r.code);
-        return { month: i + 1, value: x?.value ?? null, cumulative: x?.yearToDate?.value ?? null };
-      }));
-    }
-  }
+  const [now, before] = await Promise.all([evaluate(store, scope, q.period), evaluate(store, scope, previousPeriod(q.period), [rule])]);
   const children = await childrenOf(store, filter, areas, { area: q.area, period: q.period, rule, now, before });
-  return { area: q.area, period: q.period, cards: now.total, rule, children, trends };
+  return { area: q.area, period: q.period, cards: now.total, rule, children, trends: new Map() };
+}
+
+/** Per indicator, January up to the period's month: the engine's monthly value and year-to-date value (month periods only). */
+export async function buildTrends(store: PwsStore, principal: Principal, q: { area: string; period: Period }): Promise<Map<string, TrendPoint[]>> {
+  const trends = new Map<string, TrendPoint[]>();
+  if (q.period.month === undefined) return trends;
+  const scope = pwsScope(dataFilter(principal), q.area);
+  const months = Array.from({ length: q.period.month }, (_v, i) => parsePeriod(`${q.period.year}-${String(i + 1).padStart(2, '0')}`) as Period);
+  const series = await Promise.all(months.map((m) => evaluate(store, scope, m)));
+  for (const r of series[series.length - 1]?.total ?? []) {
+    trends.set(r.code, series.map((e, i) => {
+      const x = pick(e, r.code);
+      return { month: i + 1, value: x?.value ?? null, cumulative: x?.yearToDate?.value ?? null };
+    }));
+  }
+  return trends;
 }
 
 export function isPeriod(v: unknown): v is Period {

@@ -47,11 +47,20 @@ function card(v: ConsoleView, d: Dashboard, r: IndicatorResult): Html {
     r.targetMissing ? html`<p class="note">${v.t('pws.targetMissing', { group: r.targetMissing })}</p>` : '',
     r.notCaptured ? html`<p class="note">${v.t('pws.notCaptured', { what: r.notCaptured })}</p>` : '',
   ];
-  const chart = trend && trend.length > 0 ? trendLine(trend, rule?.programTarget, `trend-${r.code}`, `${v.t('pws.trend', { year: d.period.year })}: ${r.code}`) : '';
+  const chart = trend && trend.length > 0 ? trendFigure(v, d.period.year, r.code, trend, rule?.programTarget) : html`<div class="trend" data-trend="${r.code}"></div>`;
   return html`<li class="card" id="card-${r.code}" data-code="${r.code}"><h3>${v.lang === 'id' ? r.name : r.nameEn} <span class="code">${r.code}</span></h3>
 <p class="value">${pct(v, r.value)}</p>
 <dl><dt>${v.t('pws.numerator')}</dt><dd class="numerator">${num(r.numerator)}</dd><dt>${v.t('pws.denominator')}</dt><dd class="denominator">${r.denominator === null ? v.t('pws.noDenominator') : num(r.denominator)}</dd>${ytd}${target}</dl>
 ${notes}${chart}</li>`;
+}
+
+function trendFigure(v: ConsoleView, year: number, code: string, points: Parameters<typeof trendLine>[0], programTarget: number | undefined): Html {
+  return html`<div class="trend" data-trend="${code}">${trendLine(points, programTarget, `trend-${code}`, `${v.t('pws.trend', { year })}: ${code}`)}</div>`;
+}
+
+/** The trend lines alone (GET /console/pws/trends): the page puts each into its card after the first chart is shown. */
+export function trendsFragment(v: ConsoleView, year: number, trends: ReadonlyMap<string, Parameters<typeof trendLine>[0]>): string {
+  return html`${[...trends].map(([code, points]) => trendFigure(v, year, code, points, INDICATOR_RULES.find((r) => r.code === code)?.programTarget))}`.value;
 }
 
 const STATUS: Record<TargetStatus, MessageKey> = { above: 'pws.aboveTarget', below: 'pws.belowTarget', none: 'pws.noTarget' };
@@ -93,6 +102,7 @@ ${breadcrumbs(v, areas, d.area, q)}
 ${chart}
 ${table}
 <h2>${v.t('pws.indicators')} · ${d.period.text}</h2>
+${d.period.month !== undefined && d.trends.size === 0 ? html`<p class="trends-src" data-src="/console/pws/trends${query({ area: d.area, period: d.period.text })}"><a href="/console/pws${query({ area: d.area, period: d.period.text, indicator: d.rule.code, trends: '1' })}">${v.t('pws.showTrends')}</a></p>` : ''}
 <ul class="cards">${d.cards.map((r) => card(v, d, r))}</ul>`);
 }
 

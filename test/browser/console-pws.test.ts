@@ -88,6 +88,10 @@ test('drill down from the province to a village by clicking, with the figures of
     expect(Number(await cell(row, 'denominator'))).toBe(await target(village));
   }
   expect(await page.locator('.chart svg rect').count()).toBe(2);
+  // The trend lines arrive after the chart (console.js), one per indicator card.
+  await page.waitForSelector('body[data-trends="loaded"]');
+  expect(await page.locator(`#card-${INDICATOR} .trend svg`).count()).toBe(1);
+  expect(await page.locator('li.card .trend svg').count()).toBe(await page.locator('li.card').count());
   await checkPage(page, 'pws-kecamatan');
 
   await page.getByRole('link', { name: 'Tegalrejo' }).click();
