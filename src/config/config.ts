@@ -2,6 +2,7 @@ import { deepFreeze } from '../kernel';
 import { loadAuthConfig, type AuthConfig } from './auth-config';
 import { numberVar, type Env } from './env';
 import { loadAuditConfig, type AuditConfig } from './audit-config';
+import { loadConsoleConfig, type ConsoleConfig } from './console-config';
 import { loadFhirConfig, type FhirConfig } from './fhir-config';
 import { loadPwsReportsConfig, type PwsReportsConfig } from './pws-config';
 import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
@@ -44,6 +45,8 @@ export interface Config {
   readonly import: ImportConfig;
   /** The monthly village MeasureReport job (issue #10). */
   readonly pwsReports: PwsReportsConfig;
+  /** The web console under /console (issue #11). */
+  readonly console: ConsoleConfig;
 }
 
 export interface ImportConfig {
@@ -144,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
       groupSize: intVar(env, 'IMPORT_GROUP_SIZE', 32, 1, 500, problems),
     },
     pwsReports: loadPwsReportsConfig(env, problems),
+    console: loadConsoleConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -1,7 +1,7 @@
 import type { IndicatorResult } from './engine';
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
-function field(v: string | number | null | undefined): string {
+export function field(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
   const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -14,6 +14,7 @@ import { loadPGlite, pgliteDriver } from './pglite-pool';
 import type { Database } from './ports';
 import { SqlPwsStore } from './pws-store';
 import { SqlPwsReportStore } from './pws-report-store';
+import { SqlConsoleUserStore } from './console-store';
 import { SqlRelayStore } from './relay-store';
 import { SqlResourceStore } from './resource-store';
 import { withConnection } from './sql';
@@ -117,6 +118,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly assertions: SqlAssertionReplayStore;
   readonly audit: SqlAuditStore;
   readonly weighings: SqlWeighingHistory;
+  readonly console: SqlConsoleUserStore;
   private closed = false;
 
   constructor(
@@ -137,6 +139,7 @@ class SqlDatabase implements GatewayDatabase {
     this.assertions = new SqlAssertionReplayStore(ds);
     this.audit = new SqlAuditStore(ds);
     this.weighings = new SqlWeighingHistory(ds);
+    this.console = new SqlConsoleUserStore(ds);
   }
 
   async migrate(): Promise<string[]> {
