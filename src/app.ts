@@ -13,6 +13,9 @@ import { pwsRouter } from './api/pws.routes';
 import { clientsRouter } from './api/clients.routes';
 import { auditCounters } from './api/audit-metrics';
 import { auditTrail } from './api/audit.middleware';
+import { importLineObserver, intakeAttempts } from './api/intake-attempts.middleware';
+import { opsRouter } from './api/ops.routes';
+import { startOpsTrail, type OpsTrail } from './ops/trail';
 import { startAuditTrail, type AuditTrail } from './audit/trail';
 import { createMetrics, registerQueueGauges, type Metrics } from './api/metrics';
 import { loadCatalogue } from './catalog';
@@ -67,13 +70,23 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   const audit: AuditTrail | undefined = config.audit.enabled ? startAuditTrail(db.audit, config.audit, logger, auditCounters(metrics, () => audit?.recorder.depth ?? 0)) : undefined;
   // The audit hook runs before authentication, so refusals are recorded with everything else.
   const auditHook = audit ? [auditTrail({ recorder: audit.recorder, logger, observer: `ILP Gateway ${VERSION}`, knownClient: (id) => auth.directory.isKnown(id) })] : [];
+  // Refused intake requests (issue 11): recorded after the answer, never on its path.
+  const ops: OpsTrail | undefined = config.ops.attemptsEnabled ? startOpsTrail(db.ops, config.ops, logger) : undefined;
+  const opsHooks = ops ? { trail: ops, logger } : undefined;
   const http = createHttpApp({
-    guards: [...auditHook, authorize(auth)],
+    guards: [...auditHook, authorize(auth), ...(opsHooks ? [intakeAttempts(opsHooks)] : [])],
+    ...(opsHooks ? { importObserver: importLineObserver(opsHooks) } : {}),
     mounts: [
       { path: '/', router: authRouter(auth), json: false },
       { path: '/fhir', router: measureRouter({ pws: db.pws, version: VERSION, now: () => Date.now() }), json: false },
       { path: '/fhir', router: fhir, json: true },
       { path: '/pws/v1', router: pwsRouter({ pws: db.pws, bodyLimitBytes: config.bodyLimitBytes }), json: false },
+      // Before the other /admin/v1 routers: they refuse organisation-restricted admins for every path they see.
+      { path: '/admin/v1', router: opsRouter({
+        ops: db.ops, relayStore: db.relay, adminToken: config.relay.adminToken, now: () => Date.now(),
+        ...(relay ? { poke: () => relay.worker.poke() } : {}),
+        state: () => ({ running: relay !== undefined, ...(relay ? { circuit: relay.breaker.state, target: relay.target.fhirUrl } : {}) }),
+      }), json: true },
       { path: '/admin/v1', router: clientsRouter({ clients: db.clients, adminToken: config.relay.adminToken }), json: true },
       { path: '/admin/v1', router: adminRouter({ relayStore: db.relay, credentials: db.credentials, relay, vault, adminToken: config.relay.adminToken }), json: true },
     ],
@@ -100,6 +113,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
       await relay?.stop();
       // After the HTTP server closed (main.ts) and before the database: every answered request's event is written.
       await audit?.close();
+      await ops?.close();
       if (!opts.db) await db.close();
     },
   };

@@ -3,6 +3,7 @@ import { loadAuthConfig, type AuthConfig } from './auth-config';
 import { numberVar, type Env } from './env';
 import { loadAuditConfig, type AuditConfig } from './audit-config';
 import { loadFhirConfig, type FhirConfig } from './fhir-config';
+import { loadOpsConfig, type OpsConfig } from './ops-config';
 import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
 
 /**
@@ -41,6 +42,8 @@ export interface Config {
   readonly audit: AuditConfig;
   /** NDJSON bulk import, POST /ilp/v1/encounters/$import (issue 12). */
   readonly import: ImportConfig;
+  /** Intake attempts and the operations console (issue 11). */
+  readonly ops: OpsConfig;
 }
 
 export interface ImportConfig {
@@ -137,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxLineBytes: intVar(env, 'IMPORT_MAX_LINE_BYTES', intVar(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, []), 1024, 104_857_600, problems),
       concurrency: intVar(env, 'IMPORT_CONCURRENCY', 4, 1, 64, problems),
     },
+    ops: loadOpsConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

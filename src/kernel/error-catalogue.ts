@@ -196,6 +196,12 @@ export const ERRORS = {
   'IMPORT-MEDIA-TYPE': { status: 415, type: 'not-supported', en: 'Content-Type must be application/x-ndjson (one ILP submission per line), not "{type}"', id: 'Content-Type harus application/x-ndjson (satu kiriman ILP per baris), bukan "{type}"' },
   'IMPORT-LINE-TOO-LONG': { status: 413, type: 'too-long', en: 'Line {line} is longer than the limit of {limit} bytes; it was skipped', id: 'Baris {line} lebih panjang dari batas {limit} byte; baris ini dilewati' },
   'IMPORT-TOO-LARGE': { status: 413, type: 'too-long', en: 'The import is larger than the limit of {limit} bytes: nothing from line {line} on was read; send the rest in another import', id: 'Impor melebihi batas {limit} byte: baris {line} dan seterusnya tidak dibaca; kirim sisanya dalam impor lain' },
+  // --- console-ops ---
+  'OPS-BAD-QUERY': { status: 400, type: 'invalid', en: 'Invalid {param}: {detail}', id: '{param} tidak valid: {detail}' },
+  'OPS-NOT-FOUND': { status: 404, type: 'not-found', en: '{what} not found', id: '{what} tidak ditemukan' },
+  'OPS-REGION-RESTRICTED': { status: 403, type: 'forbidden', en: 'The operations console shows vendor payloads and relay state per organization: a region-restricted (district) client cannot use it', id: 'Konsol operasional menampilkan isi kiriman vendor dan status relay per organisasi: klien dengan batas wilayah (kabupaten/kota) tidak dapat menggunakannya' },
+  'OPS-RESEND-REASON': { status: 400, type: 'required', en: 'A re-send needs a reason of 1 to {max} characters (it is kept in the relay events and the audit trail)', id: 'Pengiriman ulang memerlukan alasan sepanjang 1 sampai {max} karakter (disimpan dalam riwayat relay dan jejak audit)' },
+  'OPS-RESEND-IDS': { status: 400, type: 'invalid', en: '"ids" must list 1 to {max} submission ids', id: '"ids" harus berisi 1 sampai {max} id kiriman' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

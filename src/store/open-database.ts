@@ -14,6 +14,7 @@ import { loadPGlite, pgliteDriver } from './pglite-pool';
 import type { Database } from './ports';
 import { SqlPwsStore } from './pws-store';
 import { SqlRelayStore } from './relay-store';
+import { SqlOpsStore } from './ops-store';
 import { SqlResourceStore } from './resource-store';
 import { withConnection } from './sql';
 import { SqlSubmissionStore } from './submission-store';
@@ -115,6 +116,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly assertions: SqlAssertionReplayStore;
   readonly audit: SqlAuditStore;
   readonly weighings: SqlWeighingHistory;
+  readonly ops: SqlOpsStore;
   private closed = false;
 
   constructor(
@@ -134,6 +136,7 @@ class SqlDatabase implements GatewayDatabase {
     this.assertions = new SqlAssertionReplayStore(ds);
     this.audit = new SqlAuditStore(ds);
     this.weighings = new SqlWeighingHistory(ds);
+    this.ops = new SqlOpsStore(ds);
   }
 
   async migrate(): Promise<string[]> {

@@ -3,6 +3,7 @@ import type { ApiClientStore, AssertionReplayStore } from './client-ports';
 import type { AuditStore } from './audit-ports';
 import type { FhirStores } from './fhir-ports';
 import type { PwsStore, VisitContributions } from './pws-ports';
+import type { OpsStore } from './ops-ports';
 
 /**
  * What the rest of the gateway sees of storage. Implementations live beside this file
@@ -284,6 +285,8 @@ export interface Database {
   /** The audit trail (src/store/audit-ports.ts). */
   readonly audit: AuditStore;
   readonly weighings: WeighingHistory;
+  /** Operations console data: intake attempts, transaction log, conformance, relay health (src/store/ops-ports.ts). */
+  readonly ops: OpsStore;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
