@@ -39,6 +39,8 @@ export interface App {
   relay: Relay | undefined;
   /** The audit trail (recorder and retention); undefined when AUDIT_ENABLED=0. */
   audit: AuditTrail | undefined;
+  /** Intake attempts and client attribution writers (issue 11); undefined when INTAKE_ATTEMPTS_ENABLED=0. */
+  ops: OpsTrail | undefined;
   /** Closes everything in reverse order of creation. */
   close(): Promise<void>;
 }
@@ -107,6 +109,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     db,
     relay,
     audit,
+    ops,
     close: async () => {
       auth.close();
       await exportRunner.close();

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { SUBMISSION_SYSTEM } from '../audit/codes';
 import { attemptDetail, conformanceReport, listAttempts, type ConformanceDeps } from '../ops/conformance';
 import { relayHealth, type RelayHealthDeps } from '../ops/relay-health';
@@ -26,7 +26,13 @@ export function opsRouter(deps: OpsRouteDeps): Router {
   const router = Router({ caseSensitive: true, strict: false });
   const tx: TransactionDeps = { ops: deps.ops, relay: deps.relayStore, ...(deps.poke ? { poke: deps.poke } : {}) };
   const health: RelayHealthDeps = { ops: deps.ops, relay: deps.relayStore, ...(deps.state ? { state: deps.state } : {}), ...(deps.poke ? { poke: deps.poke } : {}) };
-  const guard = adminGuard(deps.adminToken);
+  // ADMIN_TOKEN guards /admin/v1 when API auth is off; an authenticated client is left to the access decision.
+  const staticToken = adminGuard(deps.adminToken);
+  const guard: RequestHandler = (req, res, next) => {
+    const p = res.locals.principal as { clientId?: unknown } | undefined;
+    if (typeof p?.clientId === 'string' && p.clientId !== 'development') return next();
+    return staticToken(req, res, next);
+  };
   router.get('/transactions', guard, async (req, res) => {
     res.json(await listTransactions(principalOf(res), query(req), tx));
   });
