@@ -33,6 +33,9 @@ const ASSETS = [
   ...['acanthro', 'bfawho2007', 'bmianthro', 'hcanthro', 'hfawho2007', 'lenanthro', 'weianthro', 'wfawho2007', 'wfhanthro', 'wflanthro'].map(
     (name) => `growth/data/${name}.txt`,
   ),
+  // The web console's stylesheet and script, served by src/api/console.routes.ts
+  'console/assets/console.css',
+  'console/assets/console.js',
 ];
 
 class BuildError extends Error {}

@@ -23,8 +23,10 @@ const RESULTS = join(ROOT, '.test-results');
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 // Ignores every test path outside test/integration/ (jest matches these against absolute paths).
 const INTEGRATION_ONLY = ['--testPathIgnorePatterns=/node_modules/', '--testPathIgnorePatterns=^(?!.*/test/integration/)'];
-// test/e2e runs gateway processes that share one PostgreSQL database: only on the PostgreSQL pass.
-const NO_E2E = ['--testPathIgnorePatterns=/node_modules/', '--testPathIgnorePatterns=/test/e2e/'];
+// test/e2e runs gateway processes that share one PostgreSQL database, and test/browser (the console
+// in a real Chromium) checks figures with SQL of its own: both only on the PostgreSQL pass.
+const NO_E2E = ['--testPathIgnorePatterns=/node_modules/', '--testPathIgnorePatterns=/test/(e2e|browser)/'];
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 const userArgs = process.argv.slice(2);
 const url = process.env.TEST_DATABASE_URL || DEFAULT_URL;
@@ -93,7 +95,8 @@ async function planRuns() {
   loud([
     `PostgreSQL is not reachable at ${redacted(url)}: ${problem}`,
     'Running EVERYTHING on PGlite (embedded) instead. CI runs them on PostgreSQL too.',
-    'The process tests (test/e2e: several gateway processes on one database) need PostgreSQL: not run.',
+    'The process tests (test/e2e: several gateway processes on one database) and the browser tests',
+    '(test/browser) need PostgreSQL: not run.',
   ]);
   return [{ name: 'pglite', db: 'pglite', args: [...userArgs, ...NO_E2E] }];
 }
@@ -147,12 +150,24 @@ function build() {
   }
 }
 
+/** The browser tests run wherever the PostgreSQL pass runs, never skipped: no Chromium is a failure, said loudly. */
+function requireChromium(runs) {
+  if (!runs.some((r) => r.db === 'postgres') || existsSync(CHROMIUM)) return;
+  loud([
+    `Chromium not found at ${CHROMIUM}: the console's browser tests (test/browser) cannot run.`,
+    'Install it (apt-get install chromium; bash .ci/run does) or set CHROMIUM_PATH. They are never skipped.',
+  ]);
+  console.log('tests: 0 passed, 0 failed');
+  process.exit(1);
+}
+
 async function main() {
   rmSync(RESULTS, { recursive: true, force: true });
   mkdirSync(RESULTS, { recursive: true });
   build();
   const results = [];
   const runs = [...(await planRuns()), ...(userArgs.length === 0 ? TIME_ZONE_RUNS : [])];
+  requireChromium(runs);
   for (const run of runs) {
     if (run.integrationOnly && !selectsTests(run.args, run.db)) {
       console.log(`\n(no integration tests among the selected paths: the ${run.name} pass is skipped)`);

@@ -6,11 +6,14 @@ import { authRouter, authorize } from './api/auth.routes';
 import { fhirRouter } from './api/fhir.routes';
 import { createHttpApp } from './api/http-app';
 import { setUpAuth } from './auth/setup';
+import type { SecretVerifier } from './auth/secret-verifier';
 import { adminRouter } from './api/admin.routes';
 import { measureRouter } from './api/measure.routes';
 import { contributionsOf } from './pws/contributions';
 import { pwsRouter } from './api/pws.routes';
 import { clientsRouter } from './api/clients.routes';
+import { consoleRouter } from './api/console.routes';
+import { createFailureThrottle } from './auth/throttle';
 import { auditCounters } from './api/audit-metrics';
 import { auditTrail } from './api/audit.middleware';
 import { importLineObserver, intakeAttempts } from './api/intake-attempts.middleware';
@@ -82,6 +85,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
       { path: '/', router: authRouter(auth), json: false },
       { path: '/fhir', router: measureRouter({ pws: db.pws, version: VERSION, now: () => Date.now() }), json: false },
       { path: '/fhir', router: fhir, json: true },
+      { path: '/console', router: consoleRouter(consoleDeps(config, logger, db, auth)), json: false },
       { path: '/pws/v1', router: pwsRouter({ pws: db.pws, bodyLimitBytes: config.bodyLimitBytes }), json: false },
       // Before the other /admin/v1 routers: they refuse organisation-restricted admins for every path they see.
       { path: '/admin/v1', router: opsRouter({
@@ -118,6 +122,18 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
       await audit?.close();
       await ops?.close();
       if (!opts.db) await db.close();
+    },
+  };
+}
+
+/** The console's sign-in shares the API's bounded scrypt verifier and its throttle limits (AUTH_THROTTLE_*). */
+function consoleDeps(config: Config, logger: Logger, db: Database, auth: { disabled: boolean; secrets: SecretVerifier }): Parameters<typeof consoleRouter>[0] {
+  const t = config.auth.throttle;
+  return {
+    users: db.console, pws: db.pws, secrets: auth.secrets, config: config.console, authDisabled: config.authDisabled, publicBaseUrl: config.fhir.publicBaseUrl, logger,
+    throttle: {
+      user: createFailureThrottle({ limit: t.clientFailures, windowSeconds: t.windowSeconds }),
+      address: createFailureThrottle({ limit: t.addressFailures, windowSeconds: t.windowSeconds }),
     },
   };
 }

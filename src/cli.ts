@@ -12,6 +12,8 @@ Commands:
               run the SATUSEHAT simulator alone (default port SIM_PORT, 8090)
   clients add|list|revoke|rotate-secret
               manage API clients in the database (ilp-gateway clients --help)
+  users add|list|disable
+              manage people who sign in to the web console /console (ilp-gateway users --help)
   clients hash-secret
               read a client secret on standard input, print its scrypt hash for AUTH_CLIENTS_FILE
   validate [--ig r4|ilp] [--profile <canonical>] [--load <file|dir>]... [--format text|json|junit] <files...>
@@ -49,6 +51,32 @@ async function clients(args: string[]): Promise<number> {
   } finally {
     await db.close();
   }
+}
+
+/** `ilp-gateway users …`: console users in the gateway's database (migrated first, like `migrate`). */
+async function users(args: string[]): Promise<number> {
+  const { runUsers, USERS_USAGE } = await import('./cli/users');
+  if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
+    process.stdout.write(USERS_USAGE);
+    return args.length === 0 ? 2 : 0;
+  }
+  const { openDatabase } = await import('./store/open-database');
+  const { createLogger } = await import('./kernel');
+  const config = (await gateway()).configOrExit();
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn') });
+  try {
+    return await runUsers(db.console, args, {
+      out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), readStdin,
+    });
+  } finally {
+    await db.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The secret comes on stdin, not argv, so it stays out of shell history and process lists. */
@@ -113,6 +141,8 @@ async function main(argv: string[]): Promise<number> {
         out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), interactive: process.stderr.isTTY === true,
       });
     }
+    case 'users':
+      return users(argv.slice(1));
     case 'clients':
       if (argv[1] === 'hash-secret') return hashClientSecret();
       return clients(argv.slice(1));

@@ -1,5 +1,5 @@
 import type { Coding } from 'fhir/r4';
-import { EXPORT_JOB_SYSTEM, LOGIN as LOGIN_CODING, OPERATIONS, ORGANIZATION_SYSTEM, SUBMISSION_SYSTEM, TYPES, gatewaySubtype, interaction, type AuditAction } from './codes';
+import { CONSOLE_PAGE_SYSTEM, EXPORT_JOB_SYSTEM, LOGIN as LOGIN_CODING, LOGOUT as LOGOUT_CODING, OPERATIONS, ORGANIZATION_SYSTEM, SUBMISSION_SYSTEM, TYPES, gatewaySubtype, interaction, type AuditAction } from './codes';
 
 /**
  * What kind of event a request is, from its method and path alone (the answer adds entities and
@@ -26,7 +26,7 @@ const TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ORG = /^\d{6,12}$/;
 /** Not audited: they carry no personal data and answer without authentication. */
-const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/ilp\/v1\/(openapi\.json|schema\.json|catalogue)$/, /^\/fhir\/metadata$/, /^\/fhir\/\.well-known(\/|$)/];
+const PUBLIC = [/^\/console\/assets\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/ilp\/v1\/(openapi\.json|schema\.json|catalogue)$/, /^\/fhir\/metadata$/, /^\/fhir\/\.well-known(\/|$)/];
 
 const ACTION_OF: Record<string, AuditAction> = { GET: 'R', HEAD: 'R', POST: 'C', PUT: 'U', PATCH: 'U', DELETE: 'D' };
 const actionOf = (method: string): AuditAction => ACTION_OF[method] ?? 'E';
@@ -103,6 +103,17 @@ function adminKind(method: string, seg: string[]): AuditKind {
   return of(method === 'GET' ? 'admin-read' : 'admin-other');
 }
 
+/** The web console: sign-in and sign-out as authentication events, pages and forms as application activity. */
+function consoleKind(method: string, seg: string[]): AuditKind {
+  const [what] = seg;
+  if (method === 'POST' && what === 'login') return { type: TYPES.userAuthentication, subtypes: [LOGIN_CODING, gatewaySubtype('console-login')], action: 'E' };
+  if (method === 'POST' && what === 'logout') return { type: TYPES.userAuthentication, subtypes: [LOGOUT_CODING, gatewaySubtype('console-logout')], action: 'E' };
+  const action = actionOf(method);
+  // Which page (never its query: a search box may hold a NIK).
+  const page = `/console/${seg.filter((s) => /^[A-Za-z0-9._-]{1,64}$/.test(s)).join('/')}`;
+  return { type: TYPES.applicationActivity, subtypes: [gatewaySubtype(action === 'R' ? 'console-view' : 'console-action')], action, identifier: { system: CONSOLE_PAGE_SYSTEM, value: page } };
+}
+
 export function classify(method: string, path: string): AuditKind | undefined {
   if (PUBLIC.some((re) => re.test(path))) return undefined;
   const seg = segments(path);
@@ -111,5 +122,6 @@ export function classify(method: string, path: string): AuditKind | undefined {
   if (seg[0] === 'ilp' && seg[1] === 'v1') return ilpKind(method, seg.slice(2));
   if (seg[0] === 'admin' && seg[1] === 'v1') return adminKind(method, seg.slice(2));
   if (seg[0] === 'auth') return undefined;
+  if (seg[0] === 'console') return consoleKind(method, seg.slice(1));
   return rest([], actionOf(method));
 }

@@ -16,6 +16,8 @@ export const GATEWAY_SUBTYPE = 'urn:ilp-gateway:audit-subtype';
 export const CLIENT_ID_SYSTEM = 'urn:ilp-gateway:client';
 export const SUBMISSION_SYSTEM = 'urn:ilp-gateway:submission';
 export const EXPORT_JOB_SYSTEM = 'urn:ilp-gateway:export-job';
+/** The console page a person opened or posted to (path only). */
+export const CONSOLE_PAGE_SYSTEM = 'urn:ilp-gateway:console-page';
 export const ORGANIZATION_SYSTEM = 'http://sys-ids.kemkes.go.id/organization';
 
 export const TYPES = {
@@ -26,6 +28,7 @@ export const TYPES = {
 } satisfies Record<string, Coding>;
 
 export const LOGIN: Coding = { system: DICOM, code: '110122', display: 'Login' };
+export const LOGOUT: Coding = { system: DICOM, code: '110123', display: 'Logout' };
 
 export type Interaction = 'read' | 'vread' | 'history-instance' | 'search-type' | 'create' | 'update' | 'transaction' | 'batch' | 'operation';
 

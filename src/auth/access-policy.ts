@@ -36,6 +36,9 @@ export const ACCESS_POLICY: readonly AccessRule[] = [
   { prefix: '/readyz', public: true },
   { prefix: '/metrics', public: true },
   { prefix: '/auth', public: true },
+  // The console signs people in with its own session cookie (src/api/console-session.ts) and maps
+  // each person to a Principal the same access decision judges; bearer tokens are not for browsers.
+  { prefix: '/console', public: true },
   { prefix: '/ilp/v1/openapi.json', methods: READ, public: true },
   { prefix: '/ilp/v1/schema.json', methods: READ, public: true },
   { prefix: '/ilp/v1/catalogue', methods: READ, public: true },

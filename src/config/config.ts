@@ -2,6 +2,7 @@ import { deepFreeze } from '../kernel';
 import { loadAuthConfig, type AuthConfig } from './auth-config';
 import { numberVar, type Env } from './env';
 import { loadAuditConfig, type AuditConfig } from './audit-config';
+import { loadConsoleConfig, type ConsoleConfig } from './console-config';
 import { loadFhirConfig, type FhirConfig } from './fhir-config';
 import { loadOpsConfig, type OpsConfig } from './ops-config';
 import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
@@ -44,6 +45,8 @@ export interface Config {
   readonly import: ImportConfig;
   /** Intake attempts and the operations console (issue 11). */
   readonly ops: OpsConfig;
+  /** The web console under /console (issue #11). */
+  readonly console: ConsoleConfig;
 }
 
 export interface ImportConfig {
@@ -141,6 +144,7 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: intVar(env, 'IMPORT_CONCURRENCY', 4, 1, 64, problems),
     },
     ops: loadOpsConfig(env, problems),
+    console: loadConsoleConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

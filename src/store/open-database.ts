@@ -13,6 +13,7 @@ import { SqlOutboxStore } from './outbox-store';
 import { loadPGlite, pgliteDriver } from './pglite-pool';
 import type { Database } from './ports';
 import { SqlPwsStore } from './pws-store';
+import { SqlConsoleUserStore } from './console-store';
 import { SqlRelayStore } from './relay-store';
 import { SqlOpsStore } from './ops-store';
 import { SqlResourceStore } from './resource-store';
@@ -117,6 +118,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly audit: SqlAuditStore;
   readonly weighings: SqlWeighingHistory;
   readonly ops: SqlOpsStore;
+  readonly console: SqlConsoleUserStore;
   private closed = false;
 
   constructor(
@@ -137,6 +139,7 @@ class SqlDatabase implements GatewayDatabase {
     this.audit = new SqlAuditStore(ds);
     this.weighings = new SqlWeighingHistory(ds);
     this.ops = new SqlOpsStore(ds);
+    this.console = new SqlConsoleUserStore(ds);
   }
 
   async migrate(): Promise<string[]> {

@@ -1,6 +1,7 @@
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4';
 import type { ApiClientStore, AssertionReplayStore } from './client-ports';
 import type { AuditStore } from './audit-ports';
+import type { ConsoleUserStore } from './console-ports';
 import type { FhirStores } from './fhir-ports';
 import type { PwsStore, VisitContributions } from './pws-ports';
 import type { OpsStore } from './ops-ports';
@@ -284,6 +285,8 @@ export interface Database {
   readonly assertions: AssertionReplayStore;
   /** The audit trail (src/store/audit-ports.ts). */
   readonly audit: AuditStore;
+  /** People using the web console and their sessions (src/store/console-ports.ts). */
+  readonly console: ConsoleUserStore;
   readonly weighings: WeighingHistory;
   /** Operations console data: intake attempts, transaction log, conformance, relay health (src/store/ops-ports.ts). */
   readonly ops: OpsStore;

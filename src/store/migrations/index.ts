@@ -6,7 +6,8 @@ import { Ownership1732752000000 } from './0005-ownership';
 import { ApiClients1732838400000 } from './0006-api-clients';
 import { Audit1732924800000 } from './0007-audit';
 import { Pws1733011200000 } from './0011-pws';
+import { ConsoleUsers1733270400000 } from './0014-console-users';
 import { ConsoleOps1733356800000 } from './0015-console-ops';
 
 /** Every migration, oldest first. TypeORM records the applied ones in `schema_migration`. */
-export const MIGRATIONS = [Initial1732406400000, Relay1732492800000, SearchIndex1732579200000, RelaySent1732665600000, Ownership1732752000000, ApiClients1732838400000, Audit1732924800000, Pws1733011200000, ConsoleOps1733356800000];
+export const MIGRATIONS = [Initial1732406400000, Relay1732492800000, SearchIndex1732579200000, RelaySent1732665600000, Ownership1732752000000, ApiClients1732838400000, Audit1732924800000, Pws1733011200000, ConsoleUsers1733270400000, ConsoleOps1733356800000];

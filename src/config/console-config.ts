@@ -1,0 +1,25 @@
+import { numberVar, type Env } from './env';
+
+/**
+ * The web console's settings (issue #11, docs/decisions/0020-console.md). Sign-in failures are
+ * throttled with the API token endpoint's limits (AUTH_THROTTLE_*), per username and per address.
+ */
+export interface ConsoleConfig {
+  /** A session unused this long is ended (CONSOLE_IDLE_MINUTES). */
+  readonly idleSeconds: number;
+  /**
+   * The session cookie's Secure attribute: `auto` sets it when the request came over HTTPS (or
+   * PUBLIC_BASE_URL is https, behind a proxy); `always` / `never` force it (CONSOLE_COOKIE_SECURE).
+   */
+  readonly cookieSecure: 'auto' | 'always' | 'never';
+}
+
+export function loadConsoleConfig(env: Env, problems: string[]): ConsoleConfig {
+  const raw = env.CONSOLE_COOKIE_SECURE || 'auto';
+  const secure = ({ auto: 'auto', '1': 'always', '0': 'never' } as const)[raw as 'auto' | '1' | '0'];
+  if (!secure) problems.push(`CONSOLE_COOKIE_SECURE must be auto, 1 or 0, got "${raw}"`);
+  return {
+    idleSeconds: numberVar(env, 'CONSOLE_IDLE_MINUTES', 30, 1, 1440, problems) * 60,
+    cookieSecure: secure ?? 'auto',
+  };
+}
