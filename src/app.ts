@@ -85,7 +85,12 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
       { path: '/', router: authRouter(auth), json: false },
       { path: '/fhir', router: measureRouter({ pws: db.pws, version: VERSION, now: () => Date.now() }), json: false },
       { path: '/fhir', router: fhir, json: true },
-      { path: '/console', router: consoleRouter(consoleDeps(config, logger, db, auth)), json: false },
+      { path: '/console', router: consoleRouter({ ...consoleDeps(config, logger, db, auth), ops: {
+        transactions: { ops: db.ops, relay: db.relay, ...(relay ? { poke: () => relay.worker.poke() } : {}) },
+        relayHealth: { ops: db.ops, relay: db.relay, ...(relay ? { poke: () => relay.worker.poke() } : {}), state: () => ({ running: relay !== undefined, ...(relay ? { circuit: relay.breaker.state, target: relay.target.fhirUrl } : {}) }) },
+        conformance: { ops: db.ops, now: () => Date.now() },
+        validate: (body, mode) => validateOperation(validator, { body, mode }),
+      } }), json: false },
       { path: '/pws/v1', router: pwsRouter({ pws: db.pws, bodyLimitBytes: config.bodyLimitBytes }), json: false },
       // Before the other /admin/v1 routers: they refuse organisation-restricted admins for every path they see.
       { path: '/admin/v1', router: opsRouter({
