@@ -39,7 +39,7 @@ async function examples(v: ConsoleView, res: Response, q: Record<string, unknown
   const page = await listAttempts(principal(res), { ...q, limit: '10' }, deps.conformance);
   const items = page.items.map((a) => html`<li><p>${a.at} · ${a.clientId ?? ''} · ${a.organizationId ?? ''} · HTTP ${a.status}${a.line ? ` · line ${a.line}` : ''}</p>
     <ul>${a.issues.map((i) => html`<li><code>${i.errorCode ?? i.code}</code> <code>${i.expression ?? ''}</code> ${i.diagnostics ?? ''}</li>`)}</ul>
-    ${a.payload !== undefined ? html`<details><summary>${v.t('ops.payload')}</summary><pre>${JSON.stringify(a.payload, null, 2)}</pre></details>` : html`<p>${v.t('conf.noPayload', { bytes: a.payloadBytes ?? 0 })}</p>`}</li>`);
+    ${a.payload !== undefined ? html`<details><summary>${v.t('ops.payload')}</summary><pre tabindex="0">${JSON.stringify(a.payload, null, 2)}</pre></details>` : html`<p>${v.t('conf.noPayload', { bytes: a.payloadBytes ?? 0 })}</p>`}</li>`);
   return html`<section id="examples"><h2>${v.t('conf.examplesOf', { code: errorCode, element: str(q.expression) || '–' })}</h2><p class="note">${v.t('conf.masked')}</p>
     ${items.length > 0 ? html`<ol class="examples">${items}</ol>` : html`<p>${v.t('ops.none')}</p>`}</section>`;
 }

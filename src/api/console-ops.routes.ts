@@ -83,7 +83,7 @@ async function detailPage(v: ConsoleView, req: Request, res: Response, deps: Ops
   const events = html`<table><thead><tr><th scope="col">${v.t('ops.at')}</th><th scope="col">${v.t('ops.event')}</th><th scope="col">${v.t('ops.lastError')}</th></tr></thead><tbody>${s.events.map((e) =>
     html`<tr><td>${e.at}</td><td>${e.kind}</td><td>${str(e.detail.error ?? e.detail.reason)}</td></tr>`)}</tbody></table>`;
   const outbox = s.outbox.map((o) => html`<li>${v.t('ops.version')} ${o.version}: ${o.status}, ${v.t('ops.attempts')} ${o.attempts}${o.lastError ? html` · ${o.lastError}` : ''}</li>`);
-  const fhir = s.resources.map((r) => html`<details><summary>${r.ref}${r.nationalId ? html` · ${v.t('ops.nationalId')} ${r.nationalId}` : ''}</summary><pre>${pretty(r.resource ?? null)}</pre></details>`);
+  const fhir = s.resources.map((r) => html`<details><summary>${r.ref}${r.nationalId ? html` · ${v.t('ops.nationalId')} ${r.nationalId}` : ''}</summary><pre tabindex="0">${pretty(r.resource ?? null)}</pre></details>`);
   return layout(v, v.t('ops.detail', { id: s.submissionId }), html`${resentNote(v, params(req))}
 <dl class="facts"><dt>${v.t('ops.status')}</dt><dd><span class="status status-${s.status}">${s.status}</span></dd><dt>${v.t('ops.organization')}</dt><dd>${s.organizationId}</dd>
 <dt>${v.t('ops.receivedAt')}</dt><dd>${s.receivedAt}</dd><dt>${v.t('ops.version')}</dt><dd>${s.version}</dd></dl>
@@ -91,7 +91,7 @@ ${resendForm}
 <h2>${v.t('ops.national')}</h2>${s.nationalOutcome ? issueRows(v, s.nationalOutcome.issue) : html`<p>${v.t('ops.none')}</p>`}
 <h2>${v.t('ops.relayHistory')}</h2><ul>${outbox}</ul>${events}
 <h2>${v.t('ops.warnings')}</h2>${s.warnings.length > 0 ? issueRows(v, s.warnings) : html`<p>${v.t('ops.none')}</p>`}
-<h2>${v.t('ops.payload')}</h2>${s.nikVisible ? '' : html`<p class="note">${v.t('ops.nikMasked')}</p>`}<pre>${pretty(s.payload)}</pre>
+<h2>${v.t('ops.payload')}</h2>${s.nikVisible ? '' : html`<p class="note">${v.t('ops.nikMasked')}</p>`}<pre tabindex="0">${pretty(s.payload)}</pre>
 <h2>${v.t('ops.fhir')}</h2>${fhir}`);
 }
 
