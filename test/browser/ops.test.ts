@@ -95,8 +95,8 @@ test('a tester validates a file and sees each issue at its FHIRPath location', a
   await signIn(tester, gw.url, 'penguji', 'kata-sandi-tester-9', '/console/conformance/validate');
   await checkPage(tester, 'validate');
   await tester.getByLabel('Isi JSON').fill(JSON.stringify({ resourceType: 'Patient', gender: 'nope', birthDate: '2020-13-45' }));
-  await tester.getByLabel(/^r4/).check();
-  await Promise.all([tester.waitForLoadState('load'), tester.getByRole('button', { name: 'Validasi' }).click()]);
+  await tester.getByRole('radio', { name: /r4:/ }).check();
+  await Promise.all([tester.waitForResponse((r) => r.url().endsWith('/console/conformance/validate') && r.request().method() === 'POST'), tester.getByRole('button', { name: 'Validasi' }).click()]);
   await tester.locator('#result').waitFor();
   const locations = await tester.locator('code.fhirpath').allTextContents();
   expect(locations).toEqual(expect.arrayContaining(['Patient.gender', 'Patient.birthDate']));
