@@ -4,8 +4,8 @@
  * - `maskPersonalData` (what an intake attempt keeps): NIK (and the mother's NIK, any `*nik*` key,
  *   FHIR identifiers whose system names a NIK), names, phone numbers / telecom / e-mail, and
  *   addresses (lines, RT/RW, text; the Kemendagri area codes stay: they are areas, and wrong codes
- *   are among the commonest refusals), plus any 16-digit string anywhere (a NIK in the wrong place)
- *   and phone-shaped strings. Narrative (`text.div`) is dropped.
+ *   are among the commonest refusals), plus any 16-digit number anywhere, also inside free text (a
+ *   NIK in the wrong place), and mobile numbers. Narrative (`text.div`) is dropped.
  * - `maskNik`: only the NIK rules, for the transaction log when the viewer may not see NIKs.
  *
  * A masked string keeps its length (`****************` for 16 characters, so "NIK has 15 digits" is
@@ -64,8 +64,18 @@ function maskEntry(key: string, value: unknown, rules: MaskRules): unknown {
   return walk(value, rules);
 }
 
+/** NIKs (and, with `phones`, mobile numbers) written inside free text (a note, a description). */
+const EMBEDDED_NIK = /(?<!\d)\d{16}(?!\d)/g;
+const EMBEDDED_PHONE = /(?<!\d)(\+?62|0)8\d{7,12}(?!\d)/g;
+
+function maskText(value: string, rules: MaskRules): string {
+  if (SIXTEEN_DIGITS.test(value) || (rules.phones && PHONE_SHAPED.test(value))) return maskString(value);
+  const out = value.replace(EMBEDDED_NIK, (m) => maskString(m));
+  return rules.phones ? out.replace(EMBEDDED_PHONE, (m) => maskString(m)) : out;
+}
+
 function walk(value: unknown, rules: MaskRules): unknown {
-  if (typeof value === 'string') return SIXTEEN_DIGITS.test(value) || (rules.phones && PHONE_SHAPED.test(value)) ? maskString(value) : value;
+  if (typeof value === 'string') return maskText(value, rules);
   if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) >= 1e15 && Math.abs(value) < 1e16 ? maskLeaf(value) : value;
   if (Array.isArray(value)) return value.map((v) => walk(v, rules));
   if (value === null || typeof value !== 'object') return value;
