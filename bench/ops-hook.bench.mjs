@@ -49,6 +49,39 @@ async function timed(url, body) {
 
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 
+/**
+ * The hook's own CPU per accepted request, free of the machine's noise: the middleware, its
+ * res.json wrapper and its 'finish' handler on a stand-in response, 100,000 times.
+ */
+function hookMicros() {
+  const { EventEmitter } = require('node:events');
+  const { intakeAttempts } = require(join(ROOT, 'dist/api/intake-attempts.middleware'));
+  let queued = 0;
+  const trail = { attempts: { push: () => { queued += 1; } }, attribution: { push: () => { queued += 1; } }, payloadMaxBytes: 16384 };
+  const hook = intakeAttempts({ trail, logger: createLogger('silent') });
+  const run = (withHook, n) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i += 1) {
+      const res = new EventEmitter();
+      res.locals = { principal: { clientId: 'vendor', organizations: ['10000005'], scopes: [] } };
+      res.json = () => res;
+      res.statusCode = 202;
+      const req = { method: 'POST', path: '/ilp/v1/encounters', headers: {}, header: () => undefined, body: {} };
+      if (withHook) hook(req, res, () => undefined);
+      res.json({ id: '00000000-0000-4000-8000-000000000000', version: 1, result: 'created' });
+      res.emit('finish');
+    }
+    return Number(process.hrtime.bigint() - t0) / 1e3 / n;
+  };
+  run(true, 20_000); run(false, 20_000);
+  const withHook = run(true, 100_000);
+  const without = run(false, 100_000);
+  return { added: withHook - without, withHook, without, queued };
+}
+
+const micro = hookMicros();
+console.log(`hook CPU per accepted request: ${micro.added.toFixed(2)} µs (stand-in request ${micro.without.toFixed(2)} µs without, ${micro.withHook.toFixed(2)} µs with; load average ${loadavg()[0].toFixed(2)})`);
+
 await admin(`CREATE DATABASE ${NAME}`);
 const url = new URL(ADMIN_URL); url.pathname = `/${NAME}`;
 const db = await openDatabase({ url: url.toString() });
