@@ -57,7 +57,7 @@ export function decide(p: Principal, surface: Surface, action: Action): AccessDe
 
 /**
  * The operations console (transaction log, conformance, intake attempts, relay health; issue 11,
- * docs/decisions/0020-operations.md). It shows vendor payloads and relay state per organisation,
+ * docs/decisions/0021-operations.md). It shows vendor payloads and relay state per organisation,
  * not per region, so a region-restricted (district) principal is refused outright. Reading needs
  * `admin` or `ops/read` and sees the principal's organisations; re-sending needs `admin` and is
  * limited to the same organisations (an organisation's admin re-sends its own visits); relay health

@@ -1,6 +1,6 @@
 import { numberVar, type Env } from './env';
 
-/** The operations console's data (issue 11, docs/decisions/0020-operations.md). */
+/** The operations console's data (issue 11, docs/decisions/0021-operations.md). */
 export interface OpsConfig {
   /** Record refused intake requests (INTAKE_ATTEMPTS_ENABLED, default 1). */
   readonly attemptsEnabled: boolean;

@@ -1,5 +1,5 @@
 /**
- * Masking of vendor payloads for the operations console (docs/decisions/0020-operations.md). Pure.
+ * Masking of vendor payloads for the operations console (docs/decisions/0021-operations.md). Pure.
  *
  * - `maskPersonalData` (what an intake attempt keeps): NIK (and the mother's NIK, any `*nik*` key,
  *   FHIR identifiers whose system names a NIK), names, phone numbers / telecom / e-mail, and

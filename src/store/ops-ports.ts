@@ -3,7 +3,7 @@ import type { RelayEvent, SubmissionStatus } from './ports';
 
 /**
  * What the operations console reads and writes (issue 11 items 2-4, src/ops/,
- * docs/decisions/0020-operations.md): refused intake attempts, the transaction log over the
+ * docs/decisions/0021-operations.md): refused intake attempts, the transaction log over the
  * submission table, conformance counts and relay health. Organisation lists are the access
  * decision's filter (src/auth/access-decision.ts), applied here in SQL.
  */

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Operations data for the console (issue 11 items 2-4, docs/decisions/0020-operations.md):
+ * Operations data for the console (issue 11 items 2-4, docs/decisions/0021-operations.md):
  * - `intake_attempt`: every REFUSED intake request (a 4xx OperationOutcome on POST /ilp/v1/encounters,
  *   an $import line, POST /fhir): who, for which organisation, when, which endpoint, the error codes
  *   and FHIRPath elements of the answer, and the payload with NIK, names, phones and addresses masked

@@ -2,7 +2,7 @@ import { maskNik, maskPersonalData, scrubText } from '../../../src/ops/mask';
 import { attemptFrom, issuesOf, isRecordedRefusal } from '../../../src/ops/intake-attempts';
 import { example } from '../../support/submissions';
 
-/** What an intake attempt may keep of a refused payload (docs/decisions/0020-operations.md). */
+/** What an intake attempt may keep of a refused payload (docs/decisions/0021-operations.md). */
 describe('maskPersonalData: the ILP payload', () => {
   const masked = maskPersonalData(example()) as ReturnType<typeof example>;
   const text = JSON.stringify(masked);
