@@ -19,6 +19,9 @@ import { consoleRouter } from './api/console.routes';
 import { createFailureThrottle } from './auth/throttle';
 import { auditCounters } from './api/audit-metrics';
 import { auditTrail } from './api/audit.middleware';
+import { importLineObserver, intakeAttempts } from './api/intake-attempts.middleware';
+import { opsRouter } from './api/ops.routes';
+import { startOpsTrail, type OpsTrail } from './ops/trail';
 import { startAuditTrail, type AuditTrail } from './audit/trail';
 import { createMetrics, registerQueueGauges, type Metrics } from './api/metrics';
 import { loadCatalogue } from './catalog';
@@ -44,6 +47,8 @@ export interface App {
   audit: AuditTrail | undefined;
   /** The monthly village MeasureReport job; undefined when PWS_REPORTS_ENABLED=0. Not started: main.ts starts it after listen. */
   pwsReports: ReportScheduler | undefined;
+  /** Intake attempts and client attribution writers (issue 11); undefined when INTAKE_ATTEMPTS_ENABLED=0. */
+  ops: OpsTrail | undefined;
   /** Closes everything in reverse order of creation. */
   close(): Promise<void>;
 }
@@ -77,14 +82,29 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   const audit: AuditTrail | undefined = config.audit.enabled ? startAuditTrail(db.audit, config.audit, logger, auditCounters(metrics, () => audit?.recorder.depth ?? 0)) : undefined;
   // The audit hook runs before authentication, so refusals are recorded with everything else.
   const auditHook = audit ? [auditTrail({ recorder: audit.recorder, logger, observer: `ILP Gateway ${VERSION}`, knownClient: (id) => auth.directory.isKnown(id) })] : [];
+  // Refused intake requests (issue 11): recorded after the answer, never on its path.
+  const ops: OpsTrail | undefined = config.ops.attemptsEnabled ? startOpsTrail(db.ops, config.ops, logger) : undefined;
+  const opsHooks = ops ? { trail: ops, logger } : undefined;
   const http = createHttpApp({
-    guards: [...auditHook, authorize(auth)],
+    guards: [...auditHook, authorize(auth), ...(opsHooks ? [intakeAttempts(opsHooks)] : [])],
+    ...(opsHooks ? { importObserver: importLineObserver(opsHooks) } : {}),
     mounts: [
       { path: '/', router: authRouter(auth), json: false },
       { path: '/fhir', router: measureRouter({ pws: db.pws, version: VERSION, now: () => Date.now() }), json: false },
       { path: '/fhir', router: fhir, json: true },
-      { path: '/console', router: consoleRouter(consoleDeps(config, logger, db, auth)), json: false },
+      { path: '/console', router: consoleRouter({ ...consoleDeps(config, logger, db, auth), ops: {
+        transactions: { ops: db.ops, relay: db.relay, ...(relay ? { poke: () => relay.worker.poke() } : {}) },
+        relayHealth: { ops: db.ops, relay: db.relay, ...(relay ? { poke: () => relay.worker.poke() } : {}), state: () => ({ running: relay !== undefined, ...(relay ? { circuit: relay.breaker.state, target: relay.target.fhirUrl } : {}) }) },
+        conformance: { ops: db.ops, now: () => Date.now() },
+        validate: (body, mode) => validateOperation(validator, { body, mode }),
+      } }), json: false },
       { path: '/pws/v1', router: pwsRouter({ pws: db.pws, bodyLimitBytes: config.bodyLimitBytes }), json: false },
+      // Before the other /admin/v1 routers: they refuse organisation-restricted admins for every path they see.
+      { path: '/admin/v1', router: opsRouter({
+        ops: db.ops, relayStore: db.relay, adminToken: config.relay.adminToken, now: () => Date.now(),
+        ...(relay ? { poke: () => relay.worker.poke() } : {}),
+        state: () => ({ running: relay !== undefined, ...(relay ? { circuit: relay.breaker.state, target: relay.target.fhirUrl } : {}) }),
+      }), json: true },
       { path: '/admin/v1', router: clientsRouter({ clients: db.clients, adminToken: config.relay.adminToken }), json: true },
       { path: '/admin/v1', router: pwsReportsRouter({ job: reportJob, adminToken: config.relay.adminToken }), json: true },
       { path: '/admin/v1', router: adminRouter({ relayStore: db.relay, credentials: db.credentials, relay, vault, adminToken: config.relay.adminToken }), json: true },
@@ -107,6 +127,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     relay,
     audit,
     pwsReports,
+    ops,
     close: async () => {
       auth.close();
       await exportRunner.close();
@@ -114,6 +135,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
       await relay?.stop();
       // After the HTTP server closed (main.ts) and before the database: every answered request's event is written.
       await audit?.close();
+      await ops?.close();
       if (!opts.db) await db.close();
     },
   };

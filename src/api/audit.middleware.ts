@@ -23,6 +23,10 @@ export interface AuditNotes {
   resources?: readonly { resourceType: string; id: string }[];
   /** An ILP re-send that changed the visit is an update, not a create. */
   update?: boolean;
+  /** Objects without a FHIR reference the handler acted on (submissions a re-send named). */
+  identifiers?: readonly { system: string; value: string }[];
+  /** Why an operator acted (a re-send's mandatory reason, already scrubbed): AuditEvent.purposeOfEvent.text. */
+  reason?: string;
 }
 
 export function noteAudit(res: Response, notes: AuditNotes): void {
@@ -90,7 +94,8 @@ function rowOf(kind: AuditKind, req: Request, res: Response, started: string, de
     type: kind.type, subtypes, action: notes?.update ? 'U' : kind.action,
     status: res.statusCode, completed: res.writableFinished,
     ...(clientId ? { clientId } : {}), ...(req.ip ? { address: req.ip } : {}),
-    touched: touched.result(), identifiers: identifiersOf(kind, req),
+    touched: touched.result(), identifiers: [...identifiersOf(kind, req), ...(notes?.identifiers ?? [])],
+    ...(notes?.reason ? { reason: notes.reason } : {}),
     ...(kind.query && query.length > 0 ? { query: redactQuery(kind.query.searchType, query) } : {}),
     observer: deps.observer,
   });

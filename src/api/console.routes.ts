@@ -10,6 +10,8 @@ import { OperationOutcomeError, type Logger } from '../kernel';
 import { consoleOf, csrfValid, endSessionCookie, cookies, openSession, resolveSession, sessionHash, SESSION_COOKIE, startSession, type ConsoleAuthDeps, type ConsoleRequest } from './console-session';
 import type { ConsolePages, PageRender } from './console-pages';
 import { registerPwsPages, type PwsPageDeps } from './console-pws.routes';
+import { registerOpsPages, type OpsPageDeps } from './console-ops.routes';
+import { registerConformancePages, type ConformancePageDeps } from './console-conformance.routes';
 
 /**
  * The web console under /console (issue #11): server-rendered pages (src/console), one stylesheet
@@ -18,6 +20,8 @@ import { registerPwsPages, type PwsPageDeps } from './console-pws.routes';
  */
 export interface ConsoleRouteDeps extends ConsoleAuthDeps, PwsPageDeps {
   logger: Logger;
+  /** The operations pages (transaction log, conformance, validate, relay health; src/ops/). */
+  ops?: OpsPageDeps & ConformancePageDeps;
 }
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -141,6 +145,10 @@ export function consoleRouter(deps: ConsoleRouteDeps): Router {
     return homePage(view, { regions: user?.regions ?? [], organizations: user?.organizations ?? [] });
   });
   registerPwsPages(pages, deps);
+  if (deps.ops) {
+    registerOpsPages(pages, deps.ops);
+    registerConformancePages(pages, deps.ops);
+  }
   router.use((req: Request, res: Response) => send(res, 404, errorPage(viewOf(req, res, deps), 'error.notFound')));
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!(err instanceof OperationOutcomeError) || !res.locals.console) return next(err);

@@ -15,6 +15,7 @@ import { UUID } from '../fhir/ids';
 import type { ImportConfig } from '../config/config';
 import type { Logger } from '../kernel';
 import { importHandler } from './import.routes';
+import type { ImportResult } from '../pipeline/import-visits';
 
 
 export interface IlpRouteDeps {
@@ -28,6 +29,8 @@ export interface IlpRouteDeps {
   maxJsonDepth: number;
   /** NDJSON bulk import limits (config.import); defaults below when absent (tests building the app by hand). */
   import?: ImportConfig;
+  /** Told each $import result line (intake attempts, issue 11); absent when attempts are not recorded. */
+  importObserver?: (res: Response, result: ImportResult) => void;
 }
 
 const IMPORT_DEFAULTS: ImportConfig = { maxBytes: 104_857_600, maxLineBytes: 1_048_576, concurrency: 4, groupSize: 32 };
@@ -108,6 +111,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   router.post('/encounters/\\$import', importHandler({
     intake: deps.intake, submissions: deps.submissions, metrics: deps.metrics, logger: deps.logger, maxJsonDepth: deps.maxJsonDepth,
     limits: deps.import ?? IMPORT_DEFAULTS, authorize: (res, body) => assertMayActFor(res, body, true),
+    ...(deps.importObserver ? { observe: deps.importObserver } : {}),
   }));
 
   router.post('/encounters/\\$validate', requireJson, async (req, res) => {

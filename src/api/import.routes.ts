@@ -19,6 +19,8 @@ export interface ImportRouteDeps {
   limits: ImportConfig;
   /** The single intake's tenant rule (ilp.routes.ts); with a null body only the caller's right to write is checked. */
   authorize(res: Response, body: unknown): void;
+  /** Told every result line once it is written (intake attempts, src/api/intake-attempts.middleware.ts); must not throw. */
+  observe?(res: Response, result: ImportResult): void;
 }
 
 export const NDJSON = 'application/x-ndjson';
@@ -82,6 +84,7 @@ export function importHandler(deps: ImportRouteDeps) {
     try {
       for await (const result of results) {
         if (!(await writeLine(res, result))) break;
+        deps.observe?.(res, result);
       }
     } catch (err) {
       // The upload broke off (client gone, connection reset): what was committed stays committed.

@@ -92,6 +92,11 @@ function adminKind(method: string, seg: string[]): AuditKind {
   const org = id && ORG.test(id) ? { identifier: { system: ORGANIZATION_SYSTEM, value: id } } : {};
   const of = (code: string, extra: Partial<AuditKind> = {}): AuditKind => ({ type: TYPES.applicationActivity, subtypes: [gatewaySubtype(code)], action: actionOf(method), ...extra });
   if (what === 'submissions' && id === 'requeue') return of('admin-requeue', { action: 'U' });
+  // The operations console's data (issue 11): the re-send names its submissions through noteAudit.
+  if (what === 'transactions' && id === 'resend') return of('admin-resend', { action: 'U' });
+  if (what === 'transactions' && id !== undefined) return of('admin-transaction-read', UUID.test(id) ? { identifier: { system: SUBMISSION_SYSTEM, value: id } } : {});
+  if (what === 'intake-attempts' || what === 'conformance') return of('admin-conformance-read');
+  if (what === 'relay' && id === 'health') return of('admin-relay-health');
   if (what === 'submissions' && sub === 'events') return of('admin-read', id && UUID.test(id) ? { identifier: { system: SUBMISSION_SYSTEM, value: id } } : {});
   if (what === 'organizations' && sub === 'pause') return of(method === 'DELETE' ? 'admin-resume' : 'admin-pause', org);
   if (what === 'credentials' && id !== undefined) return of(method === 'DELETE' ? 'admin-credentials-remove' : 'admin-credentials-put', org);

@@ -29,6 +29,8 @@ export interface AuditFacts {
   identifiers: { system: string; value: string }[];
   /** Already redacted (src/audit/query.ts); recorded base64 as entity.query. */
   query?: string;
+  /** An operator's reason (a re-send), recorded as purposeOfEvent.text; never patient data (scrubbed by the caller). */
+  reason?: string;
   /** The gateway as observer (AuditEvent.source.observer.display), e.g. `ILP Gateway 0.1.0`. */
   observer: string;
 }
@@ -72,6 +74,7 @@ export function buildAuditEvent(facts: AuditFacts): AuditEvent {
     period: { start: facts.started, end: facts.recorded },
     recorded: facts.recorded,
     outcome,
+    ...(facts.reason ? { purposeOfEvent: [{ text: facts.reason }] } : {}),
     ...(outcome === '0' ? {} : { outcomeDesc: facts.completed ? `HTTP ${facts.status}` : `HTTP ${facts.status}; the client closed the connection before the answer was complete` }),
     agent: [requestor(facts), { type: { coding: [DESTINATION_ROLE] }, who: { display: facts.observer }, requestor: false }],
     // security-source-type 4 = Application Server.

@@ -15,12 +15,12 @@ import type { Principal } from './tokens';
  * - both restrictions hold together (a ministry client with regions is a district client).
  */
 
-export type Surface = 'ilp' | 'fhir' | 'export' | 'admin' | 'validate';
-export type Action = 'read' | 'write' | 'export' | 'admin' | 'validate';
+export type Surface = 'ilp' | 'fhir' | 'export' | 'admin' | 'validate' | 'ops';
+export type Action = 'read' | 'write' | 'export' | 'admin' | 'validate' | 'resend' | 'relay';
 
 export type AccessDecision =
   | { allow: true; filter: AccessFilter }
-  | { allow: false; code: 'AUTH-SCOPE' | 'AUTH-ADMIN-RESTRICTED'; scope?: string };
+  | { allow: false; code: 'AUTH-SCOPE' | 'AUTH-ADMIN-RESTRICTED' | 'OPS-REGION-RESTRICTED'; scope?: string };
 
 export const UNRESTRICTED: AccessFilter = Object.freeze({ organizations: 'all', regions: 'all' }) as AccessFilter;
 
@@ -47,11 +47,40 @@ const NEEDS: Partial<Record<`${Surface}:${Action}`, string>> = {
  * every organisation at once, so only an unrestricted principal may take them.
  */
 export function decide(p: Principal, surface: Surface, action: Action): AccessDecision {
+  if (surface === 'ops') return decideOps(p, action);
   const scope = NEEDS[`${surface}:${action}`];
   if (scope && !allows(p.scopes, scope)) return { allow: false, code: 'AUTH-SCOPE', scope };
   const filter = dataFilter(p);
   if (surface === 'admin' && !isUnrestricted(filter)) return { allow: false, code: 'AUTH-ADMIN-RESTRICTED' };
   return { allow: true, filter };
+}
+
+/**
+ * The operations console (transaction log, conformance, intake attempts, relay health; issue 11,
+ * docs/decisions/0021-operations.md). It shows vendor payloads and relay state per organisation,
+ * not per region, so a region-restricted (district) principal is refused outright. Reading needs
+ * `admin` or `ops/read` and sees the principal's organisations; re-sending needs `admin` and is
+ * limited to the same organisations (an organisation's admin re-sends its own visits); relay health
+ * and resume span every organisation, so they need an unrestricted admin.
+ */
+function decideOps(p: Principal, action: Action): AccessDecision {
+  const filter = dataFilter(p);
+  if (filter.regions !== 'all') return { allow: false, code: 'OPS-REGION-RESTRICTED' };
+  if (action === 'read') {
+    return allows(p.scopes, 'admin') || allows(p.scopes, 'ops/read') ? { allow: true, filter } : { allow: false, code: 'AUTH-SCOPE', scope: 'ops/read' };
+  }
+  if (!allows(p.scopes, 'admin')) return { allow: false, code: 'AUTH-SCOPE', scope: 'admin' };
+  if (action === 'resend') return { allow: true, filter };
+  return isUnrestricted(filter) ? { allow: true, filter } : { allow: false, code: 'AUTH-ADMIN-RESTRICTED' };
+}
+
+/**
+ * Whether a viewer of the transaction log sees a submission's NIKs in clear: an admin of the
+ * organisation that sent it (an unrestricted admin is admin of every organisation). Everyone
+ * else, `ops/read` support staff included, sees them masked.
+ */
+export function mayRevealNik(p: Principal, organizationId: string): boolean {
+  return allows(p.scopes, 'admin') && !(p.regions && p.regions.length > 0) && mayActFor(p, organizationId);
 }
 
 /** decide(), throwing the refusal as a 403 OperationOutcome. */

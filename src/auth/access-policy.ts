@@ -54,6 +54,10 @@ export const ACCESS_POLICY: readonly AccessRule[] = [
   // The audit trail: admins (scope `admin`) or `system/AuditEvent.read`, decided by its handler (src/fhir-rest/audit-event.ts).
   { prefix: '/fhir/AuditEvent', methods: READ },
   { prefix: '/fhir', methods: [...READ, ...WRITE], scope: fhirScope },
+  // The operations console's reads (issue 11): `admin` or `ops/read`, decided by the ops services (access-decision.ts, decideOps).
+  { prefix: '/admin/v1/transactions', methods: READ },
+  { prefix: '/admin/v1/intake-attempts', methods: READ },
+  { prefix: '/admin/v1/conformance', methods: READ },
   { prefix: '/admin', scope: 'admin' },
 ];
 

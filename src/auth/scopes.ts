@@ -4,7 +4,7 @@
  */
 export type Scope = string;
 
-export const SUPPORTED_SCOPES: readonly string[] = ['system/*.read', 'system/*.write', 'ilp/submission.write', 'ilp/submission.read', 'pws/indicators.read', 'pws/targets.write', 'admin'];
+export const SUPPORTED_SCOPES: readonly string[] = ['system/*.read', 'system/*.write', 'ilp/submission.write', 'ilp/submission.read', 'pws/indicators.read', 'pws/targets.write', 'ops/read', 'admin'];
 
 const SMART = /^system\/(\*|[A-Z][A-Za-z]+)\.(read|write|\*)$/;
 

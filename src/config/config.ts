@@ -5,6 +5,7 @@ import { loadAuditConfig, type AuditConfig } from './audit-config';
 import { loadConsoleConfig, type ConsoleConfig } from './console-config';
 import { loadFhirConfig, type FhirConfig } from './fhir-config';
 import { loadPwsReportsConfig, type PwsReportsConfig } from './pws-config';
+import { loadOpsConfig, type OpsConfig } from './ops-config';
 import { loadRelayConfig, loadSimConfig, type RelayConfig, type SimConfig } from './relay-config';
 
 /**
@@ -45,6 +46,8 @@ export interface Config {
   readonly import: ImportConfig;
   /** The monthly village MeasureReport job (issue #10). */
   readonly pwsReports: PwsReportsConfig;
+  /** Intake attempts and the operations console (issue 11). */
+  readonly ops: OpsConfig;
   /** The web console under /console (issue #11). */
   readonly console: ConsoleConfig;
 }
@@ -147,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
       groupSize: intVar(env, 'IMPORT_GROUP_SIZE', 32, 1, 500, problems),
     },
     pwsReports: loadPwsReportsConfig(env, problems),
+    ops: loadOpsConfig(env, problems),
     console: loadConsoleConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

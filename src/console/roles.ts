@@ -15,7 +15,8 @@ const READ_SCOPES = ['system/*.read', 'ilp/submission.read', 'pws/indicators.rea
 export const ROLE_SCOPES: Readonly<Record<ConsoleRole, readonly string[]>> = {
   admin: ['system/*.*', 'ilp/submission.write', 'ilp/submission.read', 'pws/indicators.read', 'pws/targets.write', 'admin'],
   district: READ_SCOPES,
-  'vendor-support': READ_SCOPES,
+  // ops/read: the transaction log and conformance of its organisations (src/ops/, decideOps), NIKs masked.
+  'vendor-support': [...READ_SCOPES, 'ops/read'],
   tester: [],
 };
 

@@ -221,6 +221,12 @@ export const ERRORS = {
   'PWS-REPORT-PERIOD': { status: 400, type: 'value', en: 'Parameter period "{period}" must be a month (YYYY-MM) that is over in every Indonesian time zone', id: 'Parameter period "{period}" harus bulan (YYYY-MM) yang sudah berakhir di semua zona waktu Indonesia' },
   'PWS-REPORT-BUSY': { status: 409, type: 'conflict', en: 'The MeasureReports of {period} are being computed by another worker ({worker}); try again when it finished', id: 'MeasureReport bulan {period} sedang dihitung oleh worker lain ({worker}); coba lagi setelah selesai' },
   'PWS-REPORT-BODY': { status: 400, type: 'invalid', en: 'Invalid request: {detail}', id: 'Permintaan tidak valid: {detail}' },
+  // --- console-ops ---
+  'OPS-BAD-QUERY': { status: 400, type: 'invalid', en: 'Invalid {param}: {detail}', id: '{param} tidak valid: {detail}' },
+  'OPS-NOT-FOUND': { status: 404, type: 'not-found', en: '{what} not found', id: '{what} tidak ditemukan' },
+  'OPS-REGION-RESTRICTED': { status: 403, type: 'forbidden', en: 'The operations console shows vendor payloads and relay state per organization: a region-restricted (district) client cannot use it', id: 'Konsol operasional menampilkan isi kiriman vendor dan status relay per organisasi: klien dengan batas wilayah (kabupaten/kota) tidak dapat menggunakannya' },
+  'OPS-RESEND-REASON': { status: 400, type: 'required', en: 'A re-send needs a reason of 1 to {max} characters (it is kept in the relay events and the audit trail)', id: 'Pengiriman ulang memerlukan alasan sepanjang 1 sampai {max} karakter (disimpan dalam riwayat relay dan jejak audit)' },
+  'OPS-RESEND-IDS': { status: 400, type: 'invalid', en: '"ids" must list 1 to {max} submission ids', id: '"ids" harus berisi 1 sampai {max} id kiriman' },
 } satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -16,6 +16,7 @@ import { SqlPwsStore } from './pws-store';
 import { SqlPwsReportStore } from './pws-report-store';
 import { SqlConsoleUserStore } from './console-store';
 import { SqlRelayStore } from './relay-store';
+import { SqlOpsStore } from './ops-store';
 import { SqlResourceStore } from './resource-store';
 import { withConnection } from './sql';
 import { SqlSubmissionStore } from './submission-store';
@@ -118,6 +119,7 @@ class SqlDatabase implements GatewayDatabase {
   readonly assertions: SqlAssertionReplayStore;
   readonly audit: SqlAuditStore;
   readonly weighings: SqlWeighingHistory;
+  readonly ops: SqlOpsStore;
   readonly console: SqlConsoleUserStore;
   private closed = false;
 
@@ -139,6 +141,7 @@ class SqlDatabase implements GatewayDatabase {
     this.assertions = new SqlAssertionReplayStore(ds);
     this.audit = new SqlAuditStore(ds);
     this.weighings = new SqlWeighingHistory(ds);
+    this.ops = new SqlOpsStore(ds);
     this.console = new SqlConsoleUserStore(ds);
   }
 

@@ -7,6 +7,7 @@ import type { PwsStore, VisitContributions } from './pws-ports';
 import type { EntryResult } from '../write-plan/decide';
 import type { WritePlan } from '../write-plan/plan';
 import type { PwsReportStore } from './pws-report-ports';
+import type { OpsStore } from './ops-ports';
 
 /**
  * What the rest of the gateway sees of storage. Implementations live beside this file
@@ -306,6 +307,8 @@ export interface Database {
   /** People using the web console and their sessions (src/store/console-ports.ts). */
   readonly console: ConsoleUserStore;
   readonly weighings: WeighingHistory;
+  /** Operations console data: intake attempts, transaction log, conformance, relay health (src/store/ops-ports.ts). */
+  readonly ops: OpsStore;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

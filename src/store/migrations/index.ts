@@ -8,11 +8,12 @@ import { Audit1732924800000 } from './0007-audit';
 import { Pws1733011200000 } from './0011-pws';
 import { SearchSlim1733184000000 } from './0013-search-slim';
 import { ConsoleUsers1733270400000 } from './0014-console-users';
+import { ConsoleOps1733356800000 } from './0015-console-ops';
 import { PwsJob1733443200000 } from './0016-pws-job';
 
 /** Every migration, oldest first. TypeORM records the applied ones in `schema_migration`. */
 export const MIGRATIONS = [
   Initial1732406400000, Relay1732492800000, SearchIndex1732579200000, RelaySent1732665600000, Ownership1732752000000,
   ApiClients1732838400000, Audit1732924800000, Pws1733011200000, SearchSlim1733184000000, ConsoleUsers1733270400000,
-  PwsJob1733443200000,
+  ConsoleOps1733356800000, PwsJob1733443200000,
 ];
