@@ -46,9 +46,12 @@ function reasonField(v: ConsoleView, id: string): Html {
   return html`<label for="${id}">${v.t('ops.reason')}</label><textarea id="${id}" name="reason" required maxlength="500" rows="2"></textarea>`;
 }
 
+const RESEND_REASONS = new Set(['delivered', 'already-queued', 'not-found']);
+
 function resentNote(v: ConsoleView, q: Record<string, unknown>): Html | '' {
   if (q.resent === undefined) return '';
-  const why = str(q.why).split(',').filter((w) => w !== '').map((w) => v.t(`ops.why.${w}` as MessageKey));
+  // Only the reasons the re-send answers with: `why` comes from the address bar.
+  const why = str(q.why).split(',').filter((w) => RESEND_REASONS.has(w)).map((w) => v.t(`ops.why.${w}` as MessageKey));
   return html`<p class="notice" role="status">${v.t('ops.resent', { n: str(q.resent), m: str(q.not) })} ${why.join('; ')}</p>`;
 }
 

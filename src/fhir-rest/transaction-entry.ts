@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, Encounter } from 'fhir/r4';
-import { fail, payloadHash } from '../kernel';
+import { fail, isInvalidText, payloadHash } from '../kernel';
 import { parseEntryRequest } from '../write-plan/entry-request';
 import type { SaveTransactionInput, TransactionEntry } from '../store/fhir-ports';
 import type { VisitContributions } from '../store/pws-ports';
@@ -23,6 +23,8 @@ function parseIfNoneExist(index: number, query: string): { system?: string; valu
   if (params.length !== 1 || !first || first[0] !== 'identifier' || first[1] === '') {
     return entryError(index, `ifNoneExist must be identifier=[system|]value, not "${query.slice(0, 100)}"`);
   }
+  // %00 decodes to NUL here, after the body's own text check: PostgreSQL text cannot hold it (a 500).
+  if (isInvalidText(first[1])) return entryError(index, 'ifNoneExist holds a NUL or a lone surrogate after URL decoding');
   const bar = first[1].indexOf('|');
   return bar < 0 ? { value: first[1] } : { system: first[1].slice(0, bar), value: first[1].slice(bar + 1) };
 }

@@ -32,6 +32,9 @@ export function isRecordedRefusal(status: number): boolean {
   return status >= 400 && status < 500 && status !== 401 && status !== 429;
 }
 
+/** NUL and surrogates (jsonb refuses NUL and lone ones; a paired one in a diagnostic is no loss). */
+const UNSTORABLE = new RegExp(`[${String.fromCharCode(0)}\uD800-\uDFFF]`, 'g');
+
 export function issuesOf(answer: unknown): AttemptIssue[] {
   const oo = answer as Partial<OperationOutcome> | null;
   if (!oo || oo.resourceType !== 'OperationOutcome' || !Array.isArray(oo.issue)) return [];
@@ -41,18 +44,25 @@ export function issuesOf(answer: unknown): AttemptIssue[] {
     return {
       severity: String(i.severity), code: String(i.code),
       ...(errorCode ? { errorCode } : {}),
-      ...(typeof expression === 'string' ? { expression: expression.slice(0, 300) } : {}),
-      ...(typeof i.diagnostics === 'string' ? { diagnostics: scrubText(i.diagnostics) } : {}),
+      ...(typeof expression === 'string' ? { expression: expression.slice(0, 300).replace(UNSTORABLE, '\uFFFD') } : {}),
+      ...(typeof i.diagnostics === 'string' ? { diagnostics: scrubText(i.diagnostics).replace(UNSTORABLE, '\uFFFD') } : {}),
     };
   });
 }
+
+const INVALID_ESCAPE = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
 
 function keptPayload(facts: AttemptFacts): Pick<IntakeAttemptInput, 'payload' | 'payloadBytes'> {
   if (facts.body === undefined) return facts.bodyBytes ? { payloadBytes: facts.bodyBytes } : {};
   // Masking a body many times the cap only to drop it would spend CPU on the refused path for nothing.
   if (facts.payloadMaxBytes === 0 || (facts.bodyBytes ?? 0) > 4 * facts.payloadMaxBytes) return facts.bodyBytes ? { payloadBytes: facts.bodyBytes } : {};
   const masked = maskPersonalData(facts.body);
-  const bytes = Buffer.byteLength(JSON.stringify(masked) ?? '', 'utf8');
+  const text = JSON.stringify(masked) ?? '';
+  const bytes = Buffer.byteLength(text, 'utf8');
+  // jsonb refuses NUL and lone surrogates (JSON.stringify writes them as \u0000 / \udxxx escapes):
+  // such a payload, refused for exactly that, would sink the whole batch of other clients' attempts.
+  // Keep its size only.
+  if (INVALID_ESCAPE.test(text)) return { payloadBytes: bytes };
   return bytes <= facts.payloadMaxBytes ? { payload: masked, payloadBytes: bytes } : { payloadBytes: bytes };
 }
 

@@ -21,12 +21,13 @@ const ALL: MaskRules = { names: true, phones: true, addresses: true };
 const NIK_ONLY: MaskRules = { names: false, phones: false, addresses: false };
 
 const NIK_KEY = /nik/i;
-const NAME_KEY = /^(name|[a-z]+Name|given|family|prefix|suffix)$/;
-const PHONE_KEY = /phone|telecom|mobile|email|fax/i;
-const ADDRESS_KEY = /^address(es)?$/i;
+// English (FHIR, ILP JSON) and the Indonesian keys SIMPUS payloads use (nama, nama_ibu, namaLengkap), any case.
+const NAME_KEY = /^(name|[a-z]+name|given|family|prefix|suffix|nama([_-]?[a-z]+)?)$/i;
+const PHONE_KEY = /phone|telecom|mobile|email|fax|^(no[_-]?)?(telp|telepon|hp|wa|ponsel)$/i;
+const ADDRESS_KEY = /^(address(es)?|alamat([_-]?[a-z]+)?)$/i;
 /** Inside an address, what stays: area codes and structure. */
 const ADDRESS_KEEP = /^(url|[a-z]*[cC]ode|use|type|country|system)$/;
-const SIXTEEN_DIGITS = /^\s*\d{16}\s*$/;
+const SIXTEEN_DIGITS = /^\s*\d(?:[\s.-]?\d){14,16}\s*$/;
 const PHONE_SHAPED = /^\s*(\+?62|0)8[\d\s-]{7,14}\s*$/;
 const NIK_SYSTEM = /nik/i;
 
@@ -65,7 +66,8 @@ function maskEntry(key: string, value: unknown, rules: MaskRules): unknown {
 }
 
 /** NIKs (and, with `phones`, mobile numbers) written inside free text (a note, a description). */
-const EMBEDDED_NIK = /(?<!\d)\d{16}(?!\d)/g;
+// 15 to 17 digits, also written in groups (3174 0101 0190 0001, 3174-0101-…): a NIK mistyped or spaced.
+const EMBEDDED_NIK = /(?<!\d)\d(?:[\s.-]?\d){14,16}(?!\d)/g;
 const EMBEDDED_PHONE = /(?<!\d)(\+?62|0)8\d{7,12}(?!\d)/g;
 
 function maskText(value: string, rules: MaskRules): string {

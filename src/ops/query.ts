@@ -61,6 +61,8 @@ export function enumParam<T extends string>(params: Params, name: string, allowe
   return values as T[];
 }
 
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+
 /** Opaque keyset cursor: the last row's instant and id. */
 export function encodeCursor(k: Keyset): string {
   return Buffer.from(JSON.stringify([k.at, k.id]), 'utf8').toString('base64url');
@@ -71,7 +73,8 @@ export function cursorParam(params: Params, idPattern: RegExp): Keyset | undefin
   if (v === undefined) return undefined;
   try {
     const [at, id] = JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && Number.isFinite(Date.parse(at)) && typeof id === 'string' && idPattern.test(id)) return { at, id };
+    // The instant as this gateway wrote it (toISOString or the +00:00 form): V8's Date.parse also takes "1", PostgreSQL does not.
+    if (typeof at === 'string' && INSTANT.test(at) && Number.isFinite(Date.parse(at)) && typeof id === 'string' && idPattern.test(id)) return { at, id };
   } catch {
     // falls through to the refusal
   }

@@ -46,7 +46,9 @@ export async function listTransactions(p: Principal, params: Params, deps: Trans
     ...(statuses ? { statuses } : {}), ...(organizationId ? { organizationId } : {}),
     ...(from ? { from } : {}), ...(to ? { to } : {}), ...(after ? { after } : {}),
   });
-  const items = rows.slice(0, limit);
+  // The national platform's answer is quoted verbatim in lastError: a NIK in it is masked unless the viewer may see it.
+  const items = rows.slice(0, limit).map((row) => (row.relay?.lastError && !mayRevealNik(p, row.organizationId)
+    ? { ...row, relay: { ...row.relay, lastError: maskNik(row.relay.lastError) as string } } : row));
   const last = items[items.length - 1];
   return { items, ...(rows.length > limit && last ? { next: encodeCursor({ at: last.receivedAt, id: last.id }) } : {}) };
 }
@@ -68,6 +70,10 @@ export async function transactionDetail(p: Principal, id: string, deps: Transact
     payload: maskNik(found.payload),
     resources: found.resources.map((r) => (r.resource ? { ...r, resource: maskNik(r.resource) as typeof r.resource } : r)),
     ...(found.nationalOutcome ? { nationalOutcome: maskNik(found.nationalOutcome) as typeof found.nationalOutcome } : {}),
+    // Relay errors and warnings quote the national platform's and the mapping's texts verbatim.
+    warnings: maskNik(found.warnings) as typeof found.warnings,
+    outbox: maskNik(found.outbox) as typeof found.outbox,
+    events: maskNik(found.events) as typeof found.events,
   };
 }
 

@@ -198,14 +198,20 @@ interface Content {
   content: Resource;
 }
 
-/** Contents with references rewritten, identifiers kept, the writer's ownership and the U+0000 rule checked. */
+/** A resource belongs to the organisation that first wrote it (docs/decisions/0010): another's write is 403. */
+function checkOwner(plan: WritePlan, found: Found, r: Resolved): void {
+  if (r.kept) return;
+  const current = found.current.get(key(r.entry.resourceType, r.id));
+  if (current?.organizationId && current.organizationId !== plan.organizationId) foreignOwner(key(r.entry.resourceType, r.id), plan.organizationId);
+}
+
+/** Contents with references rewritten, identifiers kept and the U+0000 rule checked. */
 function contentsOf(plan: WritePlan, found: Found, resolved: Resolved[]): Content[] {
   const refs = referenceMap(resolved);
   const out: Content[] = [];
   for (const r of resolved) {
     if (r.kept) continue;
     const current = found.current.get(key(r.entry.resourceType, r.id));
-    if (current?.organizationId && current.organizationId !== plan.organizationId) foreignOwner(key(r.entry.resourceType, r.id), plan.organizationId);
     let content = rewriteReferences(r.entry.resource, refs);
     if (r.entry.target.kind === 'identifier' && current && !current.deleted) content = keepIdentifiers(content, current.content);
     if (containsNul(content)) nulCharacter(`Bundle.entry[${r.entry.index}].resource`);
@@ -254,6 +260,8 @@ class Patients {
 export function decide(plan: WritePlan, found: Found, now: string): Decision {
   const resolved = resolveIds(plan, found);
   checkDistinct(resolved);
+  // Ownership before ifMatch: a 412 for another organisation's resource would tell its current version.
+  for (const r of resolved) checkOwner(plan, found, r);
   for (const r of resolved) checkIfMatch(r, found);
   const contents = contentsOf(plan, found, resolved);
   checkReferences(plan, found, contents);

@@ -241,6 +241,11 @@ const ATTACKS: Attack[] = [
   { name: 'lone surrogate in an ILP body string', run: post('vendor-b', '/ilp/v1/encounters', JSON.stringify(visit(ORG_B, NIK, VILLAGE_LUMAJANG, 'x')).replace('"name":"x"', '"name":"\\ud800x"')), status: 400, code: 'HTTP-TEXT-INVALID' },
   { name: 'lone surrogate in a FHIR transaction', run: post('vendor-b', '/fhir', JSON.stringify(txB()).replace('"Sari Dewi"', '"\\udc00"')), status: 400, code: 'HTTP-TEXT-INVALID' },
   { name: 'NUL in a JSON key of a FHIR transaction', run: post('vendor-b', '/fhir', JSON.stringify(txB()).replace('"resourceType":"Bundle"', '"resourceType":"Bundle","x\\u0000":1')), status: 400, code: 'HTTP-TEXT-INVALID' },
+  { name: 'NUL after URL decoding in a conditional create (ifNoneExist identifier=…|%00)', run: post('vendor-b', '/fhir', txB((bundle) => {
+    const entry = bundle.entry?.find((e) => e.resource?.resourceType === 'Patient');
+    if (!entry?.request) throw new Error('the vendor transaction has no Patient entry');
+    entry.request = { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${encodeURIComponent(NIK_SYSTEM)}|%00` };
+  })), status: 422, code: 'FHIR-ENTRY-UNSUPPORTED' },
   // --- path tricks ------------------------------------------------------------------------------
   { name: '/FHIR (case) does not reach the FHIR router', run: async () => { const r = await raw(b.url, 'GET', '/FHIR/Patient', t('vendor-b')); return { status: r.status, body: JSON.parse(r.body) as unknown }; }, status: 404 },
   { name: '//fhir (double slash) does not reach the FHIR router past the policy', run: async () => { const r = await raw(b.url, 'GET', '//fhir/Patient', t('vendor-b')); expect(r.body).not.toContain(b.ids.patientA); return { status: r.status, body: {} }; }, status: 404 },

@@ -59,6 +59,17 @@ describe('maskPersonalData: FHIR and stray identifiers', () => {
   });
 });
 
+describe('maskPersonalData: Indonesian keys and NIKs written in groups', () => {
+  const masked = JSON.stringify(maskPersonalData({
+    patient: { nama: 'Sari Dewi', Name: 'Sari', nama_ibu: 'Siti Aminah', alamat: 'Jl. Melati 5 RT 02', no_hp: '081234567890', nikText: ['3174 0101 0190 0001'] },
+    note: 'NIK 3174-0101-0190-0001, ibu 317401019000002',
+  }));
+
+  test.each([['nama', 'Sari Dewi'], ['Name', '"Sari"'], ['nama_ibu', 'Siti Aminah'], ['alamat', 'Melati'], ['no_hp', '081234567890'], ['a spaced NIK', '3174 0101'], ['a dashed NIK in text', '3174-0101'], ['a 15-digit NIK in text', '317401019000002']])('%s is gone', (_what, value) => {
+    expect(masked).not.toContain(value);
+  });
+});
+
 describe('attemptFrom', () => {
   const outcome = {
     resourceType: 'OperationOutcome',
@@ -77,6 +88,16 @@ describe('attemptFrom', () => {
     const kept = attemptFrom({ endpoint: 'ilp', status: 422, answer: outcome, body: example(), at: '2026-12-02T00:00:00.000Z', payloadMaxBytes: 16_384 });
     expect(JSON.stringify(kept.payload)).not.toContain('9271060312000001');
     expect(attemptFrom({ endpoint: 'ilp', status: 422, answer: outcome, body: example(), at: '2026-12-02T00:00:00.000Z', payloadMaxBytes: 0 }).payload).toBeUndefined();
+  });
+
+  test('a payload holding NUL or a lone surrogate keeps its size only: jsonb would refuse it and sink the batch', () => {
+    for (const bad of ['Sari\u0000Dewi', 'x\ud800']) {
+      const attempt = attemptFrom({ endpoint: 'ilp', status: 400, answer: outcome, body: { ...example(), submissionId: bad }, at: '2026-12-02T00:00:00.000Z', payloadMaxBytes: 16_384 });
+      expect(attempt.payload).toBeUndefined();
+      expect(attempt.payloadBytes).toBeGreaterThan(0);
+    }
+    const withNulDiagnostics = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'value', diagnostics: 'bad \u0000 here', expression: ['a\u0000b'] }] };
+    expect(JSON.stringify(issuesOf(withNulDiagnostics))).not.toMatch(/\\u0000/);
   });
 
   test.each([[400, true], [403, true], [413, true], [422, true], [401, false], [429, false], [500, false], [202, false]])('status %i recorded: %s', (status, recorded) => {

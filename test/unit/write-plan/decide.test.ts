@@ -112,6 +112,12 @@ describe('write plan: FHIR transaction rules', () => {
     expect((error as OperationOutcomeError).issues[0]?.errorCode).toBe('STORE-VERSION-CONFLICT');
   });
 
+  it("ifMatch on another organisation's resource is 403, not a 412 that would tell its current version", () => {
+    const plan = planTransaction({ ...base, entries: [{ kind: 'put', url: 'Observation/x', resource: { ...obs, subject: { reference: 'Patient/p1' } }, ifMatch: 1 }] });
+    const foreign: CurrentRow = { ...stored, organizationId: 'other' };
+    expect(() => decide(plan, { ...nothingStored, current: new Map([['Observation/x', foreign]]) }, T1)).toThrow(expect.objectContaining({ status: 403 }) as unknown as Error);
+  });
+
   it('ifMatch equal to the current version: the next version, 200', () => {
     const plan = planTransaction({ ...base, entries: [{ kind: 'put', url: 'Observation/x', resource: { ...obs, status: 'amended', subject: { reference: 'Patient/p1' } }, ifMatch: 2 }] });
     const d = decide(plan, { ...nothingStored, current: new Map([['Observation/x', stored]]) }, T1);

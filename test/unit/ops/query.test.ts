@@ -1,0 +1,27 @@
+import { OperationOutcomeError } from '../../../src/kernel';
+import { cursorParam, encodeCursor } from '../../../src/ops/query';
+
+const UUID = /^[0-9a-f-]{36}$/;
+const ID = '00000000-0000-4000-8000-000000000000';
+const raw = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+describe('cursorParam: the keyset cursor of the transaction log and intake attempts', () => {
+  test('a cursor the gateway wrote comes back as it was', () => {
+    const at = '2026-12-02T01:02:03.456Z';
+    expect(cursorParam({ cursor: encodeCursor({ at, id: ID }) }, UUID)).toEqual({ at, id: ID });
+    expect(cursorParam({ cursor: raw(['2026-12-02T01:02:03.456+00:00', ID]) }, UUID)).toEqual({ at: '2026-12-02T01:02:03.456+00:00', id: ID });
+  });
+
+  // V8's Date.parse takes "1" and "March 7"; PostgreSQL's timestamptz does not (a 500 before the fix).
+  test.each([['"1"', raw(['1', ID])], ['a date without time', raw(['2026-12-02', ID])], ['words', raw(['March 7', ID])], ['a bad id', raw(['2026-12-02T01:02:03Z', 'x'])], ['not base64 JSON', '!!!']])('%s is 400 OPS-BAD-QUERY', (_what, cursor) => {
+    let error: unknown;
+    try {
+      cursorParam({ cursor }, UUID);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(OperationOutcomeError);
+    expect((error as OperationOutcomeError).status).toBe(400);
+    expect((error as OperationOutcomeError).issues[0]?.errorCode).toBe('OPS-BAD-QUERY');
+  });
+});
