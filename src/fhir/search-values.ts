@@ -153,14 +153,25 @@ export function parameterRows(resource: Resource, param: SearchParam): IndexRows
  * of, search-parameters.ts `Storage`). Region rows of clinical resources are added by the store.
  */
 export function indexRows(resource: Resource): IndexRows {
+  return rowsWith(resource, (param, r) => param.evaluate(r));
+}
+
+/** `indexRows` with every expression evaluated by fhirpath.js (the reference of the tests and bench/extract.bench.mjs). */
+export function indexRowsFhirPath(resource: Resource): IndexRows {
+  return rowsWith(resource, (param, r) => param.evaluateFhirPath(r));
+}
+
+type Evaluate = (param: SearchParam, resource: unknown) => unknown[];
+
+function rowsWith(resource: Resource, evaluate: Evaluate): IndexRows {
   const rows = emptyRows();
   const area: SearchParam[] = [];
   for (const param of searchParamsOf(resource.resourceType)) {
     if (param.source !== 'fhirpath' || !param.storage.written) continue;
     if (param.area) area.push(param);
-    else addValues(rows, param, param.evaluate(resource));
+    else addValues(rows, param, evaluate(param, resource));
   }
-  if (area.length > 0) rows.token.push(...areaRows(resource, area));
+  if (area.length > 0) rows.token.push(...areaRows(resource, area, evaluate));
   return dedupe(rows);
 }
 
@@ -172,14 +183,14 @@ export function indexRows(resource: Resource): IndexRows {
  */
 const VILLAGE_CODE = new RegExp(`^\\d{${AREA_LEAF_DIGITS}}$`);
 
-function areaRows(resource: Resource, params: readonly SearchParam[]): TokenRow[] {
+function areaRows(resource: Resource, params: readonly SearchParam[], evaluate: Evaluate): TokenRow[] {
   const addresses = (resource as { address?: unknown }).address;
   // A Patient's codes address by address; a resource whose codes are not in an address (a village
   // MeasureReport's subject identifier) as one unit.
   const units: unknown[] = Array.isArray(addresses) ? addresses.map((address: unknown) => ({ resourceType: resource.resourceType, address: [address] })) : [resource];
   const out: TokenRow[] = [];
   for (const one of units) {
-    const levels = params.map((param) => ({ param, values: param.evaluate(one) }));
+    const levels = params.map((param) => ({ param, values: evaluate(param, one) }));
     const leaf = levels.find((l) => l.param.area?.digits === AREA_LEAF_DIGITS)?.values;
     const village = leaf?.length === 1 && typeof leaf[0] === 'string' && VILLAGE_CODE.test(leaf[0]) ? leaf[0] : undefined;
     const consistent = village !== undefined && levels.every(({ param, values }) =>
