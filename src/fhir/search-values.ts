@@ -153,15 +153,38 @@ export function parameterRows(resource: Resource, param: SearchParam): IndexRows
  * of, search-parameters.ts `Storage`). Region rows of clinical resources are added by the store.
  */
 export function indexRows(resource: Resource): IndexRows {
-  const rows = emptyRows();
-  const area: SearchParam[] = [];
-  for (const param of searchParamsOf(resource.resourceType)) {
-    if (param.source !== 'fhirpath' || !param.storage.written) continue;
-    if (param.area) area.push(param);
-    else addValues(rows, param, param.evaluate(resource));
+  return dedupeFast(rowsWith(resource, (param, r) => param.evaluate(r)));
+}
+
+/**
+ * `indexRows` as it was before the compiled accessors: every expression evaluated by fhirpath.js, duplicates
+ * found by JSON text (the reference of test/unit/fhir/search-accessors.test.ts and bench/extract.bench.mjs).
+ */
+export function indexRowsFhirPath(resource: Resource): IndexRows {
+  return dedupe(rowsWith(resource, (param, r) => param.evaluateFhirPath(r)));
+}
+
+type Evaluate = (param: SearchParam, resource: unknown) => unknown[];
+
+/** The stored parameters of a type, split into plain and region ones (the registry is built once). */
+const writtenOf = new Map<string, { plain: SearchParam[]; area: SearchParam[] }>();
+
+function written(resourceType: string): { plain: SearchParam[]; area: SearchParam[] } {
+  let found = writtenOf.get(resourceType);
+  if (!found) {
+    const own = searchParamsOf(resourceType).filter((p) => p.source === 'fhirpath' && p.storage.written);
+    found = { plain: own.filter((p) => !p.area), area: own.filter((p) => p.area) };
+    writtenOf.set(resourceType, found);
   }
-  if (area.length > 0) rows.token.push(...areaRows(resource, area));
-  return dedupe(rows);
+  return found;
+}
+
+function rowsWith(resource: Resource, evaluate: Evaluate): IndexRows {
+  const rows = emptyRows();
+  const { plain, area } = written(resource.resourceType);
+  for (const param of plain) addValues(rows, param, evaluate(param, resource));
+  if (area.length > 0) rows.token.push(...areaRows(resource, area, evaluate));
+  return rows;
 }
 
 /**
@@ -172,14 +195,14 @@ export function indexRows(resource: Resource): IndexRows {
  */
 const VILLAGE_CODE = new RegExp(`^\\d{${AREA_LEAF_DIGITS}}$`);
 
-function areaRows(resource: Resource, params: readonly SearchParam[]): TokenRow[] {
+function areaRows(resource: Resource, params: readonly SearchParam[], evaluate: Evaluate): TokenRow[] {
   const addresses = (resource as { address?: unknown }).address;
   // A Patient's codes address by address; a resource whose codes are not in an address (a village
   // MeasureReport's subject identifier) as one unit.
   const units: unknown[] = Array.isArray(addresses) ? addresses.map((address: unknown) => ({ resourceType: resource.resourceType, address: [address] })) : [resource];
   const out: TokenRow[] = [];
   for (const one of units) {
-    const levels = params.map((param) => ({ param, values: param.evaluate(one) }));
+    const levels = params.map((param) => ({ param, values: evaluate(param, one) }));
     const leaf = levels.find((l) => l.param.area?.digits === AREA_LEAF_DIGITS)?.values;
     const village = leaf?.length === 1 && typeof leaf[0] === 'string' && VILLAGE_CODE.test(leaf[0]) ? leaf[0] : undefined;
     const consistent = village !== undefined && levels.every(({ param, values }) =>
@@ -188,6 +211,28 @@ function areaRows(resource: Resource, params: readonly SearchParam[]): TokenRow[
     else for (const { param, values } of levels) for (const v of values) for (const t of tokens(v)) out.push({ code: param.code, ...t });
   }
   return out;
+}
+
+/**
+ * `dedupe` without JSON text: every row of a table has the same string fields in the same order, so
+ * length-prefixed fields are the same key (first occurrence kept, in order).
+ */
+function dedupeFast(rows: IndexRows): IndexRows {
+  const uniq = <T extends object>(list: T[]): T[] => {
+    if (list.length < 2) return list;
+    const seen = new Set<string>();
+    const out: T[] = [];
+    for (const row of list) {
+      let key = '';
+      for (const v of Object.values(row) as string[]) key += `${v.length}:${v}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(row);
+      }
+    }
+    return out;
+  };
+  return { token: uniq(rows.token), string: uniq(rows.string), reference: uniq(rows.reference), date: uniq(rows.date), quantity: uniq(rows.quantity) };
 }
 
 function dedupe(rows: IndexRows): IndexRows {
