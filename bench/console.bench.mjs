@@ -6,12 +6,12 @@
 // (the JSON the cards show), so the ratio says what the page adds over the engine.
 // Needs PostgreSQL (TEST_DATABASE_URL) and Chromium; creates its own database and drops it.
 import console from 'node:console';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
+import { scratchDatabase } from './lib/scratch-database.mjs';
 import { fileURLToPath, URL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,13 +22,11 @@ if (!existsSync(SEED)) {
   process.exit(1);
 }
 const { seedPws, villageCode } = await import(SEED);
-const { openDatabase } = require(join(ROOT, 'dist/store/open-database'));
 const { buildApp, listen } = require(join(ROOT, 'dist/app'));
 const { loadConfig } = require(join(ROOT, 'dist/config/config'));
 const { createLogger } = require(join(ROOT, 'dist/kernel'));
 const { hashSecret } = require(join(ROOT, 'dist/auth/secrets'));
 const { chromium } = require('playwright-core');
-const pg = require('pg');
 
 const OBSERVATIONS = Number(process.env.BENCH_CONSOLE_OBSERVATIONS || 1_000_000);
 const ITERATIONS = Number(process.env.BENCH_CONSOLE_ITERATIONS || 5);
@@ -38,12 +36,6 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 const load = () => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function admin(sql) {
-  const c = new pg.Client({ connectionString: SERVER });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
-
 async function time(fn) {
   const t0 = performance.now();
   await fn();
@@ -51,13 +43,9 @@ async function time(fn) {
 }
 
 async function main() {
-  const name = `ilp_bench_console_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString() });
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
+  const scratch = await scratchDatabase(ROOT, SERVER, 'ilp_bench_console');
+  const { db, client } = scratch;
+  const url = new URL(scratch.url);
   const profile = mkdtempSync(join(tmpdir(), 'ilp-console-bench-'));
   let server; let app; let context;
   try {
@@ -105,9 +93,7 @@ async function main() {
     rmSync(profile, { recursive: true, force: true });
     if (server) await new Promise((r) => { server.close(r); server.closeAllConnections(); });
     await app?.close();
-    await client.end();
-    await db.close();
-    if (!process.env.BENCH_CONSOLE_KEEP) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop({ keep: Boolean(process.env.BENCH_CONSOLE_KEEP) });
   }
 }
 

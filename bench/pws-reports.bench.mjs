@@ -4,22 +4,19 @@
 // engine alone evaluating the same month for the 5 seeded provinces (what the job must compute anyway).
 // Needs PostgreSQL (TEST_DATABASE_URL); creates its own database and drops it at the end.
 import console from 'node:console';
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
-import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath, URL } from 'node:url';
+import { scratchDatabase } from './lib/scratch-database.mjs';
+import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { openDatabase } = require(join(ROOT, 'dist/store/open-database'));
 const { evaluate } = require(join(ROOT, 'dist/pws/engine'));
 const { parsePeriod } = require(join(ROOT, 'dist/pws/query'));
 const { runManual } = require(join(ROOT, 'dist/pws/report-job'));
-const pg = require('pg');
 
 const OBSERVATIONS = Number(process.env.BENCH_PWS_OBSERVATIONS || 200_000);
 const VISITS = Math.floor(OBSERVATIONS / 5);
@@ -28,12 +25,6 @@ const SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5
 const PROVINCES = ['35', '33', '32', '73', '92'];
 const fmt = (n, d = 1) => n.toFixed(d);
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-
-async function admin(sql) {
-  const c = new pg.Client({ connectionString: SERVER });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
 
 const VILLAGE_SQL = `(ARRAY['35','33','32','73','92'])[(p % 500) % 5 + 1] || lpad((1 + ((p % 500) / 5) % 10)::text, 2, '0')
   || lpad((1 + ((p % 500) / 50) % 2)::text, 2, '0') || '2' || lpad((1 + ((p % 500) / 100) % 5)::text, 3, '0')`;
@@ -58,13 +49,8 @@ const SEED = [
 ];
 
 async function main() {
-  const name = `ilp_bench_pwsjob_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString() });
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
+  const scratch = await scratchDatabase(ROOT, SERVER, 'ilp_bench_pwsjob');
+  const { db, client } = scratch;
   try {
     for (const sql of SEED) await client.query(sql, sql.includes('$2') ? [VISITS, PEOPLE] : sql.includes('$1') ? [VISITS] : []);
     console.log(`seeded ${VISITS.toLocaleString('en-US')} visits (${PEOPLE.toLocaleString('en-US')} people, 500 villages, 5 provinces); load average ${load()}`);
@@ -82,10 +68,7 @@ async function main() {
       console.log(`${label}: ${fmt(ms / 1000, 2)} s = ${fmt(ms / floor, 1)}x floor; villages ${o.villages}, reports ${o.reports}, written ${o.written} (load ${load()})`);
     }
   } finally {
-    await client.end();
-    await db.close();
-    await delay(500);
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 

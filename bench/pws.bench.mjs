@@ -12,14 +12,13 @@
 //   BENCH_PWS_OBSERVATIONS=100000 BENCH_PWS_PEOPLE=10000 npm run bench pws   # a quick look
 //   BENCH_PWS_PGLITE_OBSERVATIONS=0 …                  # skip PGlite
 import console from 'node:console';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
-import { setTimeout as delay } from 'node:timers/promises';
+import { scratchDatabase } from './lib/scratch-database.mjs';
 import { fileURLToPath, URL } from 'node:url';
 import { seedPws, villageCode, PROVINCES } from './lib/pws-seed.mjs';
 import { startGateway } from './lib/processes.mjs';
@@ -35,7 +34,6 @@ const { loadCatalogue } = require(join(ROOT, 'dist/catalog'));
 const { compileSubmissionValidator } = require(join(ROOT, 'dist/intake/schema-validator'));
 const { createIlpValidator } = require(join(ROOT, 'dist/validation/ilp/ilp-validator'));
 const { prepareVisit } = require(join(ROOT, 'dist/pipeline/submit-visit'));
-const pg = require('pg');
 
 const env = (name, fallback) => Number(process.env[name] || fallback);
 const OBSERVATIONS = env('BENCH_PWS_OBSERVATIONS', 1_000_000);
@@ -47,12 +45,6 @@ const SERVER = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL |
 const fmt = (n, d = 1) => n.toFixed(d);
 const load = () => `load ${loadavg().map((x) => fmt(x, 2)).join(' ')}`;
 const FACTS = [...new Set(INDICATOR_RULES.flatMap((r) => [r.numerator, r.denominator]).flatMap((p) => (p.requires ?? []).flatMap((q) => q.anyOf)))];
-
-async function admin(sql) {
-  const c = new pg.Client({ connectionString: SERVER });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const month = (i) => `2026-${String(1 + (i % 12)).padStart(2, '0')}`;
@@ -162,13 +154,9 @@ function printSeed(kind, s) {
 }
 
 async function postgres() {
-  const name = `ilp_bench_pws_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString() });
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
+  const scratch = await scratchDatabase(ROOT, SERVER, 'ilp_bench_pws');
+  const { db, client } = scratch;
+  const url = new URL(scratch.url);
   let gateway;
   try {
     const query = (sql, params) => client.query(sql, params).then((r) => r.rows);
@@ -178,11 +166,7 @@ async function postgres() {
     await intakeCost(db);
   } finally {
     await gateway?.stop();
-    await client.end();
-    await db.close();
-    await delay(500);
-    if (!process.env.BENCH_PWS_KEEP) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    else console.log(`kept database ${name}`);
+    await scratch.drop({ keep: Boolean(process.env.BENCH_PWS_KEEP) });
   }
 }
 

@@ -4,21 +4,19 @@
 // (TEST_DATABASE_URL); the benchmark creates its own database, fills it with INSERT … SELECT
 // generate_series (resources and index rows as the indexer writes them), and drops it at the end.
 import console from 'node:console';
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import process from 'node:process';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath, URL, URLSearchParams } from 'node:url';
+import { scratchDatabase } from './lib/scratch-database.mjs';
+import { fileURLToPath, URLSearchParams } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { openDatabase } = require(join(ROOT, 'dist/store/open-database'));
 const { parseSearch } = require(join(ROOT, 'dist/fhir/search-request'));
 const { indexRows } = require(join(ROOT, 'dist/fhir/search-values'));
-const pg = require('pg');
 
 const N = Number(process.env.BENCH_SEARCH_ROWS || 1_000_000);
 const PATIENTS = Math.max(1, Math.floor(N / 20));
@@ -26,12 +24,6 @@ const ITERATIONS = Number(process.env.BENCH_SEARCH_ITERATIONS || 300);
 const SERVER = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const CODES = ['8480-6', '8462-4', '29463-7', '8302-2', '718-7'];
 const fmt = (n, d = 2) => n.toFixed(d);
-
-async function admin(sql) {
-  const c = new pg.Client({ connectionString: SERVER });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
 
 /**
  * The seed writes the rows in the shape the built indexer writes them (asked of dist/ with one sample
@@ -120,13 +112,8 @@ async function measure(db, floorClient, makeQuery) {
 }
 
 async function main() {
-  const name = `ilp_bench_search_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString() });
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
+  const scratch = await scratchDatabase(ROOT, SERVER, 'ilp_bench_search');
+  const { db, client } = scratch;
   try {
     const seedStart = performance.now();
     for (const sql of SEED) await client.query(sql, sql.includes('$2') ? [N, PATIENTS] : sql.includes('$1') ? [N] : []);
@@ -145,11 +132,7 @@ async function main() {
       WHERE relname LIKE 'search_%' OR relname = 'resource' ORDER BY idx_scan DESC, indexrelname`);
     console.log(`index scans: ${used.rows.map((r) => `${r.name} ${r.scans}`).join(', ')}`);
   } finally {
-    await client.end();
-    await db.close();
-    // Let the pool's sockets finish closing, so that FORCE terminates nobody still listening.
-    await delay(500);
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 

@@ -37,62 +37,49 @@ async function migrate(): Promise<void> {
   process.stdout.write('migrations applied\n');
 }
 
-/** `ilp-gateway clients …` on the gateway's database (migrated first, like `migrate`). */
+type GatewayDatabase = Awaited<ReturnType<typeof import('./store/open-database').openDatabase>>;
+type GatewayConfig = ReturnType<Awaited<ReturnType<typeof gateway>>['configOrExit']>;
+const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+
+/**
+ * A command that works on the gateway's database (`clients`, `pws`, `users`): its usage without
+ * arguments (exit 2) or with --help (exit 0), else the database opened (migrated first, like
+ * `migrate`) for `run` and closed after it.
+ */
+async function onGatewayDatabase(args: string[], usage: string, run: (db: GatewayDatabase, config: GatewayConfig) => Promise<number>): Promise<number> {
+  if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
+    process.stdout.write(usage);
+    return args.length === 0 ? 2 : 0;
+  }
+  const { openDatabase } = await import('./store/open-database');
+  const { createLogger } = await import('./kernel');
+  const config = (await gateway()).configOrExit();
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn') });
+  try {
+    return await run(db, config);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `ilp-gateway clients …`: API clients. */
 async function clients(args: string[]): Promise<number> {
   const { runClients, CLIENTS_USAGE } = await import('./cli/clients');
-  if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
-    process.stdout.write(CLIENTS_USAGE);
-    return args.length === 0 ? 2 : 0;
-  }
-  const { openDatabase } = await import('./store/open-database');
-  const { createLogger } = await import('./kernel');
-  const config = (await gateway()).configOrExit();
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn') });
-  try {
-    return await runClients(db.clients, args, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
-  } finally {
-    await db.close();
-  }
+  return onGatewayDatabase(args, CLIENTS_USAGE, (db) => runClients(db.clients, args, io));
 }
 
-/** `ilp-gateway pws reports …` on the gateway's database (migrated first, like `migrate`). */
+/** `ilp-gateway pws reports …`: the monthly village MeasureReports of a closed month, now. */
 async function pws(args: string[]): Promise<number> {
   const { runPws, PWS_USAGE } = await import('./cli/pws');
-  if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
-    process.stdout.write(PWS_USAGE);
-    return args.length === 0 ? 2 : 0;
-  }
-  const { openDatabase } = await import('./store/open-database');
   const { createLogger } = await import('./kernel');
-  const config = (await gateway()).configOrExit();
-  const logger = createLogger('warn');
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
-  try {
-    return await runPws({ pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger, leaseSeconds: config.pwsReports.leaseSeconds }, args,
-      { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
-  } finally {
-    await db.close();
-  }
+  return onGatewayDatabase(args, PWS_USAGE, (db, config) => runPws(
+    { pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger: createLogger('warn'), leaseSeconds: config.pwsReports.leaseSeconds }, args, io));
 }
 
-/** `ilp-gateway users …`: console users in the gateway's database (migrated first, like `migrate`). */
+/** `ilp-gateway users …`: console users. */
 async function users(args: string[]): Promise<number> {
   const { runUsers, USERS_USAGE } = await import('./cli/users');
-  if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
-    process.stdout.write(USERS_USAGE);
-    return args.length === 0 ? 2 : 0;
-  }
-  const { openDatabase } = await import('./store/open-database');
-  const { createLogger } = await import('./kernel');
-  const config = (await gateway()).configOrExit();
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn') });
-  try {
-    return await runUsers(db.console, args, {
-      out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), readStdin,
-    });
-  } finally {
-    await db.close();
-  }
+  return onGatewayDatabase(args, USERS_USAGE, (db) => runUsers(db.console, args, { ...io, readStdin }));
 }
 
 async function readStdin(): Promise<string> {
