@@ -108,7 +108,7 @@ export function resolveSession(deps: ConsoleAuthDeps): RequestHandler {
       return next();
     }
     const id = jar.get(SESSION_COOKIE);
-    const session = id ? await deps.users.touchSession(sessionHash(id), deps.config.idleSeconds) : undefined;
+    const session = id ? await deps.users.touchSession(sessionHash(id), deps.config) : undefined;
     if (session) {
       const principal = principalOfUser(session.user);
       res.locals.console = { lang, csrf: session.csrfToken, user: session.user, principal } satisfies ConsoleRequest;
@@ -130,8 +130,9 @@ export function csrfValid(req: Request, res: Response): boolean {
   return timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
 }
 
-export async function openSession(deps: ConsoleAuthDeps, username: string): Promise<string> {
+/** A new session for `username`; the one the browser signed in with (`previousId`), if any, ends. */
+export async function openSession(deps: ConsoleAuthDeps, username: string, previousId?: string): Promise<string> {
   const id = token();
-  await deps.users.openSession(sessionHash(id), username, token());
+  await deps.users.openSession(sessionHash(id), username, token(), deps.config, previousId ? sessionHash(previousId) : undefined);
   return id;
 }

@@ -113,7 +113,8 @@ function authRoutes(router: Router, deps: ConsoleRouteDeps): void {
       return again(401, 'login.failed');
     }
     deps.throttle.user.succeeded(username);
-    const id = await openSession(deps, found.user.username);
+    // A browser that signs in again (another user at a shared computer) leaves no live session behind.
+    const id = await openSession(deps, found.user.username, cookies(req).get(SESSION_COOKIE));
     startSession(req, res, deps, id);
     res.locals.principal = principalOfUser(found.user);
     res.redirect(303, next);

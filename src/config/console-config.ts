@@ -7,6 +7,8 @@ import { numberVar, type Env } from './env';
 export interface ConsoleConfig {
   /** A session unused this long is ended (CONSOLE_IDLE_MINUTES). */
   readonly idleSeconds: number;
+  /** A session ends this long after sign-in, used or not (CONSOLE_SESSION_HOURS). */
+  readonly lifetimeSeconds: number;
   /**
    * The session cookie's Secure attribute: `auto` sets it when the request came over HTTPS (or
    * PUBLIC_BASE_URL is https, behind a proxy); `always` / `never` force it (CONSOLE_COOKIE_SECURE).
@@ -20,6 +22,8 @@ export function loadConsoleConfig(env: Env, problems: string[]): ConsoleConfig {
   if (!secure) problems.push(`CONSOLE_COOKIE_SECURE must be auto, 1 or 0, got "${raw}"`);
   return {
     idleSeconds: numberVar(env, 'CONSOLE_IDLE_MINUTES', 30, 1, 1440, problems) * 60,
+    // A working day by default: a shared Puskesmas computer does not stay signed in overnight.
+    lifetimeSeconds: numberVar(env, 'CONSOLE_SESSION_HOURS', 12, 1, 168, problems) * 3600,
     cookieSecure: secure ?? 'auto',
   };
 }

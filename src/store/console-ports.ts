@@ -34,6 +34,12 @@ export interface ConsoleSession {
   csrfToken: string;
 }
 
+/** How long a session lives: unused (`idleSeconds`) and at all since sign-in (`lifetimeSeconds`). */
+export interface SessionLimits {
+  idleSeconds: number;
+  lifetimeSeconds: number;
+}
+
 export interface ConsoleUserStore {
   /** undefined when the username is taken. */
   create(user: NewConsoleUser): Promise<ConsoleUser | undefined>;
@@ -42,14 +48,16 @@ export interface ConsoleUserStore {
   credentials(username: string): Promise<{ user: ConsoleUser; passwordHash: string } | undefined>;
   /** Disables the user and ends its sessions; false when unknown. */
   disable(username: string): Promise<boolean>;
-  /** Stores a new session (by the SHA-256 of its id) and records the sign-in time. */
-  openSession(idHash: string, username: string, csrfToken: string): Promise<void>;
   /**
-   * The session when it was seen within `idleSeconds` and its user is active, touching it; an idle
-   * or orphaned session is deleted and undefined returned.
+   * Stores a new session (by the SHA-256 of its id) and records the sign-in time. The browser's
+   * previous session (`replaces`, the hash of the cookie it signed in with) ends, and every session
+   * past its limits is deleted, so the table holds live sessions only.
    */
-  touchSession(idHash: string, idleSeconds: number): Promise<ConsoleSession | undefined>;
+  openSession(idHash: string, username: string, csrfToken: string, limits: SessionLimits, replaces?: string): Promise<void>;
+  /**
+   * The session when it is within its limits and its user is active, touching it; an expired or
+   * orphaned session is deleted and undefined returned.
+   */
+  touchSession(idHash: string, limits: SessionLimits): Promise<ConsoleSession | undefined>;
   closeSession(idHash: string): Promise<void>;
-  /** Deletes sessions idle for longer than `idleSeconds`; returns how many. */
-  purgeIdle(idleSeconds: number): Promise<number>;
 }

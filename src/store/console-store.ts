@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { ConsoleSession, ConsoleUser, ConsoleUserStore, NewConsoleUser } from './console-ports';
+import type { ConsoleSession, ConsoleUser, ConsoleUserStore, NewConsoleUser, SessionLimits } from './console-ports';
 import { isRace, iso, json, withConnection } from './sql';
 
 interface UserRow {
@@ -28,6 +28,13 @@ function toUser(r: UserRow): ConsoleUser {
     ...(r.lastLoginAt !== null ? { lastLoginAt: r.lastLoginAt } : {}),
   };
 }
+
+/**
+ * A session within its limits ($2 idle seconds, $3 seconds since sign-in). The absolute lifetime
+ * bounds what a stolen cookie is worth even while it is used (OWASP Session Management Cheat Sheet,
+ * "Absolute Timeout").
+ */
+const LIVE = `s.last_seen_at > now() - make_interval(secs => $2) AND s.created_at > now() - make_interval(secs => $3)`;
 
 /** Console users and sessions (src/store/console-ports.ts). */
 export class SqlConsoleUserStore implements ConsoleUserStore {
@@ -65,21 +72,25 @@ export class SqlConsoleUserStore implements ConsoleUserStore {
     });
   }
 
-  async openSession(idHash: string, username: string, csrfToken: string): Promise<void> {
+  async openSession(idHash: string, username: string, csrfToken: string, limits: SessionLimits, replaces?: string): Promise<void> {
     await withConnection(this.ds, async (sql) => {
+      // Sign-in is rare and the table small: clearing expired rows here keeps it so without a timer.
+      await sql.rows(
+        `DELETE FROM console_session s WHERE s.id_hash = $1 OR NOT (${LIVE})`,
+        [replaces ?? null, limits.idleSeconds, limits.lifetimeSeconds]);
       await sql.rows(`INSERT INTO console_session (id_hash, username, csrf_token) VALUES ($1, $2, $3)`, [idHash, username, csrfToken]);
       await sql.rows(`UPDATE console_user SET last_login_at = now() WHERE username = $1`, [username]);
     });
   }
 
-  async touchSession(idHash: string, idleSeconds: number): Promise<ConsoleSession | undefined> {
+  async touchSession(idHash: string, limits: SessionLimits): Promise<ConsoleSession | undefined> {
     return withConnection(this.ds, async (sql) => {
       // One statement touches a live session of an active user; anything else is removed below.
       const [row] = await sql.rows<UserRow & { csrfToken: string }>(
         `UPDATE console_session s SET last_seen_at = now() FROM console_user u
          WHERE s.id_hash = $1 AND u.username = s.username AND u.status = 'active'
-           AND s.last_seen_at > now() - make_interval(secs => $2)
-         RETURNING ${COLUMNS}, s.csrf_token AS "csrfToken"`, [idHash, idleSeconds]);
+           AND ${LIVE}
+         RETURNING ${COLUMNS}, s.csrf_token AS "csrfToken"`, [idHash, limits.idleSeconds, limits.lifetimeSeconds]);
       if (row) return { user: toUser(row), csrfToken: row.csrfToken };
       await sql.rows(`DELETE FROM console_session WHERE id_hash = $1`, [idHash]);
       return undefined;
@@ -90,9 +101,4 @@ export class SqlConsoleUserStore implements ConsoleUserStore {
     await withConnection(this.ds, (sql) => sql.rows(`DELETE FROM console_session WHERE id_hash = $1`, [idHash]));
   }
 
-  async purgeIdle(idleSeconds: number): Promise<number> {
-    const rows = await withConnection(this.ds, (sql) => sql.rows<{ id_hash: string }>(
-      `DELETE FROM console_session WHERE last_seen_at <= now() - make_interval(secs => $1) RETURNING id_hash`, [idleSeconds]));
-    return rows.length;
-  }
 }

@@ -88,14 +88,50 @@ describe(`console users (${testDbKind()})`, () => {
   test('an idle session ends: the store refuses it and deletes it', async () => {
     const ok = await login('dinkes.lumajang', 'a-long-password-1');
     const id = sessionCookie(ok).split('=')[1]!;
-    expect(await gw.db.console.touchSession(sessionHash(id), 60)).toMatchObject({ user: { username: 'dinkes.lumajang' } });
+    expect(await gw.db.console.touchSession(sessionHash(id), { idleSeconds: 60, lifetimeSeconds: 3600 })).toMatchObject({ user: { username: 'dinkes.lumajang' } });
     await new Promise((r) => setTimeout(r, 1100));
-    expect(await gw.db.console.touchSession(sessionHash(id), 1)).toBeUndefined();
+    expect(await gw.db.console.touchSession(sessionHash(id), { idleSeconds: 1, lifetimeSeconds: 3600 })).toBeUndefined();
     // Deleted, so even a longer timeout does not bring it back.
-    expect(await gw.db.console.touchSession(sessionHash(id), 3600)).toBeUndefined();
+    expect(await gw.db.console.touchSession(sessionHash(id), { idleSeconds: 3600, lifetimeSeconds: 3600 })).toBeUndefined();
     const after = await fetch(`${gw.url}/console/`, { headers: { cookie: sessionCookie(ok) }, redirect: 'manual' });
     expect(after.status).toBe(303);
     expect(after.headers.get('location')).toContain('expired=1');
+  });
+
+  test('a session in use still ends at its absolute lifetime', async () => {
+    const id = sessionCookie(await login('dinkes.lumajang', 'a-long-password-1')).split('=')[1]!;
+    const limits = { idleSeconds: 3600, lifetimeSeconds: 1 };
+    expect(await gw.db.console.touchSession(sessionHash(id), limits)).toBeDefined();
+    await new Promise((r) => setTimeout(r, 600));
+    // Touched again: the idle clock restarts, the lifetime does not.
+    expect(await gw.db.console.touchSession(sessionHash(id), limits)).toBeDefined();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await gw.db.console.touchSession(sessionHash(id), limits)).toBeUndefined();
+  });
+
+  test('signing in again in the same browser ends the session it had', async () => {
+    const first = await login('dinkes.lumajang', 'a-long-password-1');
+    // The sign-in page opened with the session cookie carries that session's form token.
+    const page = await fetch(`${gw.url}/console/login`, { headers: { cookie: sessionCookie(first) } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    const again = await login('dinkes.lumajang', 'a-long-password-1', { cookie: sessionCookie(first), csrf });
+    expect(again.status).toBe(303);
+    const generous = { idleSeconds: 3600, lifetimeSeconds: 3600 };
+    expect(await gw.db.console.touchSession(sessionHash(sessionCookie(first).split('=')[1]!), generous)).toBeUndefined();
+    expect((await fetch(`${gw.url}/console/`, { headers: { cookie: sessionCookie(first) }, redirect: 'manual' })).status).toBe(303);
+    expect((await fetch(`${gw.url}/console/`, { headers: { cookie: sessionCookie(again) } })).status).toBe(200);
+  });
+
+  test('a sign-in deletes sessions past their limits, so abandoned ones do not pile up', async () => {
+    const stale = sessionHash('abandoned-session-id');
+    await gw.db.console.openSession(stale, 'dinkes.lumajang', 'csrf-a', { idleSeconds: 60, lifetimeSeconds: 3600 });
+    await new Promise((r) => setTimeout(r, 1100));
+    const fresh = sessionHash('fresh-session-id');
+    await gw.db.console.openSession(fresh, 'dinkes.lumajang', 'csrf-b', { idleSeconds: 1, lifetimeSeconds: 3600 });
+    // Asked with generous limits, a session still stored would be found: the abandoned one is gone.
+    const generous = { idleSeconds: 3600, lifetimeSeconds: 3600 };
+    expect(await gw.db.console.touchSession(stale, generous)).toBeUndefined();
+    expect(await gw.db.console.touchSession(fresh, generous)).toMatchObject({ csrfToken: 'csrf-b' });
   });
 
   test('disabling a user ends its sessions at once', async () => {

@@ -64,7 +64,8 @@ describe('console wiring', () => {
   });
   test('config: idle minutes and the Secure attribute', () => {
     const problems: string[] = [];
-    expect(loadConsoleConfig({ CONSOLE_IDLE_MINUTES: '5', CONSOLE_COOKIE_SECURE: '1' }, problems)).toEqual({ idleSeconds: 300, cookieSecure: 'always' });
+    expect(loadConsoleConfig({ CONSOLE_IDLE_MINUTES: '5', CONSOLE_SESSION_HOURS: '8', CONSOLE_COOKIE_SECURE: '1' }, problems)).toEqual({ idleSeconds: 300, lifetimeSeconds: 28_800, cookieSecure: 'always' });
+    expect(loadConsoleConfig({}, problems)).toMatchObject({ idleSeconds: 1800, lifetimeSeconds: 43_200 });
     loadConsoleConfig({ CONSOLE_IDLE_MINUTES: '0', CONSOLE_COOKIE_SECURE: 'yes' }, problems);
     expect(problems).toEqual(['CONSOLE_COOKIE_SECURE must be auto, 1 or 0, got "yes"', 'CONSOLE_IDLE_MINUTES must be an integer from 1 to 1440, got "0"']);
   });
