@@ -57,16 +57,23 @@ export class TouchedSet {
   }
 }
 
-/** What a FHIR answer names: the resource itself, a Bundle's entry resources, or a response's locations. */
-export function addAnswer(set: TouchedSet, answer: unknown): void {
+/**
+ * What a FHIR answer names: the resource itself, a Bundle's entry resources, or a response's
+ * locations. A batch-response entry that answered a search holds a searchset Bundle (R4 http.html
+ * "batch/transaction": GET entries return their result as the entry's resource); its entries are
+ * what was read, so one level of nesting is followed. Deeper Bundles are documents or messages the
+ * store holds as one resource.
+ */
+export function addAnswer(set: TouchedSet, answer: unknown, nested = false): void {
   if (!isObject(answer) || answer.resourceType === 'OperationOutcome') return;
-  if (answer.resourceType !== 'Bundle') {
+  if (answer.resourceType !== 'Bundle' || (nested && answer.type !== 'searchset')) {
     set.addResource(answer);
     return;
   }
   for (const entry of Array.isArray(answer.entry) ? answer.entry : []) {
     if (!isObject(entry)) continue;
-    set.addResource(entry.resource);
+    if (!nested && answer.type === 'batch-response' && isObject(entry.resource) && entry.resource.resourceType === 'Bundle') addAnswer(set, entry.resource, true);
+    else set.addResource(entry.resource);
     if (isObject(entry.response)) set.addLocation(entry.response.location);
   }
 }

@@ -145,6 +145,19 @@ test('a search for a name keeps the name out of the audit trail; Observation by 
   expect(refs(e).filter((r) => r.startsWith('Observation/')).length).toBeGreaterThan(0);
 });
 
+test('a batch of GETs names what each search and read returned, with its Patient', async () => {
+  const body = { resourceType: 'Bundle', type: 'batch', entry: [
+    { request: { method: 'GET', url: `Observation?patient=Patient/${patientId}` } },
+    { request: { method: 'GET', url: `Patient/${patientId}` } },
+  ] };
+  const res = await fhir('', 'vendor-a', { method: 'POST', body });
+  expect(res.status).toBe(200);
+  const e = await last();
+  expect(subtypes(e)).toEqual(['batch']);
+  expect(patients(e)).toEqual([`Patient/${patientId}`]);
+  expect(refs(e).filter((r) => r.startsWith('Observation/')).length).toBeGreaterThan(0);
+});
+
 test('a FHIR transaction is recorded as transaction with every written resource', async () => {
   const res = await fhir('', 'vendor-a', { method: 'POST', body: vendorTransaction({ nik: FHIR_NIK, village: '3508012001', org: '10000005' }), headers: { 'x-organization-id': '10000005' } });
   expect(res.status).toBe(200);

@@ -71,6 +71,13 @@ test('entities: a searchset names its resources and their Patients; a transactio
   addAnswer(t, { resourceType: 'Bundle', type: 'transaction-response', entry: [{ response: { location: 'Encounter/e1/_history/1' } }] });
   addRequestPatients(t, { resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Encounter', subject: { reference: 'Patient/p9' } } }, { resource: { resourceType: 'Observation', subject: { reference: 'urn:uuid:x' } } }] });
   expect(t.result()).toEqual({ resources: ['Encounter/e1'], patients: ['Patient/p9'] });
+  // A batch of GETs (Medplum's auto-batching): each search's searchset names what was read.
+  const batch = new TouchedSet();
+  addAnswer(batch, { resourceType: 'Bundle', type: 'batch-response', entry: [
+    { resource: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Observation', id: 'o7', subject: { reference: 'Patient/p7' } } }] }, response: { status: '200' } },
+    { resource: { resourceType: 'Patient', id: 'p8' }, response: { status: '200' } },
+  ] });
+  expect(batch.result()).toEqual({ resources: ['Observation/o7', 'Patient/p8'], patients: ['Patient/p7', 'Patient/p8'] });
   const none = new TouchedSet();
   addAnswer(none, { resourceType: 'OperationOutcome', id: 'x' });
   expect(none.result()).toEqual({ resources: [], patients: [] });
