@@ -69,6 +69,8 @@ export function fhirRouter(deps: FhirRouteDeps): Router {
     if (req.method === 'POST') requireJson(req, res, () => undefined);
     handleFhir(toFhirRequest(req, res, deps.publicBaseUrl), deps).then((result) => {
       noteAudit(res, { answer: result[1] });
+      // Read after the answer by the intake-attempt hook: accepted FHIR submissions per client.
+      if (result[2]?.stored) res.locals.storedVersions = result[2].stored;
       return send(res, result);
     }).catch(next);
   });

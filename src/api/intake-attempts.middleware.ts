@@ -4,6 +4,7 @@ import type { Principal } from '../auth/tokens';
 import type { Logger } from '../kernel';
 import { attemptFrom, isRecordedRefusal, namedOrganization } from '../ops/intake-attempts';
 import type { OpsTrail } from '../ops/trail';
+import type { StoredVersion } from '../fhir-rest/types';
 import type { AttemptEndpoint } from '../store/ops-ports';
 
 /**
@@ -46,6 +47,11 @@ function onFinish(req: Request, res: Response, endpoint: AttemptEndpoint, answer
     if (typeof a?.id === 'string' && typeof a.version === 'number' && a.result !== 'unchanged') {
       deps.trail.attribution.push({ submissionPk: a.id, version: a.version, clientId: p.clientId });
     }
+    return;
+  }
+  if (res.statusCode === 200 && endpoint === 'fhir') {
+    // A transaction, or a batch's writes (src/fhir-rest/stored-versions.ts).
+    for (const v of (res.locals.storedVersions as StoredVersion[] | undefined) ?? []) deps.trail.attribution.push({ ...v, clientId: p.clientId });
     return;
   }
   if (!isRecordedRefusal(res.statusCode)) return;

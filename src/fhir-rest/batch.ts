@@ -5,7 +5,9 @@ import { failedEntry, returnPreference, writtenEntry, type ReturnPreference } fr
 import type { TransactionEntry } from '../store/fhir-ports';
 import { planTransaction } from '../write-plan/plan';
 import { organizationOf, requireRelayable, saveInput, submissionKey, toTransactionEntry } from './transaction-entry';
-import type { FhirRequest, FhirRestDeps } from './types';
+import { storedVersions } from './stored-versions';
+import type { FhirRequest, FhirRestDeps, StoredVersion } from './types';
+import type { SaveOutcome } from '../store/ports';
 
 /**
  * Batch entries are independent (http.html#brules): each is answered on its own, in order. A GET
@@ -19,7 +21,7 @@ function entryIssues(issues: Issue[], index: number): Issue[] {
   return issues.filter((i) => i.expression === prefix || i.expression?.startsWith(`${prefix}.`));
 }
 
-interface BatchContext { bundle: Bundle; issues: Issue[]; organizationId: string; deps: FhirRestDeps; preference: ReturnPreference }
+interface BatchContext { bundle: Bundle; issues: Issue[]; organizationId: string; deps: FhirRestDeps; preference: ReturnPreference; saves: SaveOutcome[] }
 
 async function writeEntry(entry: BundleEntry, index: number, c: BatchContext): Promise<BundleEntry> {
   try {
@@ -32,6 +34,7 @@ async function writeEntry(entry: BundleEntry, index: number, c: BatchContext): P
     const saved = await c.deps.fhir.transactions.saveTransaction(planTransaction(
       saveInput(single, c.organizationId, [write], { submissionId: `${key.submissionId}#${index}`, stableIds: key.stableIds }, c.deps.contributions?.(single, c.organizationId)),
     ));
+    c.saves.push(saved.saved);
     const [result] = saved.results;
     return result ? await writtenEntry(result, c.preference, c.deps) : failedEntry(undefined);
   } catch (err) {
@@ -51,7 +54,7 @@ function writableEntries(bundle: Bundle): TransactionEntry[] {
   });
 }
 
-export async function batch(bundle: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<Bundle> {
+export async function batch(bundle: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<{ bundle: Bundle; stored: StoredVersion[] }> {
   // Decided for the whole batch before any entry is stored: one entry naming another organisation refuses the batch.
   const hasWrites = (bundle.entry ?? []).some((e) => e.request?.method !== 'GET');
   const organizationId = hasWrites ? organizationOf(bundle, req) : '';
@@ -59,10 +62,10 @@ export async function batch(bundle: Bundle, req: FhirRequest, deps: FhirRestDeps
   const outside = issues.filter((i) => !/^Bundle\.entry\[\d+\]/.test(i.expression ?? ''));
   if (hasErrors(outside)) throw new OperationOutcomeError(422, outside);
   if (hasWrites) await deps.fhir.transactions.assertWritable(organizationId, writableEntries(bundle));
-  const context: BatchContext = { bundle, issues, organizationId, deps, preference: returnPreference(req) };
+  const context: BatchContext = { bundle, issues, organizationId, deps, preference: returnPreference(req), saves: [] };
   const entries: BundleEntry[] = [];
   for (const [index, entry] of (bundle.entry ?? []).entries()) {
     entries.push(entry.request?.method === 'GET' ? await readEntry(entry, index, req, deps) : await writeEntry(entry, index, context));
   }
-  return { resourceType: 'Bundle', type: 'batch-response', entry: entries };
+  return { bundle: { resourceType: 'Bundle', type: 'batch-response', entry: entries }, stored: storedVersions(context.saves) };
 }

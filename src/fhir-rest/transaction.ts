@@ -4,9 +4,10 @@ import { planTransaction } from '../write-plan/plan';
 import { batch } from './batch';
 import { returnPreference, writtenEntry } from './entry-response';
 import { allOk } from './outcomes';
+import { storedVersions } from './stored-versions';
 import { withRelayIdentifiers } from './relay-identifiers';
 import { organizationOf, requireRelayable, saveInput, toTransactionEntry } from './transaction-entry';
-import type { FhirRequest, FhirRestDeps, Handler } from './types';
+import type { FhirRequest, FhirRestDeps, Handler, StoredVersion } from './types';
 
 /**
  * POST [base] with a transaction or batch Bundle (FHIR R4 http.html#transaction). A transaction
@@ -14,7 +15,7 @@ import type { FhirRequest, FhirRestDeps, Handler } from './types';
  * it like an ILP visit; a batch answers for each entry (batch.ts).
  */
 
-async function transaction(received: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<Bundle> {
+async function transaction(received: Bundle, req: FhirRequest, deps: FhirRestDeps): Promise<{ bundle: Bundle; stored: StoredVersion[] }> {
   // Decided for the whole Bundle before anything else (docs/decisions/0010): another organisation is 403.
   const organizationId = organizationOf(received, req);
   // Organisation identifiers the relay needs and SATUSEHAT leaves optional (relay-identifiers.ts).
@@ -30,7 +31,7 @@ async function transaction(received: Bundle, req: FhirRequest, deps: FhirRestDep
   const saved = await deps.fhir.transactions.saveTransaction(planTransaction(saveInput(bundle, organizationId, entries, undefined, deps.contributions?.(bundle, organizationId))));
   const preference = returnPreference(req);
   const entry = await Promise.all(saved.results.map((r) => writtenEntry(r, preference, deps)));
-  return { resourceType: 'Bundle', type: 'transaction-response', entry };
+  return { bundle: { resourceType: 'Bundle', type: 'transaction-response', entry }, stored: storedVersions([saved.saved]) };
 }
 
 export const transactionHandler: Handler = async (req, _params, deps) => {
@@ -39,5 +40,6 @@ export const transactionHandler: Handler = async (req, _params, deps) => {
     fail('FHIR-BUNDLE-TYPE', { type: String(body?.resourceType === 'Bundle' ? body.type : (body?.resourceType ?? 'nothing')).slice(0, 64) });
   }
   const bundle = body as Bundle;
-  return [allOk, bundle.type === 'transaction' ? await transaction(bundle, req, deps) : await batch(bundle, req, deps)];
+  const answer = bundle.type === 'transaction' ? await transaction(bundle, req, deps) : await batch(bundle, req, deps);
+  return [allOk, answer.bundle, { stored: answer.stored }];
 };

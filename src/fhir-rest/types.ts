@@ -37,8 +37,19 @@ export interface FhirPrincipal {
   regions?: readonly string[];
 }
 
+/** A submission version a request stored (a transaction, or one write of a batch). */
+export interface StoredVersion {
+  submissionPk: string;
+  version: number;
+}
+
 export interface FhirResponseOptions {
   headers?: Record<string, string>;
+  /**
+   * What the request stored, changed versions only: the operations console counts accepted
+   * submissions per API client from it (src/api/intake-attempts.middleware.ts).
+   */
+  stored?: StoredVersion[];
   /** A file to stream as the body (Bulk Data NDJSON output). */
   file?: { path: string; contentType: string };
 }

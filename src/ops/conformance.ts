@@ -28,7 +28,7 @@ export interface ConformancePoint {
 
 export interface ConformanceGroup extends ConformancePoint {
   organizationId: string | null;
-  /** null: accepted versions stored before the client was recorded, or FHIR transactions. */
+  /** null: accepted versions stored before the client was recorded (migration 0015), or with API auth off. */
   clientId: string | null;
   points: ConformancePoint[];
 }

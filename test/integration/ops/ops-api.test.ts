@@ -5,6 +5,7 @@
  */
 import { testDbKind } from '../../support/database';
 import type { Json } from '../../support/submissions';
+import { vendorTransaction } from '../fhir/fhir-support';
 import { NIK, ORG_A, ORG_B, send, sql, startOpsBench, visit, type OpsBench } from './ops-support';
 
 let b: OpsBench;
@@ -83,6 +84,16 @@ describe(`operations API (${testDbKind()})`, () => {
     expect(rows).toEqual([{ endpoint: 'fhir', line: null, client_id: 'vendor-a' }, { endpoint: 'ilp-import', line: 2, client_id: 'vendor-a' }]);
     const attributed = await sql<{ client_id: string | null }>(b.db, 'SELECT client_id FROM submission_version WHERE submission_pk = $1', [accepted[0]]);
     expect(attributed).toEqual([{ client_id: 'vendor-a' }]);
+  });
+
+  test('an accepted FHIR transaction counts for the client that sent it', async () => {
+    const bundle = { ...vendorTransaction({ nik: '3508015505900099', village: '3508012001', org: ORG_A }), identifier: { system: 'urn:test:ops', value: 'tx-1' } };
+    const res = await send(b.url, 'POST', '/fhir', t('vendor-a'), bundle, { 'x-organization-id': ORG_A });
+    expect(res.status).toBe(200);
+    await b.flush();
+    const rows = await sql<{ client_id: string | null }>(b.db,
+      `SELECT v.client_id FROM submission_version v JOIN submission s ON s.pk = v.submission_pk WHERE s.submission_id = $1`, ['fhir:urn:test:ops|tx-1']);
+    expect(rows).toEqual([{ client_id: 'vendor-a' }]);
   });
 
   test('a failure to record never turns the refusal into a 500, and the accepted path still answers 202', async () => {
