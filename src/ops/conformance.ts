@@ -37,6 +37,8 @@ export interface ConformanceReport {
   from: string;
   to: string;
   bucket: 'day' | 'week';
+  /** The calendar of the buckets (the `tz` parameter). */
+  tz: string;
   total: ConformancePoint & { points: ConformancePoint[] };
   groups: ConformanceGroup[];
   topErrors: ErrorCount[];
@@ -49,18 +51,37 @@ function point(bucket: string, accepted: number, refused: number): ConformancePo
   return { bucket, accepted, refused, shareAccepted: share(accepted, refused) };
 }
 
+/**
+ * The calendars a day bucket can follow: Indonesia's three zones (Keppres 41/1987; no daylight
+ * saving, so a fixed offset is exact) and UTC. Jakarta time is the default, as on the national
+ * platform's own dashboards; an operator in Makassar or Jayapura asks for theirs.
+ */
+const ZONES: Readonly<Record<string, number>> = {
+  'Asia/Jakarta': 420, 'Asia/Pontianak': 420, 'Asia/Makassar': 480, 'Asia/Jayapura': 540, UTC: 0,
+};
+
+function zoneParam(params: Params): { tz: string; offsetMinutes: number } {
+  const tz = text(params, 'tz') ?? 'Asia/Jakarta';
+  const offsetMinutes = ZONES[tz];
+  if (offsetMinutes === undefined) fail('OPS-BAD-QUERY', { param: 'tz', detail: Object.keys(ZONES).join(', ') });
+  return { tz, offsetMinutes };
+}
+
 export function conformanceQuery(p: Principal, params: Params, now: number): ConformanceQuery {
   const filter = requireAccess(p, 'ops', 'read');
   const bucketRaw = text(params, 'bucket') ?? 'day';
   if (bucketRaw !== 'day' && bucketRaw !== 'week') fail('OPS-BAD-QUERY', { param: 'bucket', detail: 'day or week' });
   const bucket = bucketRaw;
-  const to = instantParam(params, 'to', true) ?? new Date(Math.ceil(now / DAY) * DAY).toISOString();
+  const { offsetMinutes } = zoneParam(params);
+  const offsetMs = offsetMinutes * 60_000;
+  // By default up to the end of today in that calendar.
+  const to = instantParam(params, 'to', true) ?? new Date(Math.ceil((now + offsetMs) / DAY) * DAY - offsetMs).toISOString();
   const from = instantParam(params, 'from', false) ?? new Date(Date.parse(to) - 30 * DAY).toISOString();
   const days = (Date.parse(to) - Date.parse(from)) / DAY;
   if (days <= 0 || days > MAX_DAYS[bucket]) fail('OPS-BAD-QUERY', { param: 'from', detail: `from must be before to, at most ${MAX_DAYS[bucket]} days with bucket=${bucket}` });
   const organizationId = organizationParam(params);
   const clientId = clientParam(params);
-  return { organizations: filter.organizations, from, to, bucket, ...(organizationId ? { organizationId } : {}), ...(clientId ? { clientId } : {}) };
+  return { organizations: filter.organizations, from, to, bucket, offsetMinutes, ...(organizationId ? { organizationId } : {}), ...(clientId ? { clientId } : {}) };
 }
 
 function group(counts: readonly ConformanceCount[]): ConformanceGroup[] {
@@ -92,7 +113,7 @@ function totals(counts: readonly ConformanceCount[]): ConformanceReport['total']
 export async function conformanceReport(p: Principal, params: Params, deps: ConformanceDeps): Promise<ConformanceReport> {
   const q = conformanceQuery(p, params, deps.now());
   const [counts, topErrors] = await Promise.all([deps.ops.conformance(q), deps.ops.topErrors(q, limitParam(params, 20, 200))]);
-  return { from: q.from, to: q.to, bucket: q.bucket, total: totals(counts), groups: group(counts), topErrors };
+  return { from: q.from, to: q.to, bucket: q.bucket, tz: zoneParam(params).tz, total: totals(counts), groups: group(counts), topErrors };
 }
 
 export interface AttemptPage {

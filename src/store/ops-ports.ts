@@ -117,10 +117,12 @@ export interface ConformanceQuery {
   from: string;
   to: string;
   bucket: 'day' | 'week';
+  /** Minutes east of UTC of the local calendar the buckets follow (Indonesia has no daylight saving). */
+  offsetMinutes: number;
 }
 
 export interface ConformanceCount {
-  /** Start of the UTC day or ISO week (Monday), YYYY-MM-DD. */
+  /** Start of the local day or ISO week (Monday), YYYY-MM-DD, in the query's offset. */
   bucket: string;
   organizationId: string | null;
   clientId: string | null;

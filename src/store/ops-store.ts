@@ -47,8 +47,9 @@ function toSummary(r: SummaryRow): TransactionSummary {
 }
 
 /** The bucket start as a date: UTC day, or the ISO week's Monday. */
+/** The local day or week of an instant, $6 minutes east of UTC (a fixed offset: PGlite and PostgreSQL agree on it without tzdata). */
 const bucketOf = (column: string, bucket: 'day' | 'week'): string =>
-  `to_char(date_trunc('${bucket === 'week' ? 'week' : 'day'}', ${column} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
+  `to_char(date_trunc('${bucket === 'week' ? 'week' : 'day'}', (${column} AT TIME ZONE 'UTC') + make_interval(mins => $6::int)), 'YYYY-MM-DD')`;
 
 export class SqlOpsStore implements OpsStore {
   constructor(private readonly ds: DataSource) {}
@@ -194,7 +195,7 @@ export class SqlOpsStore implements OpsStore {
            FROM accepted x FULL JOIN refused r
              ON r.bucket = x.bucket AND r.organization_id IS NOT DISTINCT FROM x.organization_id AND r.client_id IS NOT DISTINCT FROM x.client_id
           ORDER BY 1, 2 NULLS LAST, 3 NULLS LAST`,
-        [q.from, q.to, orgs(q.organizations), q.organizationId ?? null, q.clientId ?? null],
+        [q.from, q.to, orgs(q.organizations), q.organizationId ?? null, q.clientId ?? null, q.offsetMinutes],
       ),
     );
   }

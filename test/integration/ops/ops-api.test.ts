@@ -117,6 +117,24 @@ describe(`operations API (${testDbKind()})`, () => {
     await b.flush();
   });
 
+  test('conformance days follow Indonesian time (tz), and an unknown zone is a 400', async () => {
+    // 20:30 UTC the day before yesterday is already the next day in Jakarta (UTC+7) and in Jayapura (UTC+9).
+    const day = (offset: number): string => new Date(Date.now() - ((Date.now() % 86_400_000) + offset * 86_400_000)).toISOString().slice(0, 10);
+    await b.db.ops.recordAttempts([{ at: `${day(2)}T20:30:00.000Z`, clientId: 'vendor-b', organizationId: '99990001', endpoint: 'ilp', status: 422, issues: [] }]);
+    const window = `organization=99990001&from=${day(3)}T00:00:00Z&to=${day(0)}T00:00:00Z`;
+    const days = async (tz?: string) => {
+      const res = await as('admin', 'GET', `/admin/v1/conformance?${window}${tz ? `&tz=${tz}` : ''}`);
+      expect(res.status).toBe(200);
+      return { tz: res.body.tz, buckets: ((res.body.total as { points: { bucket: string }[] }).points).map((x) => x.bucket) };
+    };
+    expect(await days()).toEqual({ tz: 'Asia/Jakarta', buckets: [day(1)] });
+    expect(await days('UTC')).toEqual({ tz: 'UTC', buckets: [day(2)] });
+    expect(await days('Asia/Jayapura')).toEqual({ tz: 'Asia/Jayapura', buckets: [day(1)] });
+    const bad = await as('admin', 'GET', '/admin/v1/conformance?tz=Europe/Paris');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('tz');
+  });
+
   test('conformance: share accepted per organisation and client, top errors, examples; another organisation stays hidden', async () => {
     const report = await as('admin', 'GET', '/admin/v1/conformance?bucket=day');
     expect(report.status).toBe(200);
