@@ -59,7 +59,7 @@ function onFinish(req: Request, res: Response, endpoint: AttemptEndpoint, answer
   const organizationId = attemptOrganization(p, body, req.header('x-organization-id'));
   const bytes = Number(req.headers['content-length'] ?? NaN);
   deps.trail.attempts.push(attemptFrom({
-    endpoint, status: res.statusCode, answer, at: new Date().toISOString(), payloadMaxBytes: deps.trail.payloadMaxBytes,
+    endpoint, status: res.statusCode, answer, at: new Date().toISOString(), payloadMaxBytes: deps.trail.payloadMaxBytes(p.clientId),
     clientId: p.clientId, ...(organizationId ? { organizationId } : {}),
     // $import bodies are streamed, never parsed whole: only the per-line hook sees their content.
     ...(endpoint !== 'ilp-import' && body !== undefined && typeof body === 'object' ? { body } : {}),
@@ -103,7 +103,7 @@ export function importLineObserver(deps: IntakeAttemptDeps) {
       const organizationId = attemptOrganization(p, undefined, undefined);
       deps.trail.attempts.push(attemptFrom({
         endpoint: 'ilp-import', status: result.status, answer: result.outcome, at: new Date().toISOString(), line: result.line,
-        payloadMaxBytes: deps.trail.payloadMaxBytes, clientId: p.clientId, ...(organizationId ? { organizationId } : {}),
+        payloadMaxBytes: deps.trail.payloadMaxBytes(p.clientId), clientId: p.clientId, ...(organizationId ? { organizationId } : {}),
       }));
     } catch (err) {
       deps.logger.warn({ err: { type: (err as Error).name } }, 'intake attempt not recorded');

@@ -19,9 +19,29 @@ export interface VersionAttribution {
 export interface OpsTrail {
   attempts: BatchQueue<IntakeAttemptInput>;
   attribution: BatchQueue<VersionAttribution>;
-  payloadMaxBytes: number;
+  /** The payload cap for this client's next refused request: 0 once it used its minute's quota. */
+  payloadMaxBytes(clientId: string): number;
   purge(): Promise<number>;
   close(): Promise<void>;
+}
+
+/**
+ * A fixed one-minute window per client (per process, like the other throttles). The map holds the
+ * clients seen this minute only: it is cleared when the minute turns.
+ */
+export function payloadQuota(perMinute: number, now: () => number = Date.now): (clientId: string) => boolean {
+  let minute = -1;
+  const used = new Map<string, number>();
+  return (clientId) => {
+    const m = Math.floor(now() / 60_000);
+    if (m !== minute) {
+      minute = m;
+      used.clear();
+    }
+    const n = (used.get(clientId) ?? 0) + 1;
+    used.set(clientId, n);
+    return n <= perMinute;
+  };
 }
 
 export function startOpsTrail(store: OpsStore, config: OpsConfig, logger: Logger): OpsTrail {
@@ -36,8 +56,10 @@ export function startOpsTrail(store: OpsStore, config: OpsConfig, logger: Logger
   };
   const timer = setInterval(() => purge().catch((err: unknown) => logger.error({ err: { type: (err as Error).name } }, 'intake attempt purge failed')), PURGE_EVERY_MS);
   timer.unref();
+  const quota = payloadQuota(config.attemptPayloadsPerClientMinute);
   return {
-    attempts, attribution, payloadMaxBytes: config.attemptPayloadMaxBytes, purge,
+    attempts, attribution, purge,
+    payloadMaxBytes: (clientId) => (quota(clientId) ? config.attemptPayloadMaxBytes : 0),
     close: async () => {
       clearInterval(timer);
       await attempts.close();

@@ -117,6 +117,25 @@ describe(`operations API (${testDbKind()})`, () => {
     await b.flush();
   });
 
+  test('a client over its payload quota still has its refusals counted, without their payloads', async () => {
+    const quota = await startOpsBench({ INTAKE_ATTEMPT_PAYLOADS_PER_CLIENT_MINUTE: '2' });
+    try {
+      for (let i = 0; i < 6; i += 1) {
+        expect((await send(quota.url, 'POST', '/ilp/v1/encounters', quota.tokens['vendor-a'], visit(ORG_A, (s) => { s.patient.nik = 'x'; }))).status).toBe(422);
+      }
+      await quota.flush();
+      const rows = await sql<{ kept: boolean; codes: string[] }>(quota.db, `SELECT payload IS NOT NULL AS kept, error_codes AS codes FROM intake_attempt ORDER BY id`);
+      // The six may straddle a minute's turn (two windows): 2 to 4 kept, never all 6.
+      expect(rows).toHaveLength(6);
+      expect(rows.every((r) => r.codes.includes('ILP-NIK-INVALID'))).toBe(true);
+      const kept = rows.filter((r) => r.kept).length;
+      expect(kept).toBeGreaterThanOrEqual(2);
+      expect(kept).toBeLessThanOrEqual(4);
+    } finally {
+      await quota.close();
+    }
+  });
+
   test('conformance days follow Indonesian time (tz), and an unknown zone is a 400', async () => {
     // 20:30 UTC the day before yesterday is already the next day in Jakarta (UTC+7) and in Jayapura (UTC+9).
     const day = (offset: number): string => new Date(Date.now() - ((Date.now() % 86_400_000) + offset * 86_400_000)).toISOString().slice(0, 10);

@@ -1,5 +1,6 @@
 import { OperationOutcomeError } from '../../../src/kernel';
 import { cursorParam, encodeCursor } from '../../../src/ops/query';
+import { payloadQuota } from '../../../src/ops/trail';
 
 const UUID = /^[0-9a-f-]{36}$/;
 const ID = '00000000-0000-4000-8000-000000000000';
@@ -23,5 +24,21 @@ describe('cursorParam: the keyset cursor of the transaction log and intake attem
     expect(error).toBeInstanceOf(OperationOutcomeError);
     expect((error as OperationOutcomeError).status).toBe(400);
     expect((error as OperationOutcomeError).issues[0]?.errorCode).toBe('OPS-BAD-QUERY');
+  });
+});
+
+describe('payloadQuota: payloads kept per client and minute', () => {
+  test('the minute quota is per client and starts again when the minute turns', () => {
+    let now = 120_000;
+    const allowed = payloadQuota(2, () => now);
+    expect([allowed('a'), allowed('a'), allowed('b'), allowed('a')]).toEqual([true, true, true, false]);
+    now += 59_000;
+    expect(allowed('a')).toBe(false);
+    now += 1_000;
+    expect([allowed('a'), allowed('a'), allowed('a')]).toEqual([true, true, false]);
+  });
+
+  test('0 keeps no payload at all', () => {
+    expect(payloadQuota(0)('a')).toBe(false);
   });
 });
