@@ -54,9 +54,9 @@ function newNode(e: ElementDefinition, owner: string, isResource: boolean): Elem
     ownInvariants: (e.constraint ?? []).some((c) => c.severity === 'error' && !STRUCTURAL.has(c.key)),
     choice: false,
     jsonNames: [],
+    extraNames: [],
     required: [],
-    defCache: new Map(),
-    invCache: new Map(),
+    plans: new Map(),
   };
   const fixed = prefixed(e, 'fixed');
   if (fixed !== undefined) node.fixed = fixed;
@@ -90,6 +90,7 @@ function addChild(parent: ElementNode, child: ElementNode): void {
     parent.byKey.set(child.name, { node: child, type: child.types[0]?.code ?? 'BackboneElement' });
     child.jsonNames.push(child.name);
   }
+  child.extraNames = child.jsonNames.map((n) => `_${n}`);
 }
 
 /** `Observation.component:sys.code` → parent id `Observation.component:sys`, last segment `code`. */
