@@ -215,14 +215,19 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (limit === 0) return true;
   if (Array.isArray(value)) {
-    for (const v of value) if (nestedDeeperThan(v, limit - 1)) return true;
+    for (const v of value) if (isNested(v) && nestedDeeperThan(v, limit - 1)) return true;
     return false;
   }
+  // for…in, not Object.values (an array per object) nor an own-property test per key (as slow as
+  // the old explicit stack): the value is parsed JSON, whose objects inherit no enumerable properties.
   for (const key in value) {
-    if (Object.hasOwn(value, key) && nestedDeeperThan((value as Json)[key], limit - 1)) return true;
+    const v = (value as Json)[key];
+    if (isNested(v) && nestedDeeperThan(v, limit - 1)) return true;
   }
   return false;
 }
+
+const isNested = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
 function tooDeep(): Issue {
   return issue('VAL-TOO-DEEP', { limit: MAX_DEPTH });
