@@ -142,6 +142,9 @@ export interface ElementNode {
    * (walk.ts owns the shape: the checks that apply, the children's definition, the invariants).
    */
   plans: Map<string, unknown>;
+  /** The plan used last and its type: most elements have one type, so the Map is rarely read. */
+  lastPlanType: string | undefined;
+  lastPlan: unknown;
 }
 
 export interface CompiledStructure {

@@ -46,8 +46,14 @@ interface Plan {
 }
 
 function planOf(node: ElementNode, type: string, ctx: WalkContext): Plan {
-  const hit = node.plans.get(type) as Plan | undefined;
-  if (hit) return hit;
+  if (node.lastPlanType === type) return node.lastPlan as Plan;
+  const plan = (node.plans.get(type) as Plan | undefined) ?? newPlan(node, type, ctx);
+  node.lastPlanType = type;
+  node.lastPlan = plan;
+  return plan;
+}
+
+function newPlan(node: ElementNode, type: string, ctx: WalkContext): Plan {
   const primitive = isPrimitiveType(type) ? primitiveRule(type, ctx.registry.primitives) : undefined;
   const plan: Plan = {
     primitive,
@@ -58,6 +64,10 @@ function planOf(node: ElementNode, type: string, ctx: WalkContext): Plan {
     reference: type === 'Reference',
     coded: CODED_TYPES.has(type),
     invariants: node.ownInvariants || !primitive,
+    // Set on first use; present from the start so that every plan has one hidden class.
+    definition: undefined,
+    bound: undefined,
+    targets: undefined,
   };
   node.plans.set(type, plan);
   return plan;
