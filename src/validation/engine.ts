@@ -246,6 +246,9 @@ function fullUrlsOf(bundle: Json): Map<string, string> {
 /** Two profiles of one resource share the base rules; each problem is reported once. */
 function dedupe(issues: Issue[]): Issue[] {
   if (issues.length < 2) return issues;
+  // A few issues (the usual case) are compared field by field: building and hashing a key of the
+  // whole message per issue cost more than the comparisons.
+  if (issues.length <= 16) return issues.filter((issue, i) => !seenBefore(issues, i, issue));
   const seen = new Set<string>();
   return issues.filter((i) => {
     const key = `${i.severity}\u0000${i.expression ?? ''}\u0000${i.errorCode ?? ''}\u0000${i.message.en}`;
@@ -253,4 +256,13 @@ function dedupe(issues: Issue[]): Issue[] {
     seen.add(key);
     return true;
   });
+}
+
+function sameIssue(a: Issue, b: Issue): boolean {
+  return a.severity === b.severity && (a.expression ?? '') === (b.expression ?? '') && (a.errorCode ?? '') === (b.errorCode ?? '') && a.message.en === b.message.en;
+}
+
+function seenBefore(issues: readonly Issue[], end: number, issue: Issue): boolean {
+  for (let j = 0; j < end; j++) if (sameIssue(issues[j] as Issue, issue)) return true;
+  return false;
 }
