@@ -75,6 +75,7 @@ function newNode(e: ElementDefinition, owner: string, isResource: boolean): Elem
     extraNames: [],
     required: [],
     plans: new Map(),
+    keyMemo: [],
     lastPlanType: undefined,
     lastPlan: undefined,
   };

@@ -142,6 +142,11 @@ export interface ElementNode {
    * (walk.ts owns the shape: the checks that apply, the children's definition, the invariants).
    */
   plans: Map<string, unknown>;
+  /**
+   * byKey lookups remembered by property position (walk.ts entryFor): objects of one type mostly
+   * list their properties in the same order, so position i usually holds the key seen there last.
+   */
+  keyMemo: ({ key: string; entry: { node: ElementNode; type: string } | undefined } | undefined)[];
   /** The plan used last and its type: most elements have one type, so the Map is rarely read. */
   lastPlanType: string | undefined;
   lastPlan: unknown;

@@ -140,13 +140,14 @@ function walkObject(value: unknown, node: ElementNode, type: string, plan: Plan,
     return false;
   }
   let choices: Map<ElementNode, string> | undefined;
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     if (key === 'resourceType' && resourceRoot) continue;
     if (key.charCodeAt(0) === 95 /* _ */) {
       walkPrimitiveExtras(value, key, def, path, ctx);
       continue;
     }
-    const entry = def.byKey.get(key);
+    const entry = entryFor(def, key, i);
     if (!entry) {
       ctx.issues.push(issue('VAL-UNKNOWN-ELEMENT', { name: key }, `${path}.${key}`));
       continue;
@@ -166,6 +167,15 @@ function walkObject(value: unknown, node: ElementNode, type: string, plan: Plan,
     }
   }
   return true;
+}
+
+/** def.byKey.get(key), first through the memo of what the key at this position was last time (a string identity check). */
+function entryFor(def: ElementNode, key: string, position: number): { node: ElementNode; type: string } | undefined {
+  const memo = def.keyMemo[position];
+  if (memo !== undefined && memo.key === key) return memo.entry;
+  const entry = def.byKey.get(key);
+  if (position < 64) def.keyMemo[position] = { key, entry };
+  return entry;
 }
 
 function isPresent(obj: Json, child: ElementNode): boolean {
