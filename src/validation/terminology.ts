@@ -12,7 +12,7 @@ import type { Registry } from './registry';
 
 export type Membership = 'member' | 'not-member' | 'unknown';
 
-interface Expansion {
+export interface Expansion {
   /** system → codes; `true` = every code of the system. */
   systems: Map<string, Set<string> | true>;
 }
@@ -57,7 +57,11 @@ export class Terminology {
   /** Is (system, code) in the value set? `system` undefined: any system (a `code` element). */
   contains(valueSetUrl: string, system: string | undefined, code: string): Membership {
     const exp = this.expand(valueSetUrl);
-    if (!exp) return 'unknown';
+    return exp ? this.member(exp, system, code) : 'unknown';
+  }
+
+  /** contains() on an expansion already looked up (the walker keeps each binding's). */
+  member(exp: Expansion, system: string | undefined, code: string): Membership {
     if (system === undefined) {
       let unknown = false;
       for (const [sys, codes] of exp.systems) {

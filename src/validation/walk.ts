@@ -1,5 +1,5 @@
 import { issue } from '../kernel';
-import { checkBinding, checkCodeInSystem, checkMissingCode } from './bindings';
+import { type BoundValueSet, boundValueSet, checkBinding, checkCodeInSystem, checkMissingCode } from './bindings';
 import { isObj, jsonType, shown, type Json, type WalkContext } from './context';
 import { checkExtensionContext } from './extension-context';
 import { type InvariantCheck, STRUCTURAL, invariantCheck } from './invariants';
@@ -41,6 +41,8 @@ interface Plan {
   definition?: { def: ElementNode | undefined; resourceRoot: boolean };
   /** Filled on the first invariant check. */
   bound?: BoundInvariant[];
+  /** Filled on the first bound value checked: the value set and its expansion. */
+  valueSet?: { bound: BoundValueSet | undefined };
   /** Filled on the first Reference checked: the allowed target types (undefined: any). */
   targets?: { allowed: readonly string[] | undefined };
 }
@@ -67,6 +69,7 @@ function newPlan(node: ElementNode, type: string, ctx: WalkContext): Plan {
     // Set on first use; present from the start so that every plan has one hidden class.
     definition: undefined,
     bound: undefined,
+    valueSet: undefined,
     targets: undefined,
   };
   node.plans.set(type, plan);
@@ -85,7 +88,7 @@ export function walkElement(value: unknown, node: ElementNode, type: string, pat
     return;
   }
   if (node.valueChecks) checkFixedAndPattern(value, node, path, ctx);
-  if (node.binding) checkBinding(value, node, type, path, ctx);
+  if (node.binding) checkBinding(value, node, type, path, ctx, (plan.valueSet ??= { bound: boundValueSet(node, ctx) }).bound);
   if (plan.attachment) checkAttachment(value, path, ctx);
   if (plan.reference) checkReference(value, node, path, ctx, (plan.targets ??= { allowed: referenceTargets(node, ctx) }).allowed);
   else if (plan.coded) checkCodeInSystem(value, type, path, ctx);

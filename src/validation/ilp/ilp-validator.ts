@@ -50,11 +50,16 @@ function matchesAll(resource: Json, p: ItemProfile): boolean {
 export function createIlpValidator(profilesDir: string = PROFILES_DIR): Validator {
   const resources = readConformanceResources(profilesDir);
   const items = itemProfiles(resources.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition'));
-  const byCode = new Map<string, ItemProfile[]>();
+  // system → code → the item profiles whose code pattern's first coding it is. (Two levels, not a
+  // joined `system|code` key: no string built per lookup; no ILP system or code contains `|`.)
+  const byCode = new Map<string, Map<string, ItemProfile[]>>();
   for (const p of items) {
     const code = p.patterns.find((x) => x.name === 'code')?.pattern;
     const first = isObj(code) && Array.isArray(code.coding) && isObj(code.coding[0]) ? code.coding[0] : undefined;
-    if (first) byCode.set(`${String(first.system)}|${String(first.code)}`, [...(byCode.get(`${String(first.system)}|${String(first.code)}`) ?? []), p]);
+    if (!first) continue;
+    const codes = byCode.get(String(first.system)) ?? new Map<string, ItemProfile[]>();
+    byCode.set(String(first.system), codes);
+    codes.set(String(first.code), [...(codes.get(String(first.code)) ?? []), p]);
   }
   // The answers are shared, read-only lists (the engine copies them): one per item profile and the
   // base, so the common case (one coding, one item profile) allocates nothing.
@@ -65,7 +70,7 @@ export function createIlpValidator(profilesDir: string = PROFILES_DIR): Validato
     let candidates: ItemProfile[] = [];
     for (const c of coding) {
       if (!isObj(c)) continue;
-      const hit = byCode.get(`${String(c.system)}|${String(c.code)}`);
+      const hit = byCode.get(String(c.system))?.get(String(c.code));
       if (hit) candidates = candidates.length === 0 ? hit : [...candidates, ...hit];
     }
     const single = candidates.length === 1 ? candidates[0] : undefined;
