@@ -39,8 +39,8 @@ interface Plan {
   invariants: boolean;
   /** Filled on the first object walked: the node whose children describe it, and whether it is a resource's root. */
   definition?: { def: ElementNode | undefined; resourceRoot: boolean };
-  /** Filled on the first invariant check. */
-  bound?: BoundInvariant[];
+  /** Filled on the first invariant check: the compiled invariants. */
+  invariantChecks?: BoundInvariant[];
   /** Filled on the first bound value checked: the value set and its expansion. */
   valueSet?: { bound: BoundValueSet | undefined };
   /** Filled on the first Reference checked: the allowed target types (undefined: any). */
@@ -68,7 +68,7 @@ function newPlan(node: ElementNode, type: string, ctx: WalkContext): Plan {
     invariants: node.ownInvariants || !primitive,
     // Set on first use; present from the start so that every plan has one hidden class.
     definition: undefined,
-    bound: undefined,
+    invariantChecks: undefined,
     valueSet: undefined,
     targets: undefined,
   };
@@ -345,8 +345,7 @@ function invariantsOf(node: ElementNode, type: string, ctx: WalkContext): BoundI
 }
 
 function checkInvariants(value: unknown, node: ElementNode, type: string, plan: Plan, path: string, ctx: WalkContext): void {
-  const bound = (plan.bound ??= invariantsOf(node, type, ctx));
-  for (const { constraint: c, check } of bound) {
+  for (const { constraint: c, check } of (plan.invariantChecks ??= invariantsOf(node, type, ctx))) {
     const result = check(value, ctx.resource, ctx.root);
     if (result === true) continue;
     ctx.issues.push(
