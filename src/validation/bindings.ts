@@ -1,6 +1,7 @@
 import { issue } from '../kernel';
 import { isObj, type Json, type WalkContext } from './context';
 import type { ElementNode } from './model';
+import type { Expansion } from './terminology';
 
 /**
  * Terminology checks (R4 terminologies.html#strength): required bindings must be met (error);
@@ -10,49 +11,83 @@ import type { ElementNode } from './model';
  * validator does.
  */
 
-const codings = (cc: Json): Json[] => (Array.isArray(cc.coding) ? cc.coding.filter(isObj) : []);
-
 const codeText = (c: Json): string => `${typeof c.system === 'string' ? c.system : ''}#${String(c.code)}`;
 
-export function checkBinding(value: unknown, node: ElementNode, type: string, path: string, ctx: WalkContext): void {
+/** A bound element's value set, without its version, and its expansion (null: not expandable offline). */
+export interface BoundValueSet {
+  url: string;
+  expansion: Expansion | null;
+}
+
+/**
+ * The value set an element's binding checks, or undefined when its binding is not checked (no
+ * value set, or a strength below extensible). The same for every value, so the walker keeps it.
+ */
+export function boundValueSet(node: ElementNode, ctx: WalkContext): BoundValueSet | undefined {
   const binding = node.binding;
-  if (!binding?.valueSet || (binding.strength !== 'required' && binding.strength !== 'extensible')) return;
-  const vs = binding.valueSet.includes('|') ? (binding.valueSet.split('|')[0] ?? binding.valueSet) : binding.valueSet;
-  if (!ctx.terminology.expand(vs)) {
+  if (!binding?.valueSet || (binding.strength !== 'required' && binding.strength !== 'extensible')) return undefined;
+  const url = binding.valueSet.includes('|') ? (binding.valueSet.split('|')[0] ?? binding.valueSet) : binding.valueSet;
+  return { url, expansion: ctx.terminology.expand(url) };
+}
+
+export function checkBinding(value: unknown, node: ElementNode, type: string, path: string, ctx: WalkContext, bound = boundValueSet(node, ctx)): void {
+  if (!bound || !node.binding) return;
+  const { url: vs, expansion } = bound;
+  const strength = node.binding.strength;
+  if (!expansion) {
     // Not expandable offline: not checked, and said so (information, not error; docs/validation.md).
-    if (binding.strength === 'required') ctx.issues.push(issue('VAL-VS-UNCHECKED', { valueSet: vs }, path));
+    if (strength === 'required') ctx.issues.push(issue('VAL-VS-UNCHECKED', { valueSet: vs }, path));
     return;
   }
-  let candidates: { system: string | undefined; code: string }[];
-  if (type === 'code' || type === 'string' || type === 'uri') {
-    if (typeof value !== 'string') return;
-    // CapabilityStatement.format: "xml | json | ttl | mime type" (R4 capabilitystatement-definitions.html).
-    if (node.path === 'CapabilityStatement.format' && FORMAT_SHORTHANDS.has(value)) return;
-    candidates = [{ system: undefined, code: value }];
-  } else if (type === 'Coding' && isObj(value)) {
-    candidates = typeof value.code === 'string' ? [{ system: str(value.system), code: value.code }] : [];
-  } else if (type === 'CodeableConcept' && isObj(value)) {
-    candidates = codings(value).filter((c) => typeof c.code === 'string').map((c) => ({ system: str(c.system), code: String(c.code) }));
-  } else {
-    return;
-  }
+  const candidates = candidatesOf(value, node, type);
+  if (!candidates) return;
   if (candidates.length === 0) {
-    if (binding.strength === 'required') ctx.issues.push(issue('VAL-CODE-MISSING', { valueSet: vs }, path));
+    if (strength === 'required') ctx.issues.push(issue('VAL-CODE-MISSING', { valueSet: vs }, path));
     return;
   }
-  const results = candidates.map((c) => (c.system === undefined && type !== 'code' && type !== 'string' && type !== 'uri' ? 'not-member' : ctx.terminology.contains(vs, c.system, c.code)));
-  if (results.includes('member')) return;
-  if (results.includes('unknown')) {
+  // Every candidate's membership before deciding: one member is enough, any unknown means unchecked.
+  let unknown = false;
+  for (const c of candidates) {
+    const result = c.system === undefined && !BARE_CODE_TYPES.has(type) ? 'not-member' : ctx.terminology.member(expansion, c.system, c.code);
+    if (result === 'member') return;
+    if (result === 'unknown') unknown = true;
+  }
+  if (unknown) {
     // The code system cannot confirm it offline (e.g. an unlisted but well-formed media type).
     ctx.issues.push(issue('VAL-CODE-UNCHECKED', { code: candidates.map((c) => c.code).join(', '), valueSet: vs }, path));
     return;
   }
-  const shownCodes = candidates.map((c) => (c.system === undefined ? c.code : `${c.system}#${c.code}`)).join(', ');
-  if (binding.strength === 'required') {
+  if (strength === 'required') {
+    const shownCodes = candidates.map((c) => (c.system === undefined ? c.code : `${c.system}#${c.code}`)).join(', ');
     ctx.issues.push(issue('VAL-CODE-NOT-IN-VS', { code: shownCodes, valueSet: vs, strength: 'required' }, path));
   } else {
     ctx.issues.push(issue('VAL-CODE-EXTENSIBLE', { valueSet: vs }, path));
   }
+}
+
+/** Types whose value is a bare code (no system): checked against every system of the value set. */
+const BARE_CODE_TYPES: ReadonlySet<string> = new Set(['code', 'string', 'uri']);
+
+interface Candidate {
+  system: string | undefined;
+  code: string;
+}
+
+/** The (system, code) pairs a bound value offers; undefined when the binding does not apply to it. */
+function candidatesOf(value: unknown, node: ElementNode, type: string): Candidate[] | undefined {
+  if (BARE_CODE_TYPES.has(type)) {
+    if (typeof value !== 'string') return undefined;
+    // CapabilityStatement.format: "xml | json | ttl | mime type" (R4 capabilitystatement-definitions.html).
+    if (node.path === 'CapabilityStatement.format' && FORMAT_SHORTHANDS.has(value)) return undefined;
+    return [{ system: undefined, code: value }];
+  }
+  if (type === 'Coding' && isObj(value)) return typeof value.code === 'string' ? [{ system: str(value.system), code: value.code }] : [];
+  if (type === 'CodeableConcept' && isObj(value)) {
+    const out: Candidate[] = [];
+    if (Array.isArray(value.coding)) for (const c of value.coding) if (isObj(c) && typeof c.code === 'string') out.push({ system: str(c.system), code: c.code });
+    return out;
+  }
+  return undefined;
 }
 
 const FORMAT_SHORTHANDS: ReadonlySet<string> = new Set(['xml', 'json', 'ttl']);

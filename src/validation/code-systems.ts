@@ -23,15 +23,15 @@ export function checkLoinc(code: string): string | undefined {
 /** The mod-10 algorithm LOINC uses: double every other digit from the right, sum the digits. */
 export function loincCheckDigit(digits: string): number {
   let sum = 0;
-  const reversed = [...digits].reverse();
-  reversed.forEach((ch, i) => {
-    let d = Number(ch);
+  // From the right, by index (every Observation.code runs this: no reversed copy of the digits).
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits.charAt(digits.length - 1 - i));
     if (i % 2 === 0) {
       d *= 2;
       if (d > 9) d -= 9;
     }
     sum += d;
-  });
+  }
   return (10 - (sum % 10)) % 10;
 }
 
@@ -50,9 +50,10 @@ const VERHOEFF_P = [
 /** True when the last digit is the Verhoeff check digit of the others. */
 export function verhoeffValid(digits: string): boolean {
   let c = 0;
-  [...digits].reverse().forEach((ch, i) => {
+  for (let i = 0; i < digits.length; i++) {
+    const ch = digits.charAt(digits.length - 1 - i);
     c = VERHOEFF_D[c]?.[VERHOEFF_P[i % 8]?.[Number(ch)] ?? 0] ?? 0;
-  });
+  }
   return c === 0;
 }
 

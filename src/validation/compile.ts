@@ -35,8 +35,17 @@ function typeRefs(e: ElementDefinition, isResource: boolean): TypeRef[] {
   });
 }
 
+/**
+ * Every node is built with the same fields in the same order (absent ones as undefined), so V8
+ * gives them one hidden class and the walker's reads of node.binding, node.children, … stay
+ * monomorphic; adding the optional fields only when present made a dozen shapes of one interface.
+ */
 function newNode(e: ElementDefinition, owner: string, isResource: boolean): ElementNode {
   const segments = e.path.split('.');
+  const fixed = prefixed(e, 'fixed');
+  const pattern = prefixed(e, 'pattern');
+  const minValue = prefixed(e, 'minValue');
+  const maxValue = prefixed(e, 'maxValue');
   const node: ElementNode = {
     id: e.id ?? e.path,
     path: e.path,
@@ -45,33 +54,32 @@ function newNode(e: ElementDefinition, owner: string, isResource: boolean): Elem
     max: e.max === undefined || e.max === '*' ? Infinity : Number(e.max),
     repeats: (e.base?.max ?? e.max ?? '1') !== '1' && (e.base?.max ?? e.max) !== '0',
     types: typeRefs(e, isResource),
+    fixed,
+    pattern,
+    minValue: typeof minValue === 'number' || typeof minValue === 'string' ? minValue : undefined,
+    maxValue: typeof maxValue === 'number' || typeof maxValue === 'string' ? maxValue : undefined,
+    maxLength: e.maxLength,
+    valueChecks: false,
+    ownInvariants: (e.constraint ?? []).some((c) => c.severity === 'error' && !STRUCTURAL.has(c.key)),
+    binding: e.binding || undefined,
     constraints: e.constraint ?? [],
     children: [],
     byKey: new Map(),
+    slicing: e.slicing || undefined,
+    sliceName: e.sliceName || undefined,
     slices: [],
+    contentReference: e.contentReference || undefined,
     owner,
-    valueChecks: false,
-    ownInvariants: (e.constraint ?? []).some((c) => c.severity === 'error' && !STRUCTURAL.has(c.key)),
     choice: false,
     jsonNames: [],
+    extraNames: [],
     required: [],
-    defCache: new Map(),
-    invCache: new Map(),
+    plans: new Map(),
+    keyMemo: [],
+    lastPlanType: undefined,
+    lastPlan: undefined,
   };
-  const fixed = prefixed(e, 'fixed');
-  if (fixed !== undefined) node.fixed = fixed;
-  const pattern = prefixed(e, 'pattern');
-  if (pattern !== undefined) node.pattern = pattern;
-  const minValue = prefixed(e, 'minValue');
-  if (typeof minValue === 'number' || typeof minValue === 'string') node.minValue = minValue;
-  const maxValue = prefixed(e, 'maxValue');
-  if (typeof maxValue === 'number' || typeof maxValue === 'string') node.maxValue = maxValue;
-  if (e.maxLength !== undefined) node.maxLength = e.maxLength;
   node.valueChecks = fixed !== undefined || pattern !== undefined || node.minValue !== undefined || node.maxValue !== undefined || node.maxLength !== undefined;
-  if (e.binding) node.binding = e.binding;
-  if (e.slicing) node.slicing = e.slicing;
-  if (e.sliceName) node.sliceName = e.sliceName;
-  if (e.contentReference) node.contentReference = e.contentReference;
   return node;
 }
 
@@ -90,6 +98,7 @@ function addChild(parent: ElementNode, child: ElementNode): void {
     parent.byKey.set(child.name, { node: child, type: child.types[0]?.code ?? 'BackboneElement' });
     child.jsonNames.push(child.name);
   }
+  child.extraNames = child.jsonNames.map((n) => `_${n}`);
 }
 
 /** `Observation.component:sys.code` → parent id `Observation.component:sys`, last segment `code`. */

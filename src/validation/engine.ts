@@ -131,7 +131,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
       resources.forEach((r) => registry.add(r));
     },
     validate(resource, opts = {}) {
-      if (depthOf(resource) > MAX_DEPTH) return [tooDeep()];
+      if (nestedDeeperThan(resource, MAX_DEPTH)) return [tooDeep()];
       const issues: Issue[] = [];
       const root = isObj(resource) ? resource : {};
       const type = isObj(resource) && typeof resource.resourceType === 'string' ? resource.resourceType : 'Resource';
@@ -204,22 +204,30 @@ function parameterResourcesOf(parameters: Json): Set<string> {
 /**
  * JSON nesting the validator walks (recursively). Real resources nest a few dozen levels at most
  * (a Bundle, its resources, extensions, Questionnaire items); a pathologically nested file would
- * overflow the stack, so it is refused up front with a fatal issue, measured without recursion.
+ * overflow the stack, so it is refused up front with a fatal issue. The check looks at the whole
+ * value (unknown elements too, which the walk skips), so it stays a pass of its own; it recurses at
+ * most MAX_DEPTH + 1 levels and allocates nothing (it used to keep an explicit stack of pairs).
  */
 export const MAX_DEPTH = 256;
 
-function depthOf(value: unknown): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  for (let top = stack.pop(); top; top = stack.pop()) {
-    const [v, d] = top;
-    if (typeof v !== 'object' || v === null) continue;
-    if (d > max) max = d;
-    if (max > MAX_DEPTH) return max;
-    for (const child of Object.values(v as object)) if (typeof child === 'object' && child !== null) stack.push([child, d + 1]);
+/** True when `value` nests objects and arrays more than `limit` levels deep (`{}` is one level). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (isNested(v) && nestedDeeperThan(v, limit - 1)) return true;
+    return false;
   }
-  return max;
+  // for…in, not Object.values (an array per object) nor an own-property test per key (as slow as
+  // the old explicit stack): the value is parsed JSON, whose objects inherit no enumerable properties.
+  for (const key in value) {
+    const v = (value as Json)[key];
+    if (isNested(v) && nestedDeeperThan(v, limit - 1)) return true;
+  }
+  return false;
 }
+
+const isNested = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
 function tooDeep(): Issue {
   return issue('VAL-TOO-DEEP', { limit: MAX_DEPTH });
@@ -237,6 +245,10 @@ function fullUrlsOf(bundle: Json): Map<string, string> {
 
 /** Two profiles of one resource share the base rules; each problem is reported once. */
 function dedupe(issues: Issue[]): Issue[] {
+  if (issues.length < 2) return issues;
+  // A few issues (the usual case) are compared field by field: building and hashing a key of the
+  // whole message per issue cost more than the comparisons.
+  if (issues.length <= 16) return issues.filter((issue, i) => !seenBefore(issues, i, issue));
   const seen = new Set<string>();
   return issues.filter((i) => {
     const key = `${i.severity}\u0000${i.expression ?? ''}\u0000${i.errorCode ?? ''}\u0000${i.message.en}`;
@@ -244,4 +256,13 @@ function dedupe(issues: Issue[]): Issue[] {
     seen.add(key);
     return true;
   });
+}
+
+function sameIssue(a: Issue, b: Issue): boolean {
+  return a.severity === b.severity && (a.expression ?? '') === (b.expression ?? '') && (a.errorCode ?? '') === (b.errorCode ?? '') && a.message.en === b.message.en;
+}
+
+function seenBefore(issues: readonly Issue[], end: number, issue: Issue): boolean {
+  for (let j = 0; j < end; j++) if (sameIssue(issues[j] as Issue, issue)) return true;
+  return false;
 }

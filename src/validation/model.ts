@@ -133,11 +133,23 @@ export interface ElementNode {
   /** `value[x]`-style element, and the JSON names it can appear under (valueQuantity, valueString, …). */
   choice: boolean;
   jsonNames: string[];
+  /** The same names with a leading `_`, where a primitive's id and extensions go (R4 json.html#primitive). */
+  extraNames: string[];
   /** Children with min > 0, so absent required elements are found without scanning every child. */
   required: ElementNode[];
-  /** Per-type caches filled by the walker on first use: the definition of the children, the invariant checks. */
-  defCache: Map<string, ElementNode | undefined>;
-  invCache: Map<string, unknown>;
+  /**
+   * What the walker worked out for this element as each of its types, filled on first use
+   * (walk.ts owns the shape: the checks that apply, the children's definition, the invariants).
+   */
+  plans: Map<string, unknown>;
+  /**
+   * byKey lookups remembered by property position (walk.ts entryFor): objects of one type mostly
+   * list their properties in the same order, so position i usually holds the key seen there last.
+   */
+  keyMemo: ({ key: string; entry: { node: ElementNode; type: string } | undefined } | undefined)[];
+  /** The plan used last and its type: most elements have one type, so the Map is rarely read. */
+  lastPlanType: string | undefined;
+  lastPlan: unknown;
 }
 
 export interface CompiledStructure {

@@ -26,7 +26,18 @@ export function referencedType(ref: string, ctx: WalkContext): string | undefine
   return CONDITIONAL.exec(ref)?.[1] ?? LITERAL.exec(ref)?.[1];
 }
 
-export function checkReference(value: unknown, node: ElementNode, path: string, ctx: WalkContext): void {
+/**
+ * The types an element's references may point at, from its target profiles; undefined when any
+ * type is allowed (no target profile, or `Resource`). Fixed per element, so the walker keeps it.
+ */
+export function referenceTargets(node: ElementNode, ctx: WalkContext): readonly string[] | undefined {
+  const targets = node.types.find((t) => t.code === 'Reference')?.targetProfile;
+  if (!targets || targets.length === 0) return undefined;
+  const allowed = targets.map((url) => ctx.registry.structure(url)?.type ?? url.split('/').pop() ?? url);
+  return allowed.includes('Resource') ? undefined : allowed;
+}
+
+export function checkReference(value: unknown, node: ElementNode, path: string, ctx: WalkContext, allowed = referenceTargets(node, ctx)): void {
   if (!isObj(value)) return;
   if (ctx.parameterResources && typeof value.reference === 'string') {
     const local = RELATIVE.exec(value.reference);
@@ -35,10 +46,7 @@ export function checkReference(value: unknown, node: ElementNode, path: string, 
     }
   }
   if (typeof value.reference === 'string') checkLiteral(value.reference, path, ctx);
-  const targets = node.types.find((t) => t.code === 'Reference')?.targetProfile;
-  if (!targets || targets.length === 0) return;
-  const allowed = targets.map((url) => ctx.registry.structure(url)?.type ?? url.split('/').pop() ?? url);
-  if (allowed.includes('Resource')) return;
+  if (!allowed) return;
   const type = typeof value.reference === 'string' ? referencedType(value.reference, ctx) : undefined;
   const actual = type ?? (typeof value.type === 'string' ? value.type : undefined);
   if (actual === undefined || allowed.includes(actual)) return;

@@ -26,9 +26,12 @@ interface Item {
 
 export function walkSlices(items: Item[], sliced: ElementNode, type: string, path: string, ctx: WalkContext, walk: Walkers): void {
   const discriminators = sliced.slicing?.discriminator ?? [];
+  const index = valueIndexOf(sliced, discriminators, ctx);
   const counts = new Map<ElementNode, number>();
   for (const item of items) {
-    const slice = sliced.slices.find((s) => discriminators.length > 0 && discriminators.every((d) => matches(item.value, s, d, type, ctx, walk)));
+    const slice = index
+      ? indexedSlice(index, item.value, discriminators[0]?.path ?? '')
+      : sliced.slices.find((s) => discriminators.length > 0 && discriminators.every((d) => matches(item.value, s, d, type, ctx, walk)));
     if (slice) {
       counts.set(slice, (counts.get(slice) ?? 0) + 1);
       walk.element(item.value, slice, sliceType(slice, type), item.path, ctx);
@@ -41,10 +44,56 @@ export function walkSlices(items: Item[], sliced: ElementNode, type: string, pat
   }
   for (const slice of sliced.slices) {
     const n = counts.get(slice) ?? 0;
-    const name = `${sliced.path}:${slice.sliceName ?? ''}`;
-    if (n < slice.min) ctx.issues.push(issue('VAL-SLICE-MIN', { slice: name, min: slice.min, count: n }, path));
-    if (n > slice.max) ctx.issues.push(issue('VAL-SLICE-MAX', { slice: name, max: slice.max, count: n }, path));
+    if (n < slice.min) ctx.issues.push(issue('VAL-SLICE-MIN', { slice: sliceLabel(sliced, slice), min: slice.min, count: n }, path));
+    if (n > slice.max) ctx.issues.push(issue('VAL-SLICE-MAX', { slice: sliceLabel(sliced, slice), max: slice.max, count: n }, path));
   }
+}
+
+const sliceLabel = (sliced: ElementNode, slice: ElementNode): string => `${sliced.path}:${slice.sliceName ?? ''}`;
+
+/** A slice in an index, with its place in the slicing (the first matching slice wins). */
+interface Indexed {
+  slice: ElementNode;
+  order: number;
+}
+
+/**
+ * For a slicing by one value or pattern discriminator where every slice requires a primitive there
+ * (extensions by url, identifiers by system): that value → its first slice, so an item finds its
+ * slice by lookup instead of being matched against each slice in turn. A primitive matches only
+ * itself by both deepEqual and matchesPattern, so the lookup answers as the matching would. null
+ * for every other slicing (then each slice is tried in order). Per sliced element, as expectedCache.
+ */
+const valueIndexes = new WeakMap<ElementNode, Map<unknown, Indexed> | null>();
+
+function valueIndexOf(sliced: ElementNode, discriminators: readonly Discriminator[], ctx: WalkContext): Map<unknown, Indexed> | null {
+  const hit = valueIndexes.get(sliced);
+  if (hit !== undefined) return hit;
+  const d = discriminators.length === 1 ? discriminators[0] : undefined;
+  let index: Map<unknown, Indexed> | null = null;
+  if (d && (d.type === 'value' || d.type === 'pattern')) {
+    index = new Map();
+    for (const [order, slice] of sliced.slices.entries()) {
+      const expected = cachedExpectedAt(slice, d.path, ctx);
+      if (expected === undefined) continue; // nothing required there: the slice never matches
+      if (typeof expected.value === 'object' && expected.value !== null) {
+        index = null;
+        break;
+      }
+      if (!index.has(expected.value)) index.set(expected.value, { slice, order });
+    }
+  }
+  valueIndexes.set(sliced, index);
+  return index;
+}
+
+function indexedSlice(index: Map<unknown, Indexed>, value: unknown, path: string): ElementNode | undefined {
+  let best: Indexed | undefined;
+  for (const v of valuesAt(value, path)) {
+    const hit = index.get(v);
+    if (hit && (!best || hit.order < best.order)) best = hit;
+  }
+  return best?.slice;
 }
 
 function sliceType(slice: ElementNode, type: string): string {
@@ -64,17 +113,32 @@ function nodeAt(slice: ElementNode, path: string, ctx: WalkContext): ElementNode
 
 type Segment = { kind: 'name'; name: string } | { kind: 'extension'; url: string };
 
-function segments(path: string): Segment[] {
-  if (path === '$this') return [];
-  return path.split('.').map((s): Segment => {
-    const ext = /^extension\('([^']*)'\)$/.exec(s);
-    return ext?.[1] !== undefined ? { kind: 'extension', url: ext[1] } : { kind: 'name', name: s };
-  });
+/** Parsed discriminator paths: a profile has a handful, and each is matched against every item. */
+const parsedPaths = new Map<string, readonly Segment[]>();
+
+function segments(path: string): readonly Segment[] {
+  let hit = parsedPaths.get(path);
+  if (!hit) {
+    hit = path === '$this' ? [] : path.split('.').map((s): Segment => {
+      const ext = /^extension\('([^']*)'\)$/.exec(s);
+      return ext?.[1] !== undefined ? { kind: 'extension', url: ext[1] } : { kind: 'name', name: s };
+    });
+    parsedPaths.set(path, hit);
+  }
+  return hit;
 }
 
-function valuesAt(value: unknown, path: string): unknown[] {
+/** The values at a discriminator path (read only: it may be the item's own array). */
+function valuesAt(value: unknown, path: string): readonly unknown[] {
+  const parsed = segments(path);
+  const only = parsed.length === 1 ? parsed[0] : undefined;
+  if (only?.kind === 'name') {
+    // One name (`system`, `url`, `code`), the usual discriminator: no intermediate lists.
+    const raw = isObj(value) ? value[only.name] : undefined;
+    return raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  }
   let current: unknown[] = [value];
-  for (const seg of segments(path)) {
+  for (const seg of parsed) {
     const next: unknown[] = [];
     for (const v of current) {
       if (!isObj(v)) continue;
@@ -87,8 +151,29 @@ function valuesAt(value: unknown, path: string): unknown[] {
   return current;
 }
 
+type Expected = { value: unknown; pattern: boolean } | undefined;
+
+/**
+ * expectedAt per slice and discriminator path: it depends on the compiled definitions only (a new
+ * compile after Registry.add makes new nodes, so nothing stale is kept), and was worked out again
+ * for every item against every slice.
+ */
+const expectedCache = new WeakMap<ElementNode, Map<string, Expected>>();
+
+function cachedExpectedAt(slice: ElementNode, path: string, ctx: WalkContext): Expected {
+  let byPath = expectedCache.get(slice);
+  if (!byPath) {
+    byPath = new Map();
+    expectedCache.set(slice, byPath);
+  }
+  if (byPath.has(path)) return byPath.get(path);
+  const expected = expectedAt(slice, path, ctx);
+  byPath.set(path, expected);
+  return expected;
+}
+
 /** The value a slice requires at `path`: its fixed or pattern value, or an extension profile's url. */
-function expectedAt(slice: ElementNode, path: string, ctx: WalkContext): { value: unknown; pattern: boolean } | undefined {
+function expectedAt(slice: ElementNode, path: string, ctx: WalkContext): Expected {
   const node = nodeAt(slice, path, ctx);
   if (node?.fixed !== undefined) return { value: node.fixed, pattern: false };
   if (node?.pattern !== undefined) return { value: node.pattern, pattern: true };
@@ -123,7 +208,7 @@ function matches(value: unknown, slice: ElementNode, d: Discriminator, type: str
   switch (d.type) {
     case 'value':
     case 'pattern': {
-      const expected = expectedAt(slice, d.path, ctx);
+      const expected = cachedExpectedAt(slice, d.path, ctx);
       if (!expected) return false;
       return valuesAt(value, d.path).some((v) => (expected.pattern ? matchesPattern(v, expected.value) : deepEqual(v, expected.value)));
     }

@@ -12,12 +12,16 @@ import type { Registry } from './registry';
 
 export type Membership = 'member' | 'not-member' | 'unknown';
 
-interface Expansion {
+export interface Expansion {
   /** system → codes; `true` = every code of the system. */
   systems: Map<string, Set<string> | true>;
 }
 
 export type CodeCheck = { ok: true } | { ok: false; kind: 'unknown-code' | 'format'; reason: string } | { ok: 'unknown' };
+
+/** The two answers without details, shared (checkCode runs on every Coding and Quantity). */
+const CODE_OK: CodeCheck = Object.freeze({ ok: true });
+const UNKNOWN_CODE: CodeCheck = Object.freeze({ ok: 'unknown' });
 
 export class Terminology {
   private readonly expansions = new Map<string, Expansion | null>();
@@ -41,19 +45,23 @@ export class Terminology {
     const algorithmic = ALGORITHMIC_SYSTEMS.get(system);
     if (algorithmic) {
       const reason = algorithmic(code);
-      if (reason === UNCONFIRMED) return { ok: 'unknown' };
-      return reason === undefined ? { ok: true } : { ok: false, kind: 'format', reason };
+      if (reason === UNCONFIRMED) return UNKNOWN_CODE;
+      return reason === undefined ? CODE_OK : { ok: false, kind: 'format', reason };
     }
     const known = this.codesOf(system);
-    if (!known) return { ok: 'unknown' };
-    if (known.codes.has(code)) return { ok: true };
-    return known.complete ? { ok: false, kind: 'unknown-code', reason: 'not in the code system' } : { ok: 'unknown' };
+    if (!known) return UNKNOWN_CODE;
+    if (known.codes.has(code)) return CODE_OK;
+    return known.complete ? { ok: false, kind: 'unknown-code', reason: 'not in the code system' } : UNKNOWN_CODE;
   }
 
   /** Is (system, code) in the value set? `system` undefined: any system (a `code` element). */
   contains(valueSetUrl: string, system: string | undefined, code: string): Membership {
     const exp = this.expand(valueSetUrl);
-    if (!exp) return 'unknown';
+    return exp ? this.member(exp, system, code) : 'unknown';
+  }
+
+  /** contains() on an expansion already looked up (the walker keeps each binding's). */
+  member(exp: Expansion, system: string | undefined, code: string): Membership {
     if (system === undefined) {
       let unknown = false;
       for (const [sys, codes] of exp.systems) {

@@ -1,5 +1,5 @@
 import { issue } from '../kernel';
-import { isObj, shown, jsonType, type Json, type WalkContext } from './context';
+import { isObj, shown, jsonType, type WalkContext } from './context';
 import type { ElementNode } from './model';
 
 /**
@@ -19,30 +19,43 @@ export const isPrimitiveType = (t: string): boolean => {
   return c >= 97 && c <= 122;
 };
 
+/** What a primitive type requires of its JSON value, worked out once per type (walk.ts keeps it per element). */
+export interface PrimitiveRule {
+  type: string;
+  /** R4 json.html#primitive: true/false for boolean, a number for the numeric types, else a string. */
+  json: 'boolean' | 'number' | 'string';
+  /** A string value must be non-empty and match the type's R4 regular expression (if any); not for xhtml. */
+  checkFormat: boolean;
+  format: RegExp | undefined;
+}
+
+export function primitiveRule(type: string, formats: ReadonlyMap<string, RegExp>): PrimitiveRule {
+  const json = type === 'boolean' ? 'boolean' : NUMERIC.has(type) ? 'number' : 'string';
+  return { type, json, checkFormat: type !== 'xhtml', format: type === 'xhtml' ? undefined : formats.get(type) };
+}
+
 /** Returns false when the JSON type is wrong (nothing further is checked on it). */
-export function checkPrimitive(value: unknown, type: string, path: string, ctx: WalkContext): boolean {
-  const expected = type === 'boolean' ? 'boolean' : NUMERIC.has(type) ? 'number' : 'string';
+export function checkPrimitive(value: unknown, rule: PrimitiveRule, path: string, ctx: WalkContext): boolean {
+  const { type, json: expected } = rule;
   if (typeof value !== expected) {
     ctx.issues.push(issue('VAL-TYPE', { expected: `a JSON ${expected} (FHIR ${type})`, actual: `${jsonType(value)} ${shown(value)}` }, path));
     return false;
   }
   if (typeof value === 'number') return checkNumber(value, type, path, ctx);
+  if (typeof value !== 'string') return true;
   // datatypes.html#string: "Strings SHALL NOT exceed 1MB (1024*1024 characters) in size".
-  if (typeof value === 'string' && value.length > 1048576) {
+  if (value.length > 1048576) {
     ctx.issues.push(issue('VAL-TOO-LONG', {}, path));
     return false;
   }
   // datatypes.html#base64Binary: RFC 4648 base64 (whitespace is tolerated, as in XML Schema's base64Binary).
-  if (type === 'base64Binary' && typeof value === 'string' && !isBase64(value)) {
+  if (type === 'base64Binary' && !isBase64(value)) {
     ctx.issues.push(issue('VAL-FORMAT', { value: shown(value), type }, path));
     return false;
   }
-  if (typeof value === 'string' && type !== 'xhtml') {
-    const re = ctx.registry.primitives.get(type);
-    if (value === '' || (re && !re.test(value))) {
-      ctx.issues.push(issue('VAL-FORMAT', { value: shown(value), type }, path));
-      return false;
-    }
+  if (rule.checkFormat && (value === '' || (rule.format && !rule.format.test(value)))) {
+    ctx.issues.push(issue('VAL-FORMAT', { value: shown(value), type }, path));
+    return false;
   }
   return true;
 }
@@ -78,17 +91,29 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** pattern[x] semantics: every property of the pattern is present with a matching value; arrays match element-wise by "some". */
+/**
+ * pattern[x] semantics: every property of the pattern is present with a matching value; arrays
+ * match element-wise by "some". Loops rather than every/some/entries: it runs on every coded
+ * element a profile fixes (Observation.code, .category) and on every slice match.
+ */
 export function matchesPattern(value: unknown, pattern: unknown): boolean {
   if (Array.isArray(pattern)) {
-    const items = Array.isArray(value) ? value : [value];
-    return pattern.every((p) => items.some((v) => matchesPattern(v, p)));
+    for (const p of pattern) if (!someMatches(value, p)) return false;
+    return true;
   }
   if (isObj(pattern)) {
     if (!isObj(value)) return false;
-    return Object.entries(pattern).every(([k, p]) => matchesPattern((value as Json)[k], p));
+    for (const k of Object.keys(pattern)) if (!matchesPattern(value[k], pattern[k])) return false;
+    return true;
   }
   return value === pattern;
+}
+
+/** One item of an array pattern against a value: some item of it (a single value counts as one item). */
+function someMatches(value: unknown, p: unknown): boolean {
+  if (!Array.isArray(value)) return matchesPattern(value, p);
+  for (const v of value) if (matchesPattern(v, p)) return true;
+  return false;
 }
 
 function compare(a: number | string, b: number | string): number {

@@ -33,18 +33,35 @@ const BY_PROFILE_SNOMED: Readonly<Record<string, readonly string[]>> = {
   bp: ['75367002', '251076008', '163033001', '163035008', '386534000', '386536003', '271649006', '271650006', '407556006', '407554009', '716579001', '399304008'],
 };
 
+/** code → the table order of its profile (a code listed twice keeps its first profile), per system. */
+const orderOf = (table: Readonly<Record<string, readonly string[]>>): ReadonlyMap<string, number> => {
+  const out = new Map<string, number>();
+  Object.values(table).forEach((codes, i) => codes.forEach((c) => out.has(c) || out.set(c, i)));
+  return out;
+};
+
+/**
+ * Per system: its label, the profile names in table order, and code → place in that order. The
+ * first profile in the order one of whose codes is present wins, as scanning the table would.
+ */
+const SYSTEMS = [
+  { system: 'http://loinc.org', label: 'LOINC', names: Object.keys(BY_PROFILE), order: orderOf(BY_PROFILE) },
+  { system: 'http://snomed.info/sct', label: 'SNOMED CT', names: Object.keys(BY_PROFILE_SNOMED), order: orderOf(BY_PROFILE_SNOMED) },
+] as const;
+
 export function vitalSignProfile(code: unknown): { profile: string; system: string; code: string } | undefined {
   const codings = typeof code === 'object' && code !== null && Array.isArray((code as { coding?: unknown }).coding)
     ? ((code as { coding: unknown[] }).coding) : [];
-  const codesOf = (system: string): string[] => codings.flatMap((c) => (typeof c === 'object' && c !== null && (c as { system?: unknown }).system === system
-    && typeof (c as { code?: unknown }).code === 'string' ? [(c as { code: string }).code] : []));
-  for (const [system, label, table] of [['http://loinc.org', 'LOINC', BY_PROFILE], ['http://snomed.info/sct', 'SNOMED CT', BY_PROFILE_SNOMED]] as const) {
-    const present = codesOf(system);
-    if (present.length === 0) continue;
-    for (const [name, codes] of Object.entries(table)) {
-      const hit = present.find((c) => codes.includes(c));
-      if (hit) return { profile: `http://hl7.org/fhir/StructureDefinition/${name}`, system: label, code: hit };
+  for (const { system, label, names, order } of SYSTEMS) {
+    let best: { place: number; code: string } | undefined;
+    for (const c of codings) {
+      if (typeof c !== 'object' || c === null || (c as { system?: unknown }).system !== system) continue;
+      const value = (c as { code?: unknown }).code;
+      const place = typeof value === 'string' ? order.get(value) : undefined;
+      // The first present code of the earliest profile (a later code of the same profile does not replace it).
+      if (typeof value === 'string' && place !== undefined && (!best || place < best.place)) best = { place, code: value };
     }
+    if (best) return { profile: `http://hl7.org/fhir/StructureDefinition/${names[best.place] ?? ''}`, system: label, code: best.code };
   }
   return undefined;
 }

@@ -50,19 +50,34 @@ function matchesAll(resource: Json, p: ItemProfile): boolean {
 export function createIlpValidator(profilesDir: string = PROFILES_DIR): Validator {
   const resources = readConformanceResources(profilesDir);
   const items = itemProfiles(resources.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition'));
-  const byCode = new Map<string, ItemProfile[]>();
+  // system → code → the item profiles whose code pattern's first coding it is. (Two levels, not a
+  // joined `system|code` key: no string built per lookup; no ILP system or code contains `|`.)
+  const byCode = new Map<string, Map<string, ItemProfile[]>>();
   for (const p of items) {
     const code = p.patterns.find((x) => x.name === 'code')?.pattern;
     const first = isObj(code) && Array.isArray(code.coding) && isObj(code.coding[0]) ? code.coding[0] : undefined;
-    if (first) byCode.set(`${String(first.system)}|${String(first.code)}`, [...(byCode.get(`${String(first.system)}|${String(first.code)}`) ?? []), p]);
+    if (!first) continue;
+    const codes = byCode.get(String(first.system)) ?? new Map<string, ItemProfile[]>();
+    byCode.set(String(first.system), codes);
+    codes.set(String(first.code), [...(codes.get(String(first.code)) ?? []), p]);
   }
-  const observationProfiles = (obs: Json): string[] => {
-    const codings = isObj(obs.code) && Array.isArray(obs.code.coding) ? obs.code.coding.filter(isObj) : [];
-    const candidates = codings.flatMap((c) => byCode.get(`${String(c.system)}|${String(c.code)}`) ?? []);
-    if (candidates.length === 1 && candidates[0]) return [candidates[0].url];
+  // The answers are shared, read-only lists (the engine copies them): one per item profile and the
+  // base, so the common case (one coding, one item profile) allocates nothing.
+  const onlyUrl = new Map(items.map((p) => [p, [p.url]] as const));
+  const baseOnly: readonly string[] = [PROFILE_URLS.observation];
+  const observationProfiles = (obs: Json): readonly string[] => {
+    const coding = isObj(obs.code) && Array.isArray(obs.code.coding) ? obs.code.coding : [];
+    let candidates: ItemProfile[] = [];
+    for (const c of coding) {
+      if (!isObj(c)) continue;
+      const hit = byCode.get(String(c.system))?.get(String(c.code));
+      if (hit) candidates = candidates.length === 0 ? hit : [...candidates, ...hit];
+    }
+    const single = candidates.length === 1 ? candidates[0] : undefined;
+    if (single) return onlyUrl.get(single) ?? [single.url];
     const matching = candidates.filter((p) => matchesAll(obs, p));
     const chosen = matching.length > 0 ? matching : candidates.slice(0, 1);
-    return chosen.length > 0 ? [...new Set(chosen.map((p) => p.url))] : [PROFILE_URLS.observation];
+    return chosen.length > 0 ? [...new Set(chosen.map((p) => p.url))] : baseOnly;
   };
   const validator = createValidator({
     defaultProfiles: (r) => {
