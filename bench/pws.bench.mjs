@@ -92,9 +92,12 @@ async function measure(label, target, make, run, floor, iterations) {
 async function latencies(kind, db, query, gatewayUrl, iterations) {
   const floor = floorQuery(query);
   console.log(`${kind}: the whole indicator set (${INDICATOR_RULES.length} indicators), ${iterations} evaluations per case (province year: ${Math.max(5, Math.round(iterations / 3))})`);
-  const engine = (c) => evaluate(db.pws, { areaPrefix: c.area, organizations: 'all', regions: 'all' }, parsePeriod(c.period)).then((e) => {
+  const engineOf = (store) => (c) => evaluate(store, { areaPrefix: c.area, organizations: 'all', regions: 'all' }, parsePeriod(c.period)).then((e) => {
     if (e.total.length !== INDICATOR_RULES.length) throw new Error('not every indicator evaluated');
   });
+  const engine = db ? engineOf(db.pws) : undefined;
+  // The same engine with every count from contribution rows (the path before the year tables), for the before/after in one run.
+  const raw = db ? engineOf({ countMany: (s, q) => db.pws.countRaw(s, q), targets: (s, y, g) => db.pws.targets(s, y, g), putTargets: (r) => db.pws.putTargets(r) }) : undefined;
   const http = async (c) => {
     const res = await fetch(`${gatewayUrl}/pws/v1/indicators?area=${c.area}&period=${c.period}`);
     const body = await res.json();
@@ -103,6 +106,7 @@ async function latencies(kind, db, query, gatewayUrl, iterations) {
   for (const c of CASES) {
     const n = c.label.startsWith('province') ? Math.max(5, Math.round(iterations / 3)) : iterations;
     if (db) await measure(`engine    ${c.label}`, c.target, c.make, engine, floor, n);
+    if (db && c.label.endsWith('year')) await measure(`raw rows  ${c.label}`, undefined, c.make, raw, floor, n);
     if (gatewayUrl) await measure(`HTTP GET  ${c.label}`, c.target, c.make, http, floor, n);
   }
 }
@@ -153,6 +157,15 @@ function printSeed(kind, s) {
   console.log(`${kind}: seeded ${s.visits.toLocaleString('en-US')} visits = ${s.observations.toLocaleString('en-US')} stored Observations, ${s.contributionRows.toLocaleString('en-US')} contribution rows, ${s.people.toLocaleString('en-US')} people, ${s.villages} villages in ${PROVINCES.length} provinces; load ${fmt(s.loadSeconds, 0)} s + indexes ${fmt(s.indexSeconds, 0)} s (total ${fmt(s.seconds, 0)} s) | ${load()}`);
 }
 
+/** The seed writes contribution rows behind the write path: the year tables are built from them, as at a gateway's first start on old data. */
+async function buildYear(kind, db, query) {
+  const t0 = performance.now();
+  const b = await db.rebuildPwsYear({ force: true });
+  const [sizes] = await query(`SELECT (SELECT count(*) FROM pws_year_member)::int AS members, (SELECT count(DISTINCT person_key) FROM pws_year_mover)::int AS movers,
+    (SELECT count(*) FROM pws_year_population)::int AS populations`);
+  console.log(`${kind}: PWS year tables built from the rows in ${fmt((performance.now() - t0) / 1000)} s: ${b.people.toLocaleString('en-US')} people, ${sizes.members.toLocaleString('en-US')} member rows for ${sizes.populations} populations, ${sizes.movers.toLocaleString('en-US')} people in two villages of a year (counted from their rows) | ${load()}`);
+}
+
 async function postgres() {
   const scratch = await scratchDatabase(ROOT, SERVER, 'ilp_bench_pws');
   const { db, client } = scratch;
@@ -161,6 +174,7 @@ async function postgres() {
   try {
     const query = (sql, params) => client.query(sql, params).then((r) => r.rows);
     printSeed('PostgreSQL', await seedPws(query, { observations: OBSERVATIONS, people: PEOPLE }));
+    await buildYear('PostgreSQL', db, query);
     gateway = await startGateway(ROOT, { database: url.toString() });
     await latencies('PostgreSQL', db, query, gateway.url, ITERATIONS);
     await intakeCost(db);
@@ -178,6 +192,7 @@ async function pglite() {
     const query = (sql, params) => db.ds.query(sql, params);
     const observations = PGLITE_OBSERVATIONS;
     printSeed('PGlite', await seedPws(query, { observations, people: Math.max(100, Math.round(observations / 10)) }));
+    await buildYear('PGlite', db, query);
     const iterations = Math.max(5, Math.round(ITERATIONS / 3));
     await latencies('PGlite (engine in this process)', db, query, undefined, iterations);
     await db.close();

@@ -11,8 +11,9 @@ import { countInMemory, rowsByFact, type VillageRow } from './pws-village-counts
  * quiet machine, so no query shape over those rows meets the < 500 ms target (issue 10).
  *
  * Instead, for every registry population and calendar year, `pws_year_member` holds one row per
- * person who meets the population in that year (village = the only village of their rows), so a
- * province year is a `count(*)` per village over those rows. That is exact only for a person whose
+ * person who meets the population in that year (village = the only village of their rows), and
+ * `pws_year_count` their number per village, kept by the same statement from the rows it deletes
+ * and inserts: a province year reads a few hundred counts per population. That is exact only for a person whose
  * rows in the year and its widest look-back all lie in ONE village: whether they qualify cannot
  * depend on the area asked (the area holds all their rows or none). Everyone else (a person who
  * moved, or whose address was recorded in two villages) is in `pws_year_mover`, and their rows are
@@ -164,8 +165,17 @@ export class PwsYearMembers {
       `WITH m AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS m(population text, year integer, village_code text, person_key text)),
         v AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS v(year integer, person_key text)),
         mgone AS (DELETE FROM pws_year_member x WHERE x.person_key = ANY($1::text[])
-                    AND NOT EXISTS (SELECT 1 FROM m WHERE m.population = x.population AND m.year = x.year AND m.village_code = x.village_code AND m.person_key = x.person_key)),
-        mins AS (INSERT INTO pws_year_member (population, year, village_code, person_key) SELECT population, year, village_code, person_key FROM m ON CONFLICT DO NOTHING),
+                    AND NOT EXISTS (SELECT 1 FROM m WHERE m.population = x.population AND m.year = x.year AND m.village_code = x.village_code AND m.person_key = x.person_key)
+                    RETURNING x.population, x.year, x.village_code),
+        mins AS (INSERT INTO pws_year_member (population, year, village_code, person_key) SELECT population, year, village_code, person_key FROM m
+                   ON CONFLICT DO NOTHING RETURNING population, year, village_code),
+        delta AS (SELECT population, year, village_code, sum(d)::int AS d
+                    FROM (SELECT population, year, village_code, -1 AS d FROM mgone UNION ALL SELECT population, year, village_code, 1 FROM mins) AS x
+                   GROUP BY population, year, village_code HAVING sum(d) <> 0),
+        -- In key order, so that two visits changing counts of one village lock them in the same order.
+        cnt AS (INSERT INTO pws_year_count AS c (population, year, village_code, people)
+                  SELECT population, year, village_code, d FROM delta ORDER BY population, year, village_code
+                  ON CONFLICT (population, year, village_code) DO UPDATE SET people = c.people + EXCLUDED.people),
         vgone AS (DELETE FROM pws_year_mover x WHERE x.person_key = ANY($1::text[])
                     AND NOT EXISTS (SELECT 1 FROM v WHERE v.year = x.year AND v.person_key = x.person_key)),
         vins AS (INSERT INTO pws_year_mover (year, person_key) SELECT year, person_key FROM v ON CONFLICT DO NOTHING)
@@ -188,6 +198,7 @@ export class PwsYearMembers {
     const batch = opts.batch ?? 2000;
     return inTransaction(ds, async (sql) => {
       await sql.rows('DELETE FROM pws_year_member');
+      await sql.rows('DELETE FROM pws_year_count');
       await sql.rows('DELETE FROM pws_year_mover');
       await sql.rows('DELETE FROM pws_year_population');
       let last = '';
@@ -212,11 +223,15 @@ export class PwsYearMembers {
           [json(out.members), json(out.movers)],
         );
       }
+      await sql.rows(`INSERT INTO pws_year_count (population, year, village_code, people)
+        SELECT population, year, village_code, count(*)::int FROM pws_year_member GROUP BY population, year, village_code`);
       await sql.rows(
         `INSERT INTO pws_year_population (population, definition, built_at)
          SELECT k.population, k.definition, now() FROM jsonb_to_recordset($1::jsonb) AS k(population text, definition jsonb)`,
         [json(this.keyed.map((k) => ({ population: k.key, definition: k.population })))],
       );
+      // Fresh statistics: the planner otherwise guesses at tables it has never seen filled.
+      await sql.rows('ANALYZE pws_year_member, pws_year_count, pws_year_mover');
       return { built: true, people, members, movers };
     });
   }
@@ -229,7 +244,8 @@ export class PwsYearMembers {
 
   /**
    * Counts of year populations (every organisation's view; regions applied): members per village
-   * (one statement for all), plus the movers' rows of the year and look-back counted in memory.
+   * (one statement for all, from pws_year_count), plus the movers' rows of the year and look-back
+   * counted in memory.
    */
   async count(sql: Sql, scope: PwsScope, year: number, items: readonly { key: string; q: PopulationQuery }[]): Promise<{ total: number; byVillage: Map<string, number> }[]> {
     const values: unknown[] = [];
@@ -246,7 +262,7 @@ export class PwsYearMembers {
       return where;
     };
     const memberWhere = [`population = ANY(${add(items.map((i) => i.key))}::text[])`, `year = ${add(year)}`, ...area('village_code')];
-    const memberSql = { text: `SELECT population, village_code, count(*)::int AS n FROM pws_year_member WHERE ${memberWhere.join(' AND ')} GROUP BY population, village_code`, values: [...values] };
+    const memberSql = { text: `SELECT population, village_code, people AS n FROM pws_year_count WHERE ${memberWhere.join(' AND ')} AND people > 0`, values: [...values] };
     values.length = 0;
     const facts = [...new Set(items.flatMap((i) => i.q.requirements.flatMap((r) => r.facts)))];
     const from = items.map((i) => i.q.lookbackFrom).reduce((a, b) => (a < b ? a : b));

@@ -166,6 +166,7 @@ describe(`PWS year membership equals the raw count (${testDbKind()})`, () => {
     const snapshot = async (): Promise<unknown[]> => [
       ...(await query('SELECT population, year, village_code, person_key FROM pws_year_member ORDER BY 1, 2, 3, 4')),
       ...(await query('SELECT year, person_key FROM pws_year_mover ORDER BY 1, 2')),
+      ...(await query('SELECT population, year, village_code, people FROM pws_year_count WHERE people > 0 ORDER BY 1, 2, 3')),
     ];
     const incremental = await snapshot();
     const rebuilt = await db.rebuildPwsYear({ force: true, batch: 7 });
