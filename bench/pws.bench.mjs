@@ -117,22 +117,26 @@ function intakeDeps() {
   return { catalogue, schema: compileSubmissionValidator(catalogue), validateBundle: (b) => validator.validate(b), now: () => Date.now() };
 }
 
-/** The same prepared visits stored with and without their contributions (8 in flight), alternated in rounds. */
-async function intakeCost(db) {
+/**
+ * The same prepared visits stored with and without their contributions (8 in flight), alternated in
+ * rounds; with `noYear` (the same database opened without the PWS year tables) also with contributions
+ * but without the year tables' upkeep, which is their own cost.
+ */
+async function intakeCost(db, noYear) {
   const deps = intakeDeps();
   const example = JSON.parse(readFileSync(join(ROOT, 'docs/examples/ilp-submission.example.json'), 'utf8'));
   const prepared = (tag) => Array.from({ length: INTAKE_VISITS }, (_, i) => {
     const body = { ...example, submissionId: `BENCH-${tag}-${i}`, patient: { ...example.patient, nik: `3508${String(i).padStart(12, '0')}` } };
     return prepareVisit(body, deps);
   });
-  const run = async (tag, withContributions) => {
+  const run = async (tag, withContributions, store = db) => {
     const visits = prepared(tag);
     let next = 0;
     const t0 = performance.now();
     await Promise.all(Array.from({ length: 8 }, async () => {
       while (next < visits.length) {
         const v = visits[next++];
-        await db.submissions.saveSubmission({
+        await store.submissions.saveSubmission({
           organizationId: v.sub.raw.organizationId, submissionId: v.sub.raw.submissionId, payload: v.sub.raw, payloadHash: v.payloadHash,
           bundle: v.bundle, warnings: [], ...(withContributions ? { contributions: contributionsOf(v.bundle, deps.catalogue, { organizationId: v.sub.raw.organizationId, offsetMinutes: v.sub.offsetMinutes }) } : {}),
         });
@@ -141,16 +145,19 @@ async function intakeCost(db) {
     return visits.length / ((performance.now() - t0) / 1000);
   };
   await run('warm', true);
-  const rounds = { with: [], without: [] };
+  const rounds = { with: [], without: [], noYear: [] };
   for (let r = 0; r < 2; r++) {
     rounds.without.push(await run(`a${r}`, false));
     rounds.with.push(await run(`b${r}`, true));
+    if (noYear) rounds.noYear.push(await run(`c${r}`, true, noYear));
   }
   const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const sample = prepared('x')[0];
   const rows = contributionsOf(sample.bundle, deps.catalogue, { organizationId: '1', offsetMinutes: sample.sub.offsetMinutes }).rows.length;
   const [w, wo] = [mean(rounds.with), mean(rounds.without)];
-  console.log(`intake store (saveSubmission, 8 in flight, ${INTAKE_VISITS} visits × 2 rounds each, on the seeded database): with contributions ${fmt(w, 0)} visits/s, without ${fmt(wo, 0)} visits/s → cost ${fmt((1 - w / wo) * 100)}% (${rows} contribution rows per reference visit) | ${load()}`);
+  const ny = noYear ? mean(rounds.noYear) : undefined;
+  const year = ny ? `; contributions without the year tables ${fmt(ny, 0)} visits/s → the year tables cost ${fmt((1 - w / ny) * 100)}%` : '';
+  console.log(`intake store (saveSubmission, 8 in flight, ${INTAKE_VISITS} visits × 2 rounds each, on the seeded database): with contributions and year tables ${fmt(w, 0)} visits/s, without contributions ${fmt(wo, 0)} visits/s → cost ${fmt((1 - w / wo) * 100)}% (${rows} contribution rows per reference visit)${year} | ${load()}`);
 }
 
 function printSeed(kind, s) {
@@ -177,7 +184,12 @@ async function postgres() {
     await buildYear('PostgreSQL', db, query);
     gateway = await startGateway(ROOT, { database: url.toString() });
     await latencies('PostgreSQL', db, query, gateway.url, ITERATIONS);
-    await intakeCost(db);
+    const noYear = await openDatabase({ url: scratch.url, migrate: false, pwsYearPopulations: [] });
+    try {
+      await intakeCost(db, noYear);
+    } finally {
+      await noYear.close();
+    }
   } finally {
     await gateway?.stop();
     await scratch.drop({ keep: Boolean(process.env.BENCH_PWS_KEEP) });
