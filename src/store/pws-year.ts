@@ -191,6 +191,8 @@ export class PwsYearMembers {
    * transaction: a reader sees the old tables or the new ones.
    */
   async rebuild(ds: DataSource, opts: { force?: boolean; batch?: number } = {}): Promise<{ built: boolean; people: number; members: number; movers: number }> {
+    // A gateway opened without populations (PWS off, or a tool) keeps nothing up to date, and must not empty the tables of those that do.
+    if (this.keyed.length === 0) return { built: false, people: 0, members: 0, movers: 0 };
     const built = await withConnection(ds, (sql) => sql.rows<{ population: string }>('SELECT population FROM pws_year_population'));
     const have = new Set(built.map((r) => r.population));
     const current = this.keyed.every((k) => have.has(k.key)) && have.size === this.keyed.length;
