@@ -26,6 +26,7 @@ const upper = (prefix: string): string => `${prefix}~`;
 const pad = (n: number): string => String(n).padStart(2, '0');
 const jan1 = (year: number): string => `${year}-01-01`;
 
+/** As src/pws/query.ts monthsBefore (the store does not import the engine): `from` moved back by whole months. */
 function monthsBefore(date: string, months: number): string {
   const [y, m] = date.split('-').map(Number) as [number, number];
   const total = y * 12 + (m - 1) - months;
