@@ -15,8 +15,9 @@ import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/d
  * real write path (saveSubmission with contributions): people who move between villages of one
  * province and of two provinces, changed visits (another person, village or date, or nothing any
  * more), visits arriving late (dated before ones already stored), newborns re-keyed from the
- * mother's NIK. Every year population of the registry, in every area level, with regions and with
- * an organisation's view (which is counted from raw rows), must give the same totals and villages.
+ * mother's NIK, and visits of the same people written concurrently. Every year population of the
+ * registry, in every area level, with regions and with an organisation's view (which is counted
+ * from raw rows), must give the same totals and villages.
  * Then hand-counted figures for people who moved (year 2022, below), and the incremental tables must
  * equal a rebuild from scratch.
  */
@@ -145,6 +146,13 @@ describe(`PWS year membership equals the raw count (${testDbKind()})`, () => {
       const c = rnd() < 0.15 ? { rows: [], aliases: [] } : visit(pick(people));
       await save(s.org, s.id, { rows: c.rows.map((r) => ({ ...r, organizationId: s.org })), aliases: [] });
     }
+    // Visits of the same people at once (PostgreSQL: concurrent transactions; each person's recomputation waits for the other's commit).
+    const busy = people.slice(0, 4);
+    await Promise.all(Array.from({ length: 16 }, (_, i) => {
+      const p = busy[i % busy.length]!;
+      const c = visit(p);
+      return save(p.org, `C${i}`, { rows: c.rows.map((r) => ({ ...r, organizationId: p.org })), aliases: c.aliases.map((a) => ({ ...a, organizationId: p.org })) });
+    }));
     const nonEmpty = await expectEqualToRaw([2025, 2026, 2027]);
     // The comparison is not vacuous: many populations have people in most scopes.
     expect(nonEmpty).toBeGreaterThan(500);
