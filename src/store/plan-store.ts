@@ -12,12 +12,15 @@ import { CLOCK, iso, json, type Sql } from './sql';
 
 /**
  * Writes a decided write plan (src/write-plan) inside the caller's transaction, set-based
- * (docs/decisions/0018): a new visit is three statements between BEGIN and COMMIT, whatever its size:
+ * (docs/decisions/0018): a new visit is three statements (five with the PWS year tables) between BEGIN
+ * and COMMIT, whatever its size:
  *   1. the plan's advisory locks (sorted) and the submission row (idempotency);
  *   2. one read under the locks: identifier matches, and every row the plan may write, locked
  *      FOR UPDATE in (type, id) order, plus the stored resources it refers to;
  *   3. one write: resources, history, identifiers, search index, submission version, outbox row and
- *      PWS contributions, each table one multi-row INSERT … SELECT FROM jsonb_to_recordset.
+ *      PWS contributions, each table one multi-row INSERT … SELECT FROM jsonb_to_recordset;
+ *   4. with PWS contributions and year tables: the touched people's rows read, their year
+ *      membership written (pws-year.ts refresh: two statements).
  * Locks are always taken in the same order (advisory keys, submission row, resource rows), so two
  * writers never wait for each other in a cycle.
  */
