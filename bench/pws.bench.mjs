@@ -92,9 +92,12 @@ async function measure(label, target, make, run, floor, iterations) {
 async function latencies(kind, db, query, gatewayUrl, iterations) {
   const floor = floorQuery(query);
   console.log(`${kind}: the whole indicator set (${INDICATOR_RULES.length} indicators), ${iterations} evaluations per case (province year: ${Math.max(5, Math.round(iterations / 3))})`);
-  const engine = (c) => evaluate(db.pws, { areaPrefix: c.area, organizations: 'all', regions: 'all' }, parsePeriod(c.period)).then((e) => {
+  const engineOf = (store) => (c) => evaluate(store, { areaPrefix: c.area, organizations: 'all', regions: 'all' }, parsePeriod(c.period)).then((e) => {
     if (e.total.length !== INDICATOR_RULES.length) throw new Error('not every indicator evaluated');
   });
+  const engine = db ? engineOf(db.pws) : undefined;
+  // The same engine with every count from contribution rows (the path before the year tables), for the before/after in one run.
+  const raw = db ? engineOf({ countMany: (s, q) => db.pws.countRaw(s, q), targets: (s, y, g) => db.pws.targets(s, y, g), putTargets: (r) => db.pws.putTargets(r) }) : undefined;
   const http = async (c) => {
     const res = await fetch(`${gatewayUrl}/pws/v1/indicators?area=${c.area}&period=${c.period}`);
     const body = await res.json();
@@ -103,6 +106,7 @@ async function latencies(kind, db, query, gatewayUrl, iterations) {
   for (const c of CASES) {
     const n = c.label.startsWith('province') ? Math.max(5, Math.round(iterations / 3)) : iterations;
     if (db) await measure(`engine    ${c.label}`, c.target, c.make, engine, floor, n);
+    if (db && c.label.endsWith('year')) await measure(`raw rows  ${c.label}`, undefined, c.make, raw, floor, n);
     if (gatewayUrl) await measure(`HTTP GET  ${c.label}`, c.target, c.make, http, floor, n);
   }
 }
@@ -113,22 +117,26 @@ function intakeDeps() {
   return { catalogue, schema: compileSubmissionValidator(catalogue), validateBundle: (b) => validator.validate(b), now: () => Date.now() };
 }
 
-/** The same prepared visits stored with and without their contributions (8 in flight), alternated in rounds. */
-async function intakeCost(db) {
+/**
+ * The same prepared visits stored with and without their contributions (8 in flight), alternated in
+ * rounds; with `noYear` (the same database opened without the PWS year tables) also with contributions
+ * but without the year tables' upkeep, which is their own cost.
+ */
+async function intakeCost(db, noYear) {
   const deps = intakeDeps();
   const example = JSON.parse(readFileSync(join(ROOT, 'docs/examples/ilp-submission.example.json'), 'utf8'));
   const prepared = (tag) => Array.from({ length: INTAKE_VISITS }, (_, i) => {
     const body = { ...example, submissionId: `BENCH-${tag}-${i}`, patient: { ...example.patient, nik: `3508${String(i).padStart(12, '0')}` } };
     return prepareVisit(body, deps);
   });
-  const run = async (tag, withContributions) => {
+  const run = async (tag, withContributions, store = db) => {
     const visits = prepared(tag);
     let next = 0;
     const t0 = performance.now();
     await Promise.all(Array.from({ length: 8 }, async () => {
       while (next < visits.length) {
         const v = visits[next++];
-        await db.submissions.saveSubmission({
+        await store.submissions.saveSubmission({
           organizationId: v.sub.raw.organizationId, submissionId: v.sub.raw.submissionId, payload: v.sub.raw, payloadHash: v.payloadHash,
           bundle: v.bundle, warnings: [], ...(withContributions ? { contributions: contributionsOf(v.bundle, deps.catalogue, { organizationId: v.sub.raw.organizationId, offsetMinutes: v.sub.offsetMinutes }) } : {}),
         });
@@ -137,20 +145,32 @@ async function intakeCost(db) {
     return visits.length / ((performance.now() - t0) / 1000);
   };
   await run('warm', true);
-  const rounds = { with: [], without: [] };
+  const rounds = { with: [], without: [], noYear: [] };
   for (let r = 0; r < 2; r++) {
     rounds.without.push(await run(`a${r}`, false));
     rounds.with.push(await run(`b${r}`, true));
+    if (noYear) rounds.noYear.push(await run(`c${r}`, true, noYear));
   }
   const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
   const sample = prepared('x')[0];
   const rows = contributionsOf(sample.bundle, deps.catalogue, { organizationId: '1', offsetMinutes: sample.sub.offsetMinutes }).rows.length;
   const [w, wo] = [mean(rounds.with), mean(rounds.without)];
-  console.log(`intake store (saveSubmission, 8 in flight, ${INTAKE_VISITS} visits × 2 rounds each, on the seeded database): with contributions ${fmt(w, 0)} visits/s, without ${fmt(wo, 0)} visits/s → cost ${fmt((1 - w / wo) * 100)}% (${rows} contribution rows per reference visit) | ${load()}`);
+  const ny = noYear ? mean(rounds.noYear) : undefined;
+  const year = ny ? `; contributions without the year tables ${fmt(ny, 0)} visits/s → the year tables cost ${fmt((1 - w / ny) * 100)}%` : '';
+  console.log(`intake store (saveSubmission, 8 in flight, ${INTAKE_VISITS} visits × 2 rounds each, on the seeded database): with contributions and year tables ${fmt(w, 0)} visits/s, without contributions ${fmt(wo, 0)} visits/s → cost ${fmt((1 - w / wo) * 100)}% (${rows} contribution rows per reference visit)${year} | ${load()}`);
 }
 
 function printSeed(kind, s) {
   console.log(`${kind}: seeded ${s.visits.toLocaleString('en-US')} visits = ${s.observations.toLocaleString('en-US')} stored Observations, ${s.contributionRows.toLocaleString('en-US')} contribution rows, ${s.people.toLocaleString('en-US')} people, ${s.villages} villages in ${PROVINCES.length} provinces; load ${fmt(s.loadSeconds, 0)} s + indexes ${fmt(s.indexSeconds, 0)} s (total ${fmt(s.seconds, 0)} s) | ${load()}`);
+}
+
+/** The seed writes contribution rows behind the write path: the year tables are built from them, as at a gateway's first start on old data. */
+async function buildYear(kind, db, query) {
+  const t0 = performance.now();
+  const b = await db.rebuildPwsYear({ force: true });
+  const [sizes] = await query(`SELECT (SELECT count(*) FROM pws_year_member)::int AS members, (SELECT count(DISTINCT person_key) FROM pws_year_mover)::int AS movers,
+    (SELECT count(*) FROM pws_year_population)::int AS populations`);
+  console.log(`${kind}: PWS year tables built from the rows in ${fmt((performance.now() - t0) / 1000)} s: ${b.people.toLocaleString('en-US')} people, ${sizes.members.toLocaleString('en-US')} member rows for ${sizes.populations} populations, ${sizes.movers.toLocaleString('en-US')} people in two villages of a year (counted from their rows) | ${load()}`);
 }
 
 async function postgres() {
@@ -161,9 +181,15 @@ async function postgres() {
   try {
     const query = (sql, params) => client.query(sql, params).then((r) => r.rows);
     printSeed('PostgreSQL', await seedPws(query, { observations: OBSERVATIONS, people: PEOPLE }));
+    await buildYear('PostgreSQL', db, query);
     gateway = await startGateway(ROOT, { database: url.toString() });
     await latencies('PostgreSQL', db, query, gateway.url, ITERATIONS);
-    await intakeCost(db);
+    const noYear = await openDatabase({ url: scratch.url, migrate: false, pwsYearPopulations: [] });
+    try {
+      await intakeCost(db, noYear);
+    } finally {
+      await noYear.close();
+    }
   } finally {
     await gateway?.stop();
     await scratch.drop({ keep: Boolean(process.env.BENCH_PWS_KEEP) });
@@ -178,6 +204,7 @@ async function pglite() {
     const query = (sql, params) => db.ds.query(sql, params);
     const observations = PGLITE_OBSERVATIONS;
     printSeed('PGlite', await seedPws(query, { observations, people: Math.max(100, Math.round(observations / 10)) }));
+    await buildYear('PGlite', db, query);
     const iterations = Math.max(5, Math.round(ITERATIONS / 3));
     await latencies('PGlite (engine in this process)', db, query, undefined, iterations);
     await db.close();

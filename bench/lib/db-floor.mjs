@@ -70,6 +70,14 @@ function copyOf(capture, i, submissionId, nik) {
   return JSON.parse(text);
 }
 
+/**
+ * Tables whose rows are running totals, not rows of the visit: the gateway adds to them with an
+ * upsert, so the floor does too (a plain INSERT of the same key twice is a unique violation).
+ */
+const UPSERTS = {
+  pws_year_count: 'ON CONFLICT (population, year, village_code) DO UPDATE SET people = pws_year_count.people + EXCLUDED.people',
+};
+
 /** Writes copies of the capture for `seconds` with `connections` clients; returns { perSecond, statementsPerVisit, rowsPerVisit }. */
 export async function dbFloor(pool, capture, { submissionId, nik, seconds, connections }) {
   let next = 0;
@@ -82,7 +90,7 @@ export async function dbFloor(pool, capture, { submissionId, nik, seconds, conne
         const copy = copyOf(capture, next++, submissionId, nik);
         await client.query('BEGIN');
         for (const t of copy) {
-          await client.query(`INSERT INTO "${t.table}" (${t.columns}) SELECT ${t.columns} FROM jsonb_populate_recordset(NULL::"${t.table}", $1::jsonb)`, [JSON.stringify(t.rows)]);
+          await client.query(`INSERT INTO "${t.table}" (${t.columns}) SELECT ${t.columns} FROM jsonb_populate_recordset(NULL::"${t.table}", $1::jsonb) ${UPSERTS[t.table] ?? ''}`, [JSON.stringify(t.rows)]);
         }
         await client.query('COMMIT');
         done += 1;

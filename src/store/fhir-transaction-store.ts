@@ -3,6 +3,7 @@ import { foreignOwner } from '../write-plan/errors';
 import { literalReferences, type TransactionEntry, type WritePlan } from '../write-plan/plan';
 import type { FhirTransactionStore, TransactionOutcome } from './fhir-ports';
 import { assertOwned, writePlan } from './plan-store';
+import type { PwsYearMembers } from './pws-year';
 import { inTransactionRetryingRace, withConnection } from './sql';
 
 /**
@@ -12,10 +13,10 @@ import { inTransactionRetryingRace, withConnection } from './sql';
  * outbox row.
  */
 export class SqlFhirTransactionStore implements FhirTransactionStore {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, private readonly pwsYear?: PwsYearMembers) {}
 
   async saveTransaction(plan: WritePlan): Promise<TransactionOutcome> {
-    return inTransactionRetryingRace(this.ds, (sql) => writePlan(sql, plan), plan.submissionId);
+    return inTransactionRetryingRace(this.ds, (sql) => writePlan(sql, plan, this.pwsYear), plan.submissionId);
   }
 
   /**

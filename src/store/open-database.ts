@@ -20,6 +20,10 @@ import { SqlOpsStore } from './ops-store';
 import { SqlResourceStore } from './resource-store';
 import { withConnection } from './sql';
 import { SqlSubmissionStore } from './submission-store';
+import { PwsYearMembers } from './pws-year';
+import type { YearPopulation } from './pws-ports';
+// The composition of the stores: the registry's populations are given to the store here, so that no store decides what to count.
+import { yearPopulations } from '../pws/year-populations';
 
 export interface OpenDatabaseOptions {
   /** postgres:// URL; without it the embedded PGlite in `dataDir` is used. */
@@ -29,12 +33,19 @@ export interface OpenDatabaseOptions {
   logger?: Logger;
   /** Apply pending migrations before returning. Default true. */
   migrate?: boolean;
+  /** Populations counted per calendar year in the write path (src/store/pws-year.ts). Default: every registry population; [] turns it off. */
+  pwsYearPopulations?: readonly YearPopulation[];
 }
 
 /** The Database port plus what operations need (`ilp-gateway migrate`). */
 export interface GatewayDatabase extends Database {
   /** Applies pending migrations; returns their names (none when the schema is current). */
   migrate(): Promise<string[]>;
+  /**
+   * Rebuilds the PWS year tables from every contribution row (migrate() does it when the registry's
+   * populations changed; `force` after rows were loaded behind the write path, as the benchmark's seed does).
+   */
+  rebuildPwsYear(opts?: { force?: boolean; batch?: number }): Promise<{ built: boolean; people: number; members: number; movers: number }>;
 }
 
 interface Backend {
@@ -58,7 +69,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<GatewayDa
     await backend.close();
     throw err;
   }
-  const db = new SqlDatabase(backend, ds, opts.logger);
+  const db = new SqlDatabase(backend, ds, opts.logger, new PwsYearMembers(opts.pwsYearPopulations ?? yearPopulations()));
   if (opts.migrate !== false) {
     try {
       await db.migrate();
@@ -127,15 +138,16 @@ class SqlDatabase implements GatewayDatabase {
     private readonly backend: Backend,
     private readonly ds: DataSource,
     private readonly logger: Logger | undefined,
+    private readonly pwsYear: PwsYearMembers,
   ) {
     this.kind = backend.kind;
-    this.submissions = new SqlSubmissionStore(ds);
+    this.submissions = new SqlSubmissionStore(ds, pwsYear);
     this.resources = new SqlResourceStore(ds);
     this.outbox = new SqlOutboxStore(ds);
-    this.fhir = createFhirStores(ds);
+    this.fhir = createFhirStores(ds, pwsYear);
     this.relay = new SqlRelayStore(ds, this.submissions);
     this.credentials = new SqlCredentialStore(ds);
-    this.pws = new SqlPwsStore(ds);
+    this.pws = new SqlPwsStore(ds, pwsYear);
     this.pwsReports = new SqlPwsReportStore(ds);
     this.clients = new SqlApiClientStore(ds);
     this.assertions = new SqlAssertionReplayStore(ds);
@@ -166,7 +178,15 @@ class SqlDatabase implements GatewayDatabase {
     const applied = await this.ds.runMigrations({ transaction: 'all' });
     const names = applied.map((m) => m.name);
     if (names.length > 0) this.logger?.info({ migrations: names }, 'database schema migrated');
+    // Under the migration lock: of several gateways starting at once, one builds the PWS year tables.
+    const t0 = Date.now();
+    const built = await this.pwsYear.rebuild(this.ds);
+    if (built.built) this.logger?.info({ ...built, ms: Date.now() - t0 }, 'PWS year membership built from contribution rows');
     return names;
+  }
+
+  rebuildPwsYear(opts: { force?: boolean; batch?: number } = {}): Promise<{ built: boolean; people: number; members: number; movers: number }> {
+    return this.pwsYear.rebuild(this.ds, opts);
   }
 
   async ping(): Promise<void> {

@@ -6,17 +6,21 @@ import { nulCharacter } from '../write-plan/errors';
 import type { WritePlan } from '../write-plan/plan';
 import { REGION_CODES } from '../write-plan/search-rows';
 import type { SubmissionRecord, WriteOutcome } from './ports';
+import type { PwsYearMembers } from './pws-year';
 import { reindexDependants } from './search-index';
 import { CLOCK, iso, json, type Sql } from './sql';
 
 /**
  * Writes a decided write plan (src/write-plan) inside the caller's transaction, set-based
- * (docs/decisions/0018): a new visit is three statements between BEGIN and COMMIT, whatever its size:
+ * (docs/decisions/0018): a new visit is three statements (five with the PWS year tables) between BEGIN
+ * and COMMIT, whatever its size:
  *   1. the plan's advisory locks (sorted) and the submission row (idempotency);
  *   2. one read under the locks: identifier matches, and every row the plan may write, locked
  *      FOR UPDATE in (type, id) order, plus the stored resources it refers to;
  *   3. one write: resources, history, identifiers, search index, submission version, outbox row and
- *      PWS contributions, each table one multi-row INSERT … SELECT FROM jsonb_to_recordset.
+ *      PWS contributions, each table one multi-row INSERT … SELECT FROM jsonb_to_recordset;
+ *   4. with PWS contributions and year tables: the touched people's rows read, their year
+ *      membership written (pws-year.ts refresh: two statements).
  * Locks are always taken in the same order (advisory keys, submission row, resource rows), so two
  * writers never wait for each other in a cycle.
  */
@@ -44,8 +48,19 @@ interface SubmissionDbRow {
   now: string;
 }
 
+/**
+ * The people whose PWS year membership this plan may change (its rows' person and the aliases'
+ * both keys), as advisory lock keys: taken with the plan's others, in one sorted order, so two
+ * visits of one person recompute it one after the other (pws-year.ts refresh).
+ */
+function pwsPeople(plan: WritePlan): string[] {
+  const c = plan.contributions;
+  return c ? [...new Set([...c.rows.map((r) => r.personKey), ...c.aliases.flatMap((a) => [a.from, a.to])])] : [];
+}
+const pwsLock = (person: string): string => `pws-person:${person}`;
+
 /** Statement 1: the conditional matches' advisory locks in sorted order, then the submission row (the first request for a submissionId inserts it). */
-async function claim(sql: Sql, plan: WritePlan): Promise<Claimed> {
+async function claim(sql: Sql, plan: WritePlan, extraLocks: readonly string[]): Promise<Claimed> {
   const pk = randomUUID();
   const [inserted] = await sql.rows<{ now: string }>(
     `WITH locks AS (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) AS n FROM (SELECT k FROM unnest($7::text[]) AS k ORDER BY k) AS keys),
@@ -54,7 +69,7 @@ async function claim(sql: Sql, plan: WritePlan): Promise<Claimed> {
      SELECT $1, $2, $3, 1, 'accepted', $4, $5::jsonb, $6::jsonb, clock.t, clock.t, $8 FROM clock
      ON CONFLICT (organization_id, submission_id) DO NOTHING
      RETURNING ${iso('received_at')} AS now`,
-    [pk, plan.organizationId, plan.submissionId, plan.payloadHash, json(plan.payload ?? null), json(plan.warnings), plan.lockKeys, plan.source],
+    [pk, plan.organizationId, plan.submissionId, plan.payloadHash, json(plan.payload ?? null), json(plan.warnings), [...plan.lockKeys, ...extraLocks], plan.source],
   );
   if (inserted) return { kind: 'created', pk, now: inserted.now };
   // Another request inserted it: the unique index made this one wait for its commit; now lock the row.
@@ -181,7 +196,7 @@ const WRITE_SQL = `
             ON CONFLICT (submission_pk, fact) DO UPDATE SET person_key = EXCLUDED.person_key, organization_id = EXCLUDED.organization_id,
               village_code = EXCLUDED.village_code, local_date = EXCLUDED.local_date, age_days = EXCLUDED.age_days, age_months = EXCLUDED.age_months,
               age_years = EXCLUDED.age_years, sex = EXCLUDED.sex, pregnant = EXCLUDED.pregnant)
-  SELECT 1`;
+  SELECT ARRAY(SELECT DISTINCT person_key FROM pws_contribution WHERE $14::boolean AND submission_pk = $4) AS old_people`;
 
 function contributionRows(plan: WritePlan): unknown[] {
   const seen = new Set<string>();
@@ -214,16 +229,32 @@ export async function writeVersions(sql: Sql, d: Pick<Decision, 'versions' | 'id
   await sql.rows(`WITH ${VERSION_CTES} SELECT 1`, versionParams(d));
 }
 
-async function writeDecision(sql: Sql, plan: WritePlan, claimed: Claimed, version: number, d: Decision): Promise<void> {
+/** Returns the people of the submission's previous contribution rows (the statement's snapshot is from before it). */
+async function writeDecision(sql: Sql, plan: WritePlan, claimed: Claimed, version: number, d: Decision): Promise<string[]> {
   const [versions, identifiers, search] = versionParams(d);
   const aliases = (plan.contributions?.aliases ?? []).map((a) => ({ from_key: a.from, to_key: a.to, org: a.organizationId }));
-  await sql.rows(WRITE_SQL, [
+  const [written] = await sql.rows<{ old_people: string[] | null }>(WRITE_SQL, [
     versions, identifiers, search, claimed.pk, version, json(plan.payload ?? null), plan.payloadHash,
     json(d.written), json(d.removed), claimed.now, claimed.kind === 'existing', json(plan.warnings), plan.source,
     plan.contributions !== undefined, json(contributionRows(plan)), json(aliases),
   ]);
   // Rare: a stored Patient moved; its clinical resources outside this plan take the new region.
   for (const patient of d.regionChanged) await reindexDependants(sql, patient);
+  return written?.old_people ?? [];
+}
+
+/**
+ * Statement 4 (with PWS contributions): the year membership of everyone the visit touched,
+ * recomputed from their rows. A changed visit whose Patient changed NIK also touched its previous
+ * person: locked here (rare; a deadlock with another writer is retried like any race, sql.ts).
+ */
+async function refreshPwsYear(sql: Sql, year: PwsYearMembers, claimedPeople: readonly string[], oldPeople: readonly string[]): Promise<void> {
+  const claimedSet = new Set(claimedPeople);
+  const late = [...new Set(oldPeople.filter((p) => !claimedSet.has(p)))].sort();
+  if (late.length > 0) {
+    await sql.rows('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys', [late.map(pwsLock)]);
+  }
+  await year.refresh(sql, [...claimedPeople, ...late]);
 }
 
 const refOf = ({ resourceType, id, versionId }: VersionRef): VersionRef => ({ resourceType, id, versionId });
@@ -250,9 +281,11 @@ function storedRecord(plan: WritePlan, row: SubmissionDbRow): SubmissionRecord {
 }
 
 /** One plan, inside the caller's transaction. Equal payload hash: nothing is written (`unchanged`). */
-export async function writePlan(sql: Sql, plan: WritePlan): Promise<WriteOutcome> {
+export async function writePlan(sql: Sql, plan: WritePlan, pwsYear?: PwsYearMembers): Promise<WriteOutcome> {
   if (containsNul(plan.payload)) nulCharacter('payload');
-  const claimed = await claim(sql, plan);
+  const year = pwsYear && pwsYear.size > 0 && plan.contributions !== undefined ? pwsYear : undefined;
+  const people = year ? pwsPeople(plan) : [];
+  const claimed = await claim(sql, plan, people.map(pwsLock));
   const row = claimed.row;
   if (row && row.payload_hash === plan.payloadHash) {
     // A FHIR client is answered per entry: what each target is now (an ILP client is not).
@@ -262,7 +295,8 @@ export async function writePlan(sql: Sql, plan: WritePlan): Promise<WriteOutcome
   const previous = row?.resources ?? [];
   const version = row ? row.version + 1 : 1;
   const decision = decide(plan, await read(sql, plan, previous), claimed.now);
-  await writeDecision(sql, plan, claimed, version, decision);
+  const oldPeople = await writeDecision(sql, plan, claimed, version, decision);
+  if (year) await refreshPwsYear(sql, year, people, oldPeople);
   const submission = record(plan, claimed, version, decision);
   return { saved: { kind: claimed.kind === 'created' ? 'created' : 'updated', submission }, results: decision.results };
 }

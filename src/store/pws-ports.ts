@@ -51,6 +51,18 @@ export interface PopulationQuery {
   lookbackFrom: string;
 }
 
+/**
+ * A registry population independent of the period: counted per calendar year in advance
+ * (src/store/pws-year.ts) when the engine asks for a whole year. `lookbackMonths` before 1 January.
+ */
+export interface YearPopulation {
+  requirements: FactRequirement[];
+  age?: PopulationQuery['age'];
+  sex?: 'male' | 'female';
+  pregnant?: boolean;
+  lookbackMonths: number;
+}
+
 /** Where and whose: a Kemendagri code prefix and the data the caller may see. */
 export interface PwsScope {
   /** 2, 4, 6 or 10 digits; '' = the whole country. */

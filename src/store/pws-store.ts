@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { PopulationQuery, PwsScope, PwsStore, TargetRow, VisitContributions } from './pws-ports';
 import { inTransaction, json, withConnection, type Sql } from './sql';
 import { countInMemory, rowsByFact, type VillageRow } from './pws-village-counts';
+import { asYearPopulation, type PwsYearMembers } from './pws-year';
 
 /** Upper bound of a Kemendagri code prefix range: codes are digits, and '~' sorts after them in the C collation. */
 const upper = (prefix: string): string => `${prefix}~`;
@@ -156,14 +157,51 @@ function countsOf(rows: readonly Record<string, string | number | null>[], colum
 }
 
 export class SqlPwsStore implements PwsStore {
-  constructor(private readonly ds: DataSource) {}
+  /** `year`: the registry's populations counted per calendar year in the write path (pws-year.ts); without it every count reads contribution rows. */
+  constructor(private readonly ds: DataSource, private readonly year?: PwsYearMembers) {}
+
+  /**
+   * Whole calendar years for every organisation (regions allowed) from the year tables: a few
+   * statements whatever the area. The rest (months, year to date, an organisation's view, a rule
+   * not built yet) from contribution rows, as before.
+   */
+  async countMany(scope: PwsScope, qs: readonly PopulationQuery[]): Promise<Counts[]> {
+    const year = this.year;
+    if (!year || year.size === 0 || scope.organizations !== 'all' || qs.length === 0) return this.countRaw(scope, qs);
+    const candidates = qs.map((q, i) => {
+      const y = asYearPopulation(q);
+      const key = y && year.keyOf(y.population);
+      return key && y ? { i, q, key, year: y.year } : undefined;
+    }).filter((c): c is NonNullable<typeof c> => c !== undefined);
+    if (candidates.length === 0) return this.countRaw(scope, qs);
+    const out = new Array<Counts>(qs.length);
+    const fast = await withConnection(this.ds, async (sql) => {
+      const ready = await year.ready(sql);
+      const usable = candidates.filter((c) => ready.has(c.key));
+      for (const y of new Set(usable.map((c) => c.year))) {
+        const items = usable.filter((c) => c.year === y);
+        const counts = await year.count(sql, scope, y, items);
+        items.forEach((c, k) => { out[c.i] = counts[k]!; });
+      }
+      return new Set(usable.map((c) => c.i));
+    });
+    const rest = qs.map((q, i) => ({ q, i })).filter((x) => !fast.has(x.i));
+    if (rest.length > 0) {
+      const counts = await this.countRaw(scope, rest.map((x) => x.q));
+      rest.forEach((x, k) => { out[x.i] = counts[k]!; });
+    }
+    return out;
+  }
 
   /**
    * Small areas (a kecamatan or a village: a few thousand rows a year) are one scan for all
    * simple populations of a period; larger areas read each population through its own index
    * range, a few statements at a time, which beats one scan sorting every distinct count at once.
+   * Every count from contribution rows: the path the year tables are checked against
+   * (test/integration/pws/year-members.test.ts).
    */
-  async countMany(scope: PwsScope, qs: readonly PopulationQuery[]): Promise<Counts[]> {
+  async countRaw(scope: PwsScope, qs: readonly PopulationQuery[]): Promise<Counts[]> {
+    if (qs.length === 0) return [];
     if (scope.areaPrefix.length >= IN_MEMORY_PREFIX && qs.length > 0) {
       // A village or kecamatan: its rows once, every population counted from them (pws-village-counts.ts).
       const sql = areaRowsSql(scope, qs);

@@ -2,16 +2,18 @@ import type { DataSource } from 'typeorm';
 import { planSubmission, type WritePlan } from '../write-plan/plan';
 import { writePlan } from './plan-store';
 import type { SaveOutcome, SaveSubmissionInput, SubmissionRecord, SubmissionStore, WriteOutcome } from './ports';
+import type { PwsYearMembers } from './pws-year';
 import { SUBMISSION_SELECT, toSubmissionRecord, type SubmissionRow } from './rows';
 import { inTransaction, inTransactionRetryingRace, withConnection, type Sql } from './sql';
 import { UUID } from '../fhir/ids';
 
 export class SqlSubmissionStore implements SubmissionStore {
-  constructor(private readonly ds: DataSource) {}
+  /** `pwsYear`: the PWS year membership kept in each visit's transaction (pws-year.ts). */
+  constructor(private readonly ds: DataSource, private readonly pwsYear?: PwsYearMembers) {}
 
   /** One plan, one transaction (retried once after a race with another writer). */
   write(plan: WritePlan): Promise<WriteOutcome> {
-    return inTransactionRetryingRace(this.ds, (sql) => writePlan(sql, plan), plan.submissionId);
+    return inTransactionRetryingRace(this.ds, (sql) => writePlan(sql, plan, this.pwsYear), plan.submissionId);
   }
 
   /**
@@ -25,7 +27,7 @@ export class SqlSubmissionStore implements SubmissionStore {
       try {
         return await inTransaction(this.ds, async (sql) => {
           const out: WriteOutcome[] = [];
-          for (const plan of plans) out.push(await writePlan(sql, plan));
+          for (const plan of plans) out.push(await writePlan(sql, plan, this.pwsYear));
           return out;
         });
       } catch {
