@@ -45,7 +45,7 @@ function card(v: ConsoleView, d: Dashboard, r: IndicatorResult): Html {
   const target = r.targetLine !== undefined ? html`<dt>${v.t('pws.target')}</dt><dd>${pct(v, r.targetLine)}</dd>` : '';
   const notes = [
     r.targetMissing ? html`<p class="note">${v.t('pws.targetMissing', { group: r.targetMissing })}</p>` : '',
-    r.notCaptured ? html`<p class="note">${v.t('pws.notCaptured', { what: r.notCaptured })}</p>` : '',
+    r.notCaptured ? html`<p class="note">${v.t('pws.notCaptured', { what: (v.lang === 'id' ? r.notCaptured : r.notCapturedEn) ?? r.notCaptured })}</p>` : '',
   ];
   const chart = trend && trend.length > 0 ? trendFigure(v, d.period.year, r.code, trend, rule?.programTarget) : html`<div class="trend" data-trend="${r.code}"></div>`;
   return html`<li class="card" id="card-${r.code}" data-code="${r.code}"><h3>${v.lang === 'id' ? r.name : r.nameEn} <span class="code">${r.code}</span></h3>

@@ -20,7 +20,9 @@ export interface IndicatorResult extends Figure {
   targetLine?: number;
   /** Denominator is a sasaran target group not entered for this area and year (above a village: for one of its villages with people counted). */
   targetMissing?: TargetGroup;
+  /** What the rule cannot count yet, in Bahasa Indonesia like `name` (English in `notCapturedEn`). */
   notCaptured?: string;
+  notCapturedEn?: string;
   /**
    * Present when the figures count a longer period than the one asked: an indicator whose natural
    * period is the year (the SPM services, annual screenings) asked for a month or part of a year
@@ -101,7 +103,10 @@ function resultOf(rule: IndicatorRule, period: Period, targets: Map<string, Coun
     out.yearToDate = figure(pick(p.ytdNum), 'target' in rule.denominator ? (targetValue ?? null) : pick(p.ytdDen));
     if (rule.programTarget !== undefined) out.targetLine = round2((rule.programTarget * period.month) / 12);
   }
-  if (rule.notCaptured) out.notCaptured = rule.notCaptured;
+  if (rule.notCaptured) {
+    out.notCaptured = rule.notCaptured.id;
+    out.notCapturedEn = rule.notCaptured.en;
+  }
   const counted = countedPeriodOf(rule, period);
   if (counted !== period) out.countedPeriod = { start: counted.from, end: lastDay(counted), basis: 'year-to-date' };
   return out;

@@ -36,7 +36,7 @@ export function measureOf(rule: IndicatorRule, version: string): Measure {
     status: 'active',
     experimental: false,
     publisher: 'ILP Gateway',
-    description: `${rule.numerator.text.en} / ${rule.denominator.text.en}${rule.notCaptured ? `. Not captured yet: ${rule.notCaptured}` : ''}`,
+    description: `${rule.numerator.text.en} / ${rule.denominator.text.en}${rule.notCaptured ? `. Not captured yet: ${rule.notCaptured.en}` : ''}`,
     scoring: { coding: [{ system: SCORING, code: 'proportion' }] },
     improvementNotation: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/measure-improvement-notation', code: 'increase' }] },
     relatedArtifact: [{ type: 'citation', citation: rule.source }],

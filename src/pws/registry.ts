@@ -73,7 +73,7 @@ export interface IndicatorRule {
   programTarget?: number;
   source: string;
   /** What the rule needs that the gateway does not capture yet, said plainly to the district officer. */
-  notCaptured?: string;
+  notCaptured?: Text;
 }
 
 const t = (en: string, id: string): Text => ({ en, id });
@@ -152,7 +152,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any('visit:K6')], text: t('Pregnant residents with a K6 visit', 'Ibu hamil dengan kunjungan K6') },
     denominator: { target: 'ibu-hamil', text: t('Sasaran ibu hamil', 'Sasaran ibu hamil') },
     source: `${PWS_KIA}; KMK HK.01.07/MENKES/2015/2023 (6 contacts 1-2-3)`,
-    notCaptured: 'The two doctor contacts and the USG that ILP asks of K6 are not captured; a K6 visit ordinal counts.',
+    notCaptured: t(
+      'The two doctor contacts and the USG that ILP asks of K6 are not captured; a K6 visit ordinal counts.',
+      'Dua kontak dengan dokter dan USG yang diminta ILP pada K6 belum tercatat; kunjungan ke-6 (K6) yang dihitung.',
+    ),
   },
   {
     code: 'PWS-K2-KN1', kind: 'PWS', cluster: 2, period: 'month', programTarget: 100,
@@ -190,7 +193,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     },
     denominator: { target: 'bayi', text: t('Sasaran bayi (surviving infants)', 'Sasaran bayi (surviving infant)') },
     source: 'KMK HK.01.07/MENKES/2015/2023 Tabel 7; Pedoman imunisasi (ilp-domain §8.3)',
-    notCaptured: 'Doses given before the gateway was used count only when the vendor sends them in `immunizations`.',
+    notCaptured: t(
+      'Doses given before the gateway was used count only when the vendor sends them in `immunizations`.',
+      'Dosis yang diberikan sebelum gateway dipakai hanya terhitung bila vendor mengirimkannya dalam `immunizations`.',
+    ),
   },
   {
     code: 'PWS-K2-IMUNISASI-BADUTA', kind: 'PWS', cluster: 2, period: 'month', programTarget: 100,
@@ -264,7 +270,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any('item:hemoglobin')], sex: 'female', age: { unit: 'years', min: 12, max: 19 }, text: t('Girls 12–18 years with an Hb result', 'Remaja putri 12–18 tahun dengan hasil Hb') },
     denominator: { target: 'remaja-putri', text: t('Sasaran remaja putri', 'Sasaran remaja putri') },
     source: 'KMK HK.01.07/MENKES/2015/2023 BAB X §2 (remaja putri kelas 7 dan 10)',
-    notCaptured: 'The school grade (kelas 7 and 10) is not captured; girls aged 12–18 count.',
+    notCaptured: t(
+      'The school grade (kelas 7 and 10) is not captured; girls aged 12–18 count.',
+      'Kelas sekolah (kelas 7 dan 10) belum tercatat; remaja putri usia 12–18 tahun yang dihitung.',
+    ),
   },
   {
     code: 'PWS-K2-TUMBANG', kind: 'PWS', cluster: 2, period: 'year',
@@ -272,7 +281,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any('item:kpsp-result')], age: { unit: 'months', max: 72 }, text: t('Children 0–71 months with a KPSP result', 'Anak 0–71 bulan dengan hasil KPSP') },
     denominator: { target: 'balita', text: t('Sasaran balita', 'Sasaran balita') },
     source: 'Pedoman SDIDTK (Kemenkes 2022); KMK HK.01.07/MENKES/2015/2023 BAB X §2',
-    notCaptured: 'Preschool children (60–71 months) have no separate target yet: the balita target is the denominator.',
+    notCaptured: t(
+      'Preschool children (60–71 months) have no separate target yet: the balita target is the denominator.',
+      'Anak prasekolah (60–71 bulan) belum punya sasaran tersendiri: sasaran balita menjadi penyebut.',
+    ),
   },
   {
     code: 'PWS-K2-TUMBANG-ABNORMAL', kind: 'PWS', cluster: 2, period: 'year',
@@ -287,7 +299,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any('item:iron-tablets')], sex: 'female', age: { unit: 'years', min: 12, max: 19 }, text: t('Girls 12–18 years given TTD in the year', 'Remaja putri 12–18 tahun yang mendapat TTD') },
     denominator: { target: 'remaja-putri', text: t('Sasaran remaja putri', 'Sasaran remaja putri') },
     source: 'KMK HK.01.07/MENKES/2015/2023 BAB X §2 (remaja putri mengonsumsi TTD)',
-    notCaptured: 'Tablets given are recorded; whether they were taken (konsumsi) is not.',
+    notCaptured: t(
+      'Tablets given are recorded; whether they were taken (konsumsi) is not.',
+      'Tablet yang diberikan tercatat; apakah tablet diminum (konsumsi) belum tercatat.',
+    ),
   },
   // ── Klaster 3: adults and elderly ──────────────────────────────────────────────────────────
   {
@@ -345,7 +360,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any(...bands('smoking-status', 'perokok-aktif'))], age: { unit: 'years', min: 10 }, text: t('Residents ≥ 10 years who smoke', 'Penduduk ≥ 10 tahun yang merokok') },
     denominator: { requires: [any('item:smoking-status')], age: { unit: 'years', min: 10 }, text: t('Residents ≥ 10 years with a smoking status recorded', 'Penduduk ≥ 10 tahun dengan status merokok tercatat') },
     source: PTM,
-    notCaptured: 'Counselling of smokers (UBM) is not captured.',
+    notCaptured: t(
+      'Counselling of smokers (UBM) is not captured.',
+      'Konseling upaya berhenti merokok (UBM) belum tercatat.',
+    ),
   },
   {
     code: 'PWS-K3-LANSIA-SCREENED', kind: 'PWS', cluster: 3, period: 'year',
@@ -376,7 +394,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any('visit:K6')], text: t('Pregnant residents who reached their sixth ANC contact (K6) in the year', 'Ibu hamil yang mencapai K6 pada tahun ini') },
     denominator: { target: 'ibu-hamil', text: t('Sasaran ibu hamil', 'Sasaran ibu hamil') },
     source: SPM,
-    notCaptured: 'Whether every contact had the full 10T and two were with a doctor (with USG) is not captured; reaching K6 counts.',
+    notCaptured: t(
+      'Whether every contact had the full 10T and two were with a doctor (with USG) is not captured; reaching K6 counts.',
+      'Apakah setiap kontak mendapat 10T lengkap dan dua di antaranya dengan dokter (dengan USG) belum tercatat; mencapai K6 yang dihitung.',
+    ),
   },
   {
     code: 'SPM-03', kind: 'SPM', cluster: 2, period: 'year', programTarget: 100,
@@ -384,7 +405,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any('visit:KN1'), any('visit:KN2'), any('visit:KN3')], age: { unit: 'days', max: 29, perFact: true }, lookbackMonths: 1, text: t('Newborns with KN1, KN2 and KN3', 'Bayi baru lahir dengan KN1, KN2 dan KN3') },
     denominator: { target: 'bayi', text: t('Sasaran bayi (live births)', 'Sasaran bayi (lahir hidup)') },
     source: SPM,
-    notCaptured: 'The content of each KN visit (vitamin K1, HB0, eye ointment, SHK, MTBM) is not checked; the three visits count.',
+    notCaptured: t(
+      'The content of each KN visit (vitamin K1, HB0, eye ointment, SHK, MTBM) is not checked; the three visits count.',
+      'Isi setiap kunjungan KN (vitamin K1, HB0, salep mata, SHK, MTBM) belum diperiksa; tiga kunjungan yang dihitung.',
+    ),
   },
   {
     code: 'SPM-04', kind: 'SPM', cluster: 2, period: 'year', programTarget: 100,
@@ -395,7 +419,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     },
     denominator: { target: 'balita', text: t('Sasaran balita', 'Sasaran balita') },
     source: SPM,
-    notCaptured: 'Complete routine immunisation and MTBS care when sick are not yet part of this count.',
+    notCaptured: t(
+      'Complete routine immunisation and MTBS care when sick are not yet part of this count.',
+      'Imunisasi rutin lengkap dan pelayanan MTBS saat sakit belum termasuk dalam hitungan ini.',
+    ),
   },
   {
     code: 'SPM-05', kind: 'SPM', cluster: 2, period: 'year', programTarget: 100,
@@ -406,7 +433,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     },
     denominator: { target: 'usia-pendidikan-dasar', text: t('Sasaran usia pendidikan dasar', 'Sasaran usia pendidikan dasar') },
     source: SPM,
-    notCaptured: 'Hearing, dental and mental-health parts of penjaringan are not captured.',
+    notCaptured: t(
+      'Hearing, dental and mental-health parts of penjaringan are not captured.',
+      'Pemeriksaan pendengaran, gigi dan kesehatan jiwa dalam penjaringan belum tercatat.',
+    ),
   },
   {
     code: 'SPM-06', kind: 'SPM', cluster: 3, period: 'year', programTarget: 100,
@@ -414,7 +444,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any(...PTM_MEASURED)], age: { unit: 'years', min: 15, max: 60 }, text: t('Residents 15–59 years with an NCD risk-factor screening in the year', 'Penduduk 15–59 tahun dengan skrining faktor risiko PTM') },
     denominator: { target: 'usia-15-59', text: t('Sasaran usia 15–59 tahun', 'Sasaran usia 15–59 tahun') },
     source: SPM,
-    notCaptured: 'Education and family-planning counselling are not captured.',
+    notCaptured: t(
+      'Education and family-planning counselling are not captured.',
+      'Edukasi dan konseling keluarga berencana belum tercatat.',
+    ),
   },
   {
     code: 'SPM-07', kind: 'SPM', cluster: 3, period: 'year', programTarget: 100,
@@ -422,7 +455,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any('item:adl-score', ...PTM_MEASURED, 'item:total-cholesterol')], age: { unit: 'years', min: 60 }, text: t('Residents ≥ 60 years with a geriatric screening in the year', 'Penduduk ≥ 60 tahun dengan skrining lansia') },
     denominator: { target: 'lansia', text: t('Sasaran lansia', 'Sasaran lansia') },
     source: SPM,
-    notCaptured: 'The cognitive (AMT/GDS) part is not captured.',
+    notCaptured: t(
+      'The cognitive (AMT/GDS) part is not captured.',
+      'Bagian kognitif (AMT/GDS) belum tercatat.',
+    ),
   },
   {
     code: 'SPM-08', kind: 'SPM', cluster: 3, period: 'year', programTarget: 100,
@@ -430,7 +466,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any(...CHRONIC_HYPERTENSION)], age: FROM_15, text: t('Residents ≥ 15 years found hypertensive (grades 1–3, not pregnancy/postpartum hypertension) and measured in the year', 'Penduduk ≥ 15 tahun dengan hipertensi derajat 1–3 yang diukur TD') },
     denominator: { target: 'penderita-hipertensi', text: t('Estimated people with hypertension (prevalence × population)', 'Estimasi penderita hipertensi') },
     source: SPM,
-    notCaptured: 'Monthly control and pharmacotherapy are not captured; a hypertensive reading in the year counts.',
+    notCaptured: t(
+      'Monthly control and pharmacotherapy are not captured; a hypertensive reading in the year counts.',
+      'Kontrol bulanan dan terapi obat belum tercatat; hasil tekanan darah tinggi dalam tahun itu yang dihitung.',
+    ),
   },
   {
     code: 'SPM-09', kind: 'SPM', cluster: 3, period: 'year', programTarget: 100,
@@ -438,7 +477,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any(...DIABETES)], age: FROM_15, text: t('Residents ≥ 15 years with a diabetic glucose result in the year', 'Penduduk ≥ 15 tahun dengan hasil gula darah diabetes') },
     denominator: { target: 'penderita-dm', text: t('Estimated people with diabetes (prevalence × population)', 'Estimasi penderita DM') },
     source: SPM,
-    notCaptured: 'Monthly glucose control and therapy are not captured; a diabetic result in the year counts.',
+    notCaptured: t(
+      'Monthly glucose control and therapy are not captured; a diabetic result in the year counts.',
+      'Kontrol gula darah bulanan dan terapi belum tercatat; hasil diabetes dalam tahun itu yang dihitung.',
+    ),
   },
   {
     code: 'SPM-11', kind: 'SPM', cluster: 4, period: 'year', programTarget: 100,
@@ -446,7 +488,10 @@ export const INDICATOR_RULES: readonly IndicatorRule[] = [
     numerator: { requires: [any(...bands('tb-screening-result', 'terduga-tbc'))], text: t('Residents found presumptive TB in the year', 'Penduduk terduga TBC yang ditemukan') },
     denominator: { target: 'terduga-tbc', text: t('Estimated presumptive TB cases', 'Estimasi orang terduga TBC') },
     source: SPM,
-    notCaptured: 'The diagnostic work-up (TCM/BTA or chest X-ray) is not captured: this counts presumptive cases found, not those examined.',
+    notCaptured: t(
+      'The diagnostic work-up (TCM/BTA or chest X-ray) is not captured: this counts presumptive cases found, not those examined.',
+      'Pemeriksaan diagnosis (TCM/BTA atau rontgen dada) belum tercatat: yang dihitung terduga TB yang ditemukan, bukan yang diperiksa.',
+    ),
   },
 ];
 

@@ -42,7 +42,7 @@ function populationText(p: Population, itemName: (code: string) => string): stri
 function indicatorRows(rules: readonly IndicatorRule[], itemName: (code: string) => string): string[] {
   return rules.map((r) => {
     const den = 'target' in r.denominator ? `sasaran \`${r.denominator.target}\`` : populationText(r.denominator, itemName);
-    return `| \`${r.code}\` | ${cell(r.name.id)}<br>${cell(r.name.en)} | ${r.period} | ${cell(r.numerator.text.en)}<br><small>${cell(populationText(r.numerator, itemName))}</small> | ${cell(r.denominator.text.en)}<br><small>${cell(den)}</small> | ${r.programTarget ?? ''} | ${cell(r.source)} | ${cell(r.notCaptured ?? '')} |`;
+    return `| \`${r.code}\` | ${cell(r.name.id)}<br>${cell(r.name.en)} | ${r.period} | ${cell(r.numerator.text.en)}<br><small>${cell(populationText(r.numerator, itemName))}</small> | ${cell(r.denominator.text.en)}<br><small>${cell(den)}</small> | ${r.programTarget ?? ''} | ${cell(r.source)} | ${r.notCaptured ? `${cell(r.notCaptured.en)}<br><small>${cell(r.notCaptured.id)}</small>` : ''} |`;
   });
 }
 

@@ -155,6 +155,13 @@ describe(`PWS indicators from hand-made visits (${testDbKind()})`, () => {
     expect(await figure(V1, '2026-04', 'PWS-K2-K1')).toMatchObject({ numerator: 0, yearToDate: { numerator: 1, denominator: 10, value: 10 } });
   });
 
+  test('what an indicator cannot count yet is said in Bahasa Indonesia, with the English beside it', async () => {
+    const k6 = await figure(V1, '2026-03', 'PWS-K2-K6') as Row & { notCaptured?: string; notCapturedEn?: string };
+    expect(k6.notCaptured).toMatch(/^Dua kontak dengan dokter dan USG .* belum tercatat/);
+    expect(k6.notCapturedEn).toMatch(/^The two doctor contacts and the USG .* not captured/);
+    expect((await figure(V1, '2026-03', 'PWS-K2-K1')) as Row & { notCaptured?: string }).not.toHaveProperty('notCaptured');
+  });
+
   test('above a village, a sasaran is used only when every village with people counted has one', async () => {
     // PTM screening in kecamatan 350801: V1 has usia-15-plus (100), V2 has none, and V2 residents were screened in April.
     expect(await figure('350801', '2026-03', 'PWS-K3-PTM-SCREENED')).toMatchObject({ numerator: 4, denominator: 100, value: 4 });

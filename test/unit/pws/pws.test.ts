@@ -145,6 +145,18 @@ describe('the registry', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  test('what a rule cannot count yet is said in both languages, and they differ (no untranslated copy)', () => {
+    const said = INDICATOR_RULES.filter((r) => r.notCaptured);
+    expect(said.length).toBeGreaterThan(10);
+    for (const r of said) {
+      expect(r.notCaptured!.en.length).toBeGreaterThan(10);
+      expect(r.notCaptured!.id.length).toBeGreaterThan(10);
+      expect(r.notCaptured!.id).not.toBe(r.notCaptured!.en);
+    }
+    // Bahasa Indonesia's own words for "not captured" / "not checked" / "not part of".
+    expect(said.every((r) => /belum/.test(r.notCaptured!.id))).toBe(true);
+  });
 });
 
 describe('docs/pws.md', () => {
