@@ -1,4 +1,5 @@
 import type { OperationOutcome } from 'fhir/r4';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { issue, OperationOutcomeError, operationOutcome, type Issue } from '../kernel';
 import type { SaveOutcome, WriteOutcome } from '../store/ports';
 import type { WritePlan } from '../write-plan/plan';
@@ -128,7 +129,13 @@ export async function* importVisits(lines: AsyncIterable<ImportLine>, deps: Impo
     while (!ended && window.length < ahead) {
       const next = await input.next();
       if (next.done) ended = true;
-      else if (next.value.kind !== 'text' || next.value.text.trim() !== '') window.push(prepare(next.value, deps));
+      else if (next.value.kind !== 'text' || next.value.text.trim() !== '') {
+        window.push(prepare(next.value, deps));
+        // Validation and mapping are synchronous CPU (~10 ms a line) and the lines of one socket chunk
+        // arrive without a pause: yield to the event loop after each, so the writers' database answers
+        // (and other requests) are served between lines, not after a whole window of them.
+        await yieldToLoop();
+      }
     }
   };
   /** Groups being written, oldest first, with every key their plans hold. */
