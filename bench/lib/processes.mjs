@@ -58,7 +58,8 @@ export async function startGateway(root, { database, relay, env = {}, readyMs = 
         NATIONAL_AUTH_URL: `${relay.simUrl}/oauth2/v1`, NATIONAL_FHIR_URL: `${relay.simUrl}/fhir-r4/v1`,
         NATIONAL_CLIENT_ID: `sim-${relay.org}`, NATIONAL_CLIENT_SECRET: `sim-secret-${relay.org}`, NATIONAL_ORG_ID: relay.org,
         // Every bench patient is new to the national MPI: the relay creates it, as for a first visit.
-        RELAY_POLL_MS: '50', RELAY_CONCURRENCY: '16', RELAY_CREATE_PATIENTS: '1',
+        // Concurrency and poll interval are the defaults: the bench measures what ships.
+        RELAY_CREATE_PATIENTS: '1',
       }
     // Relay off, and a target set so that no built-in simulator starts beside the gateway.
     : { RELAY_ENABLED: '0', NATIONAL_AUTH_URL: 'http://127.0.0.1:9/auth', NATIONAL_FHIR_URL: 'http://127.0.0.1:9/fhir' };

@@ -33,7 +33,7 @@ export interface IlpRouteDeps {
   importObserver?: (res: Response, result: ImportResult) => void;
 }
 
-const IMPORT_DEFAULTS: ImportConfig = { maxBytes: 104_857_600, maxLineBytes: 1_048_576, concurrency: 4, groupSize: 32 };
+const IMPORT_DEFAULTS: ImportConfig = { maxBytes: 104_857_600, maxLineBytes: 1_048_576, concurrency: 4, groupSize: 32, writers: 3 };
 
 const location = (id: string): string => `/ilp/v1/submissions/${id}`;
 

@@ -78,6 +78,7 @@ export function importHandler(deps: ImportRouteDeps) {
       limits: deps.limits,
       concurrency: deps.limits.concurrency,
       groupSize: deps.limits.groupSize,
+      writers: deps.limits.writers,
     });
     res.status(200).type(NDJSON);
     res.flushHeaders();

@@ -61,6 +61,8 @@ export interface ImportConfig {
   readonly concurrency: number;
   /** Accepted lines written in one transaction at most: group commit (IMPORT_GROUP_SIZE). */
   readonly groupSize: number;
+  /** Group transactions of one upload written at once, each on its own pooled connection (IMPORT_WRITERS). */
+  readonly writers: number;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +150,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxLineBytes: intVar(env, 'IMPORT_MAX_LINE_BYTES', intVar(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, []), 1024, 104_857_600, problems),
       concurrency: intVar(env, 'IMPORT_CONCURRENCY', 4, 1, 64, problems),
       groupSize: intVar(env, 'IMPORT_GROUP_SIZE', 32, 1, 500, problems),
+      // Several groups at once keep PostgreSQL's backends busy while the gateway prepares the next
+      // lines (issue #12, docs/performance.md); the pool has 10 connections, the single intake keeps the rest.
+      writers: intVar(env, 'IMPORT_WRITERS', 3, 1, 8, problems),
     },
     pwsReports: loadPwsReportsConfig(env, problems),
     ops: loadOpsConfig(env, problems),

@@ -62,7 +62,9 @@ export function loadRelayConfig(env: Env, problems: string[]): RelayConfig {
   if (adminToken && adminToken.length < 16) problems.push('ADMIN_TOKEN must be at least 16 characters');
   return {
     enabled: flag(env, 'RELAY_ENABLED', true, problems),
-    concurrency: num(env, 'RELAY_CONCURRENCY', 4, 1, 64, problems),
+    // A delivery is mostly waiting (the platform, the database): 32 in flight keep up with a 16-connection
+    // intake burst on this 2-core machine (issue #12, docs/performance.md); 64 bounds memory and connections.
+    concurrency: num(env, 'RELAY_CONCURRENCY', 32, 1, 64, problems),
     maxAttempts: num(env, 'RELAY_MAX_ATTEMPTS', 12, 1, 1000, problems),
     maxRetryHours: num(env, 'RELAY_MAX_RETRY_HOURS', 168, 1, 8760, problems),
     baseDelayMs: num(env, 'RELAY_BASE_DELAY_MS', 2000, 1, 3_600_000, problems),

@@ -1,4 +1,5 @@
 import type { OperationOutcome } from 'fhir/r4';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { issue, OperationOutcomeError, operationOutcome, type Issue } from '../kernel';
 import type { SaveOutcome, WriteOutcome } from '../store/ports';
 import type { WritePlan } from '../write-plan/plan';
@@ -39,6 +40,8 @@ export interface ImportDeps {
   concurrency: number;
   /** Accepted lines written in one transaction at most (IMPORT_GROUP_SIZE). */
   groupSize: number;
+  /** Group transactions written at once, each on its own connection (IMPORT_WRITERS, default 1). */
+  writers?: number;
 }
 
 /** The vendor's key of a visit: two lines with the same key never share a transaction, the later one is written after. */
@@ -98,44 +101,81 @@ async function commit(group: Prepared[], deps: ImportDeps): Promise<ImportResult
   return group.map((p) => (p.kind === 'answered' ? p.result : (byLine.get(p.line) as ImportResult)));
 }
 
+/** What a planned line must not share with a group being written: its submission key and its plan's advisory-lock keys. */
+function conflictKeys(p: Extract<Prepared, { kind: 'planned' }>): string[] {
+  return [...(p.key !== undefined ? [p.key] : []), ...(p.planned.plan.lockKeys ?? [])];
+}
+
 /**
  * Bulk import: every line goes through exactly the single intake's steps (parse, tenant rule,
  * validation, mapping, the write plan), so a line is accepted or refused as `POST /ilp/v1/encounters`
- * would; a refused line never stops the others. Lines are prepared ahead (`concurrency`) while the
- * previous group is written, and accepted lines are written in groups of up to `groupSize` in ONE
- * transaction (group commit: one WAL flush for the group). Results leave in input order, each only
- * after the transaction holding its visit committed. Blank lines are skipped (no result).
+ * would; a refused line never stops the others. Lines are prepared ahead (`concurrency`) while
+ * earlier groups are written, and accepted lines are written in groups of up to `groupSize` in ONE
+ * transaction (group commit: one WAL flush for the group), up to `writers` groups at once on their
+ * own connections (issue #12: one group at a time left PostgreSQL writing on one backend while the
+ * single intake uses the pool). Results leave in input order, each only after the transaction
+ * holding its visit committed. A line whose submission or advisory-lock keys (the same patient's
+ * NIK, docs/decisions/0018) are in a group still being written waits for that group: two
+ * transactions never write the same submission or race for the same conditional match, and never
+ * take each other's locks in a cycle. Blank lines are skipped (no result).
  */
 export async function* importVisits(lines: AsyncIterable<ImportLine>, deps: ImportDeps): AsyncGenerator<ImportResult> {
   const input = lines[Symbol.asyncIterator]();
+  const writers = Math.max(1, deps.writers ?? 1);
   const window: Promise<Prepared>[] = [];
-  const ahead = Math.max(deps.concurrency, deps.groupSize) * 2;
+  const ahead = Math.max(deps.concurrency, deps.groupSize) * (writers + 1);
   let ended = false;
   const refill = async (): Promise<void> => {
     while (!ended && window.length < ahead) {
       const next = await input.next();
       if (next.done) ended = true;
-      else if (next.value.kind !== 'text' || next.value.text.trim() !== '') window.push(prepare(next.value, deps));
-    }
-  };
-  await refill();
-  while (window.length > 0) {
-    const group: Prepared[] = [];
-    const keys = new Set<string>();
-    let plans = 0;
-    while (window.length > 0 && plans < deps.groupSize) {
-      const item = await (window[0] as Promise<Prepared>);
-      if (item.kind === 'planned' && item.key !== undefined && keys.has(item.key)) break;
-      window.shift();
-      group.push(item);
-      if (item.kind === 'planned') {
-        plans += 1;
-        if (item.key !== undefined) keys.add(item.key);
+      else if (next.value.kind !== 'text' || next.value.text.trim() !== '') {
+        window.push(prepare(next.value, deps));
+        // Validation and mapping are synchronous CPU (~10 ms a line) and the lines of one socket chunk
+        // arrive without a pause: yield to the event loop after each, so the writers' database answers
+        // (and other requests) are served between lines, not after a whole window of them.
+        await yieldToLoop();
       }
     }
-    const writing = commit(group, deps);
-    // The next lines are read and prepared while PostgreSQL writes this group.
-    await refill();
-    for (const result of await writing) yield result;
+  };
+  /** Groups being written, oldest first, with every key their plans hold. */
+  const writing: { keys: Set<string>; results: Promise<ImportResult[]> }[] = [];
+  await refill();
+  while (window.length > 0 || writing.length > 0) {
+    let blocked = false;
+    if (window.length > 0 && writing.length < writers) {
+      const group: Prepared[] = [];
+      const keys = new Set<string>();
+      const held = new Set<string>();
+      let plans = 0;
+      while (window.length > 0 && plans < deps.groupSize) {
+        const item = await (window[0] as Promise<Prepared>);
+        if (item.kind === 'planned') {
+          if (item.key !== undefined && keys.has(item.key)) break;
+          if (conflictKeys(item).some((k) => writing.some((w) => w.keys.has(k)))) {
+            blocked = group.length === 0;
+            break;
+          }
+        }
+        window.shift();
+        group.push(item);
+        if (item.kind === 'planned') {
+          plans += 1;
+          if (item.key !== undefined) keys.add(item.key);
+          for (const k of conflictKeys(item)) held.add(k);
+        }
+      }
+      if (group.length > 0) {
+        const results = commit(group, deps);
+        results.catch(() => undefined); // awaited below, in order; not an unhandled rejection meanwhile
+        writing.push({ keys: held, results });
+      }
+      // The next lines are read and prepared while PostgreSQL writes.
+      await refill();
+    }
+    if (writing.length > 0 && (blocked || writing.length >= writers || window.length === 0)) {
+      const oldest = writing.shift() as (typeof writing)[number];
+      for (const result of await oldest.results) yield result;
+    }
   }
 }

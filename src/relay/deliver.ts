@@ -7,7 +7,7 @@ import type { NationalPlatform } from './national-platform';
 import { failed, isDuplicate, problem, type DeliveryResult } from './outcome';
 
 export interface DeliverDeps {
-  /** The claimed row's submission and resources (RelayStore.loadVisit). */
+  /** The claimed row's submission and resources when the claim did not bring them (RelayStore.loadVisit). */
   visits: Pick<RelayStore, 'loadVisit'>;
   credentials: CredentialProvider;
   platform: NationalPlatform;
@@ -134,7 +134,7 @@ function putIds(entries: readonly PlannedEntry[], ids: Readonly<Record<string, s
 
 /** One attempt at delivering one outbox row. Never throws for expected failures: they are values. */
 export async function deliver(deps: DeliverDeps, work: RelayWork, signal?: AbortSignal): Promise<DeliveryResult> {
-  const visit = await deps.visits.loadVisit(work);
+  const visit = work.visit ?? (await deps.visits.loadVisit(work));
   const s = visit?.submission;
   if (!visit || !s || s.version > work.submissionVersion) return { kind: 'superseded' };
   let creds: NationalCredentials | undefined;

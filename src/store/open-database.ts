@@ -69,7 +69,21 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<GatewayDa
     await backend.close();
     throw err;
   }
-  const db = new SqlDatabase(backend, ds, opts.logger, new PwsYearMembers(opts.pwsYearPopulations ?? yearPopulations()));
+  // The relay's own few connections on PostgreSQL: its short statements must not queue in the pool
+  // behind an intake burst's transactions, or delivery falls behind intake (issue #12,
+  // docs/performance.md). PGlite is one session whatever the pool, so it shares `ds`.
+  let relayDs: DataSource | undefined;
+  if (backend.kind === 'postgres') {
+    relayDs = new DataSource({ ...backend.options, type: 'postgres', poolSize: RELAY_POOL_SIZE, applicationName: 'ilp-gateway-relay', logging: false } as DataSourceOptions);
+    try {
+      await relayDs.initialize();
+    } catch (err) {
+      await ds.destroy();
+      await backend.close();
+      throw err;
+    }
+  }
+  const db = new SqlDatabase(backend, ds, opts.logger, new PwsYearMembers(opts.pwsYearPopulations ?? yearPopulations()), relayDs);
   if (opts.migrate !== false) {
     try {
       await db.migrate();
@@ -80,6 +94,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<GatewayDa
   }
   return db;
 }
+
+/** Connections of the relay's pool: its statements are single round trips, a few suffice for 64 deliveries in flight. */
+const RELAY_POOL_SIZE = 4;
 
 function postgresBackend(url: string, logger: Logger | undefined): Backend {
   const { protocol } = new URL(url);
@@ -139,13 +156,14 @@ class SqlDatabase implements GatewayDatabase {
     private readonly ds: DataSource,
     private readonly logger: Logger | undefined,
     private readonly pwsYear: PwsYearMembers,
+    private readonly relayDs: DataSource | undefined,
   ) {
     this.kind = backend.kind;
     this.submissions = new SqlSubmissionStore(ds, pwsYear);
     this.resources = new SqlResourceStore(ds);
     this.outbox = new SqlOutboxStore(ds);
     this.fhir = createFhirStores(ds, pwsYear);
-    this.relay = new SqlRelayStore(ds, this.submissions);
+    this.relay = new SqlRelayStore(relayDs ?? ds);
     this.credentials = new SqlCredentialStore(ds);
     this.pws = new SqlPwsStore(ds, pwsYear);
     this.pwsReports = new SqlPwsReportStore(ds);
@@ -197,6 +215,7 @@ class SqlDatabase implements GatewayDatabase {
     if (this.closed) return;
     this.closed = true;
     try {
+      if (this.relayDs?.isInitialized) await this.relayDs.destroy();
       if (this.ds.isInitialized) await this.ds.destroy();
     } finally {
       await this.backend.close();

@@ -181,6 +181,8 @@ export interface RelayWork {
   mayHaveSent: boolean;
   /** Since the row was queued (or last re-queued): transient failures are retried up to RELAY_MAX_RETRY_HOURS. */
   ageMs: number;
+  /** What this claim sends, loaded with the claim (one statement for a batch); absent: ask loadVisit. */
+  visit?: RelayVisit;
 }
 
 /** What one delivery sends: the submission as stored now and the current content of the resources its version wrote (deleted ones left out). */

@@ -1,8 +1,91 @@
 import type { Encounter, OperationOutcome, Resource } from 'fhir/r4';
 import type { DataSource } from 'typeorm';
-import type { Delivery, QueueStats, RelayEvent, RelayProblem, RelayStore, RelayVisit, RelayWork, SubmissionStore } from './ports';
+import type { Delivery, QueueStats, RelayEvent, RelayProblem, RelayStore, RelayVisit, RelayWork } from './ports';
 import { inTransaction, iso, json, one, withConnection, type Sql } from './sql';
+import { SUBMISSION_SELECT, toSubmissionRecord, type SubmissionRow } from './rows';
 import { FHIR_ID, UUID } from '../fhir/ids';
+
+/**
+ * Group commit for the relay's per-delivery writes (issue #12): calls made while one write is in
+ * flight go together in the next, as one multi-row statement. Under an intake burst every
+ * statement waits for a pooled connection behind the intake's transactions, so the relay's rate is
+ * bounded by its round trips per delivery, not by its CPU (docs/performance.md, "#12"). Each call
+ * still resolves only after its own row is committed. A batch that fails is written again row by
+ * row, so one bad row cannot fail the others.
+ */
+class GroupCommit<T> {
+  private readonly queue: { item: T; resolve(v: boolean): void; reject(e: unknown): void }[] = [];
+  private running = false;
+
+  constructor(private readonly write: (items: readonly T[]) => Promise<Set<string>>, private readonly key: (item: T) => string, private readonly max = 64) {}
+
+  add(item: T): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.max);
+        try {
+          const done = await this.write(batch.map((b) => b.item));
+          for (const b of batch) b.resolve(done.has(this.key(b.item)));
+        } catch (err) {
+          if (batch.length === 1) batch[0]?.reject(err);
+          else for (const b of batch) await this.write([b.item]).then((done) => b.resolve(done.has(this.key(b.item))), b.reject);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+interface Fenced {
+  work: RelayWork;
+  worker: string;
+}
+interface Delivered extends Fenced {
+  nationalIds: Record<string, string>;
+}
+const fenceKey = (f: Fenced): string => `${f.work.outboxId}:${f.work.attempts}:${f.worker}`;
+const rowKey = (r: { id: string; attempts: number; worker: string }): string => `${r.id}:${r.attempts}:${r.worker}`;
+
+/** markSent for a batch, each row guarded by its claim (worker and attempt number). */
+const MARK_SENT = `
+  UPDATE outbox o SET sent_at = coalesce(o.sent_at, now())
+    FROM unnest($1::bigint[], $2::text[], $3::int[]) AS w(id, worker, attempts)
+   WHERE o.id = w.id AND o.claimed_by = w.worker AND o.status = 'claimed' AND o.attempts = w.attempts
+   RETURNING o.id::text AS id, o.attempts, w.worker`;
+
+/**
+ * complete() for a batch in ONE statement (atomic without BEGIN/COMMIT): the outbox rows this
+ * worker still holds turn done, their submissions take the national ids (and `delivered` when
+ * still at that version), and a `delivered` event each; the same rules as finishRow + setSubmission
+ * + event, which the other results still use one row at a time.
+ */
+const COMPLETE = `
+  WITH w AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[]) AS w(id, worker, attempts, ids)),
+  f AS (
+    UPDATE outbox o SET status = 'done', claimed_until = NULL, claimed_by = NULL, last_error = NULL, done_at = now()
+      FROM w WHERE o.id = w.id AND o.claimed_by = w.worker AND o.status = 'claimed' AND o.attempts = w.attempts
+    RETURNING o.id, o.submission_pk, o.submission_version, o.attempts, w.worker, w.ids),
+  s AS (
+    UPDATE submission s SET national_ids = s.national_ids || f.ids::jsonb,
+           status = CASE WHEN s.version = f.submission_version THEN 'delivered' ELSE s.status END,
+           national_outcome = CASE WHEN s.version = f.submission_version THEN NULL ELSE s.national_outcome END,
+           updated_at = now()
+      FROM f WHERE s.pk = f.submission_pk
+    RETURNING s.pk),
+  e AS (
+    INSERT INTO relay_event (submission_pk, outbox_id, kind, detail)
+    SELECT f.submission_pk, f.id, 'delivered', jsonb_build_object('attempts', f.attempts) FROM f ORDER BY f.id
+    RETURNING id)
+  SELECT f.id::text AS id, f.attempts, f.worker FROM f`;
 
 
 /**
@@ -86,14 +169,41 @@ async function setSubmission(sql: Sql, work: RelayWork, status: string | undefin
 }
 
 export class SqlRelayStore implements RelayStore {
-  constructor(private readonly ds: DataSource, private readonly submissions: Pick<SubmissionStore, 'getSubmission'>) {}
+  constructor(private readonly ds: DataSource) {}
 
+  private readonly sent = new GroupCommit<Fenced>(async (items) => {
+    const rows = await withConnection(this.ds, (sql) =>
+      sql.rows<{ id: string; attempts: number; worker: string }>(MARK_SENT, [items.map((i) => i.work.outboxId), items.map((i) => i.worker), items.map((i) => i.work.attempts)]),
+    );
+    return new Set(rows.map(rowKey));
+  }, fenceKey);
+
+  private readonly delivered = new GroupCommit<Delivered>(async (items) => {
+    const rows = await withConnection(this.ds, (sql) =>
+      sql.rows<{ id: string; attempts: number; worker: string }>(COMPLETE, [
+        items.map((i) => i.work.outboxId), items.map((i) => i.worker), items.map((i) => i.work.attempts), items.map((i) => json(i.nationalIds)),
+      ]),
+    );
+    return new Set(rows.map(rowKey));
+  }, fenceKey);
+
+  /**
+   * Claims and, in the same transaction, loads what the claimed rows send (RelayWork.visit): two
+   * statements for the whole batch instead of two per delivery.
+   */
   async claim(worker: string, limit: number, leaseSeconds: number): Promise<RelayWork[]> {
-    const rows = await inTransaction(this.ds, (sql) => sql.rows<ClaimRow>(CLAIM, [worker, limit, leaseSeconds]));
-    return rows.map((r) => ({
-      outboxId: r.id, submissionPk: r.submission_pk, submissionVersion: r.submission_version,
-      organizationId: r.organization_id, attempts: r.attempts, sentBefore: r.sent, mayHaveSent: r.any_sent, ageMs: Number(r.age_ms),
-    }));
+    return inTransaction(this.ds, async (sql) => {
+      const rows = await sql.rows<ClaimRow>(CLAIM, [worker, limit, leaseSeconds]);
+      const visits = rows.length > 0 ? await loadVisits(sql, rows.map((r) => r.submission_pk)) : new Map<string, RelayVisit>();
+      return rows.map((r) => {
+        const visit = visits.get(r.submission_pk);
+        return {
+          outboxId: r.id, submissionPk: r.submission_pk, submissionVersion: r.submission_version,
+          organizationId: r.organization_id, attempts: r.attempts, sentBefore: r.sent, mayHaveSent: r.any_sent, ageMs: Number(r.age_ms),
+          ...(visit ? { visit } : {}),
+        };
+      });
+    });
   }
 
   async renew(worker: string, works: readonly RelayWork[], leaseSeconds: number): Promise<string[]> {
@@ -110,39 +220,10 @@ export class SqlRelayStore implements RelayStore {
     return rows.map((r) => r.id);
   }
 
-  /**
-   * One query for the resources (not one per resource): the relay's throughput is bounded by its
-   * round trips. When the submission wrote no Patient (a FHIR transaction whose Patient entry matched
-   * through `ifNoneExist` writes nothing for it), the Patient its Encounter names is added: the
-   * visit's references must still become `Patient/<IHS>` (SATUSEHAT refuses a local id, RuleNumber 20007).
-   */
+  /** The visit of one claimed row (RelayWork.visit carries it when the claim loaded it). */
   async loadVisit(work: RelayWork): Promise<RelayVisit | undefined> {
-    const submission = await this.submissions.getSubmission(work.submissionPk);
-    if (!submission) return undefined;
-    const refs = submission.resources.map((r) => ({ resourceType: r.resourceType, id: r.id }));
-    const resources = await this.current(refs);
-    if (resources.some((r) => r.resource.resourceType === 'Patient')) return { submission, resources };
-    const subject = (resources.find((r) => r.resource.resourceType === 'Encounter')?.resource as Encounter | undefined)?.subject?.reference;
-    const id = subject?.startsWith('Patient/') ? subject.slice('Patient/'.length) : undefined;
-    const patient = id && FHIR_ID.test(id) ? await this.current([{ resourceType: 'Patient', id }]) : [];
-    return { submission, resources: [...resources, ...patient] };
-  }
-
-  /** The current, not deleted content of `refs`, in their order. */
-  private async current(refs: { resourceType: string; id: string }[]): Promise<RelayVisit['resources']> {
-    const rows = await withConnection(this.ds, (sql) =>
-      sql.rows<{ resource_type: string; id: string; content: Resource }>(
-        `SELECT r.resource_type, r.id, r.content FROM resource r
-           JOIN unnest($1::text[], $2::text[]) AS k(resource_type, id) ON r.resource_type = k.resource_type AND r.id = k.id
-          WHERE NOT r.deleted AND r.content IS NOT NULL`,
-        [refs.map((r) => r.resourceType), refs.map((r) => r.id)],
-      ),
-    );
-    const byRef = new Map(rows.map((r) => [`${r.resource_type}/${r.id}`, r.content]));
-    return refs.flatMap((r) => {
-      const resource = byRef.get(`${r.resourceType}/${r.id}`);
-      return resource ? [{ ref: `${r.resourceType}/${r.id}`, resource }] : [];
-    });
+    if (!UUID.test(work.submissionPk)) return undefined;
+    return withConnection(this.ds, async (sql) => (await loadVisits(sql, [work.submissionPk])).get(work.submissionPk));
   }
 
   /**
@@ -169,22 +250,12 @@ export class SqlRelayStore implements RelayStore {
    * it, and every later claim looks before sending again (`RelayWork.sentBefore`/`mayHaveSent`).
    * Guarded by the claim, like the finishing calls; false when this worker no longer holds it.
    */
-  async markSent(work: RelayWork, worker: string): Promise<boolean> {
-    const rows = await withConnection(this.ds, (sql) =>
-      sql.rows<{ id: string }>(
-        `UPDATE outbox SET sent_at = coalesce(sent_at, now())
-          WHERE id = $1::bigint AND claimed_by = $2 AND status = 'claimed' AND attempts = $3 RETURNING id::text AS id`,
-        [work.outboxId, worker, work.attempts],
-      ),
-    );
-    return rows.length === 1;
+  markSent(work: RelayWork, worker: string): Promise<boolean> {
+    return this.sent.add({ work, worker });
   }
 
   complete(work: RelayWork, worker: string, nationalIds: Record<string, string>): Promise<boolean> {
-    return this.finish(work, worker, 'done', {}, async (sql) => {
-      await setSubmission(sql, work, 'delivered', nationalIds, null);
-      await event(sql, work, 'delivered', { attempts: work.attempts });
-    });
+    return this.delivered.add({ work, worker, nationalIds });
   }
 
   supersede(work: RelayWork, worker: string): Promise<boolean> {
@@ -331,6 +402,56 @@ export class SqlRelayStore implements RelayStore {
       return { outbox: outbox.length, events: events.length };
     });
   }
+}
+
+/**
+ * The submissions of `pks` and the current, not deleted content of the resources each one's
+ * version wrote, in its order: one query for the submissions and one for every resource of the
+ * batch (the relay's throughput is bounded by its round trips). When a submission wrote no Patient
+ * (a FHIR transaction whose Patient entry matched through `ifNoneExist` writes nothing for it), the
+ * Patient its Encounter names is added: the visit's references must still become `Patient/<IHS>`
+ * (SATUSEHAT refuses a local id, RuleNumber 20007).
+ */
+async function loadVisits(sql: Sql, pks: readonly string[]): Promise<Map<string, RelayVisit>> {
+  const subs = (await sql.rows<SubmissionRow>(`${SUBMISSION_SELECT} WHERE s.pk = ANY($1::uuid[])`, [[...new Set(pks)]])).map(toSubmissionRecord);
+  const content = await current(sql, subs.flatMap((s) => s.resources));
+  const visits = new Map<string, RelayVisit>();
+  const missing: { pk: string; ref: { resourceType: string; id: string } }[] = [];
+  for (const submission of subs) {
+    const resources = pick(content, submission.resources);
+    visits.set(submission.id, { submission, resources });
+    if (resources.some((r) => r.resource.resourceType === 'Patient')) continue;
+    const subject = (resources.find((r) => r.resource.resourceType === 'Encounter')?.resource as Encounter | undefined)?.subject?.reference;
+    const id = subject?.startsWith('Patient/') ? subject.slice('Patient/'.length) : undefined;
+    if (id && FHIR_ID.test(id)) missing.push({ pk: submission.id, ref: { resourceType: 'Patient', id } });
+  }
+  if (missing.length > 0) {
+    const patients = await current(sql, missing.map((m) => m.ref));
+    for (const m of missing) {
+      const visit = visits.get(m.pk);
+      if (visit) visit.resources = [...visit.resources, ...pick(patients, [m.ref])];
+    }
+  }
+  return visits;
+}
+
+/** The current, not deleted content of `refs` by `Type/id`. */
+async function current(sql: Sql, refs: readonly { resourceType: string; id: string }[]): Promise<Map<string, Resource>> {
+  if (refs.length === 0) return new Map();
+  const rows = await sql.rows<{ resource_type: string; id: string; content: Resource }>(
+    `SELECT r.resource_type, r.id, r.content FROM resource r
+       JOIN unnest($1::text[], $2::text[]) AS k(resource_type, id) ON r.resource_type = k.resource_type AND r.id = k.id
+      WHERE NOT r.deleted AND r.content IS NOT NULL`,
+    [refs.map((r) => r.resourceType), refs.map((r) => r.id)],
+  );
+  return new Map(rows.map((r) => [`${r.resource_type}/${r.id}`, r.content]));
+}
+
+function pick(content: Map<string, Resource>, refs: readonly { resourceType: string; id: string }[]): RelayVisit['resources'] {
+  return refs.flatMap((r) => {
+    const resource = content.get(`${r.resourceType}/${r.id}`);
+    return resource ? [{ ref: `${r.resourceType}/${r.id}`, resource }] : [];
+  });
 }
 
 interface ProblemRow {

@@ -75,6 +75,34 @@ describe(`relay store: claims, leases, pauses (${testDbKind()})`, () => {
     expect(await db.relay.loadVisit({ ...(work as RelayWork), submissionPk: '00000000-0000-4000-8000-000000000000' })).toBeUndefined();
   });
 
+  test('a claim brings each row\'s visit (as loadVisit would); concurrent markSent/complete calls share one statement and each is fenced by its own claim', async () => {
+    const ids = await save(6);
+    const works = await db.relay.claim('w1', 6, 60);
+    expect(works.map((w) => w.submissionPk).sort()).toEqual([...ids].sort());
+    for (const w of works) expect(w.visit).toEqual(await db.relay.loadVisit({ ...w, visit: undefined } as RelayWork));
+    const [stale, ...live] = works as [RelayWork, ...RelayWork[]];
+    const wrongAttempt = { ...stale, attempts: stale.attempts + 1 };
+    // All issued at once: the group commit writes them together, and only the held claims count.
+    expect(await Promise.all([db.relay.markSent(wrongAttempt, 'w1'), ...live.map((w) => db.relay.markSent(w, 'w1')), db.relay.markSent(stale, 'w2')]))
+      .toEqual([false, ...live.map(() => true), false]);
+    const done = await Promise.all([
+      db.relay.complete(wrongAttempt, 'w1', { 'Encounter/a': 'never' }),
+      ...live.map((w, i) => db.relay.complete(w, 'w1', { [`Encounter/${i}`]: `national-${i}` })),
+    ]);
+    expect(done).toEqual([false, ...live.map(() => true)]);
+    for (const [i, w] of live.entries()) {
+      const s = await db.submissions.getSubmission(w.submissionPk);
+      expect(s?.status).toBe('delivered');
+      expect(s?.nationalIds).toEqual({ [`Encounter/${i}`]: `national-${i}` });
+      expect((await db.relay.events(w.submissionPk)).map((e) => e.kind)).toEqual(['delivered']);
+    }
+    expect((await db.submissions.getSubmission(stale.submissionPk))?.status).toBe('relaying');
+    expect(await db.relay.events(stale.submissionPk)).toEqual([]);
+    expect(await db.relay.stats()).toMatchObject({ claimed: 1 });
+    // The stale attempt never marked the row sent: a later claim of it does not look before sending.
+    expect(await db.relay.complete(stale, 'w1', {})).toBe(true);
+  });
+
   test('finishing calls are fenced by the claim\'s attempt: a stale attempt of the same worker cannot record over its newer claim', async () => {
     await save(1);
     const store = db.relay as unknown as SqlRelayStore;

@@ -64,4 +64,44 @@ describe('$import group commit (importVisits)', () => {
     const { groups } = await run([line('a'), line('b'), line('a'), line('c')], 8);
     expect(groups).toEqual([['a', 'b'], ['a', 'c']]);
   });
+
+  it('with several writers, groups are written at once; a line sharing a submission or lock key with a group being written waits for its commit; results stay in input order', async () => {
+    const started: string[][] = [];
+    const open: (() => void)[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const d = deps([], 2);
+    d.writers = 3;
+    d.plan = async (body) => {
+      const b = body as { submissionId: string; nik?: string };
+      return { plan: { submissionId: b.submissionId, lockKeys: b.nik ? [`nik|${b.nik}`] : [] } as unknown as WritePlan, warnings: [], results: [] };
+    };
+    d.write = (plans) => new Promise((resolve) => {
+      started.push(plans.map((p) => p.submissionId));
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      open.push(() => { inFlight -= 1; resolve(plans.map(outcome)); });
+    });
+    const texts = [line('a'), line('b'), line('c'), line('d', { nik: '1' }), line('e', { nik: '1' }), line('a'), line('f')];
+    const results: ImportResult[] = [];
+    const done = (async () => { for await (const r of importVisits(linesOf(texts), d)) results.push(r); })();
+    const settle = (): Promise<void> => new Promise((r) => { setTimeout(r, 20); });
+    await settle();
+    // a,b | c,d | e and the second a wait: e shares d's lock key (group 2), the second a is group 1's submission.
+    expect(started).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(results).toEqual([]);
+    open[1]?.(); // the second group commits first: its results still wait for the first group's
+    await settle();
+    expect(results).toEqual([]);
+    expect(started).toEqual([['a', 'b'], ['c', 'd']]);
+    open[0]?.();
+    await settle();
+    expect(started).toEqual([['a', 'b'], ['c', 'd'], ['e', 'a'], ['f']]);
+    expect(results.map((r) => r.submissionId)).toEqual(['a', 'b', 'c', 'd']);
+    open[2]?.();
+    open[3]?.();
+    await done;
+    expect(results.map((r) => [r.line, r.status])).toEqual(texts.map((_, i) => [i + 1, 202]));
+    expect(most).toBeGreaterThanOrEqual(2);
+  });
 });
