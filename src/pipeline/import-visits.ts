@@ -2,7 +2,7 @@ import type { OperationOutcome } from 'fhir/r4';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { issue, OperationOutcomeError, operationOutcome, type Issue } from '../kernel';
 import type { SaveOutcome, WriteOutcome } from '../store/ports';
-import type { WritePlan } from '../write-plan/plan';
+import { pwsPeopleOf, pwsPersonLock, type WritePlan } from '../write-plan/plan';
 import type { PlannedVisit } from './submit-visit';
 
 /** One input line as the transport delivers it (src/api/ndjson-lines.ts). */
@@ -101,9 +101,14 @@ async function commit(group: Prepared[], deps: ImportDeps): Promise<ImportResult
   return group.map((p) => (p.kind === 'answered' ? p.result : (byLine.get(p.line) as ImportResult)));
 }
 
-/** What a planned line must not share with a group being written: its submission key and its plan's advisory-lock keys. */
+/**
+ * What a planned line must not share with a group being written: its submission key and every
+ * advisory lock its plan takes (conditional matches, and the PWS people, who are locked across
+ * organisations), so that two groups never wait for each other in a cycle.
+ */
 function conflictKeys(p: Extract<Prepared, { kind: 'planned' }>): string[] {
-  return [...(p.key !== undefined ? [p.key] : []), ...(p.planned.plan.lockKeys ?? [])];
+  const plan = p.planned.plan;
+  return [...(p.key !== undefined ? [p.key] : []), ...(plan.lockKeys ?? []), ...pwsPeopleOf(plan).map(pwsPersonLock)];
 }
 
 /**

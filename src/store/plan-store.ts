@@ -3,7 +3,7 @@ import type { OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4'
 import type { TokenRow } from '../fhir/search-values';
 import { containsNul, decide, decideUnchanged, type CurrentRow, type Decision, type Found, type ReferencedRow, type VersionRef } from '../write-plan/decide';
 import { nulCharacter } from '../write-plan/errors';
-import type { WritePlan } from '../write-plan/plan';
+import { pwsPeopleOf, pwsPersonLock, type WritePlan } from '../write-plan/plan';
 import { REGION_CODES } from '../write-plan/search-rows';
 import type { SubmissionRecord, WriteOutcome } from './ports';
 import type { PwsYearMembers } from './pws-year';
@@ -48,16 +48,6 @@ interface SubmissionDbRow {
   now: string;
 }
 
-/**
- * The people whose PWS year membership this plan may change (its rows' person and the aliases'
- * both keys), as advisory lock keys: taken with the plan's others, in one sorted order, so two
- * visits of one person recompute it one after the other (pws-year.ts refresh).
- */
-function pwsPeople(plan: WritePlan): string[] {
-  const c = plan.contributions;
-  return c ? [...new Set([...c.rows.map((r) => r.personKey), ...c.aliases.flatMap((a) => [a.from, a.to])])] : [];
-}
-const pwsLock = (person: string): string => `pws-person:${person}`;
 
 /** Statement 1: the conditional matches' advisory locks in sorted order, then the submission row (the first request for a submissionId inserts it). */
 async function claim(sql: Sql, plan: WritePlan, extraLocks: readonly string[]): Promise<Claimed> {
@@ -252,7 +242,7 @@ async function refreshPwsYear(sql: Sql, year: PwsYearMembers, claimedPeople: rea
   const claimedSet = new Set(claimedPeople);
   const late = [...new Set(oldPeople.filter((p) => !claimedSet.has(p)))].sort();
   if (late.length > 0) {
-    await sql.rows('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys', [late.map(pwsLock)]);
+    await sql.rows('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys', [late.map(pwsPersonLock)]);
   }
   await year.refresh(sql, [...claimedPeople, ...late]);
 }
@@ -284,8 +274,8 @@ function storedRecord(plan: WritePlan, row: SubmissionDbRow): SubmissionRecord {
 export async function writePlan(sql: Sql, plan: WritePlan, pwsYear?: PwsYearMembers): Promise<WriteOutcome> {
   if (containsNul(plan.payload)) nulCharacter('payload');
   const year = pwsYear && pwsYear.size > 0 && plan.contributions !== undefined ? pwsYear : undefined;
-  const people = year ? pwsPeople(plan) : [];
-  const claimed = await claim(sql, plan, people.map(pwsLock));
+  const people = year ? pwsPeopleOf(plan) : [];
+  const claimed = await claim(sql, plan, people.map(pwsPersonLock));
   const row = claimed.row;
   if (row && row.payload_hash === plan.payloadHash) {
     // A FHIR client is answered per entry: what each target is now (an ILP client is not).

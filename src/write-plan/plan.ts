@@ -95,6 +95,17 @@ export interface TransactionPlanInput {
 }
 
 /**
+ * The people whose PWS year membership a plan may change (its contribution rows' person and both
+ * keys of a re-keyed newborn). People are counted across organisations, so their lock keys are not
+ * per organisation (src/store/pws-year.ts): two visits of one person recompute it one after the other.
+ */
+export function pwsPeopleOf(plan: Pick<WritePlan, 'contributions'>): string[] {
+  const c = plan.contributions;
+  return c ? [...new Set([...c.rows.map((r) => r.personKey), ...c.aliases.flatMap((a) => [a.from, a.to])])] : [];
+}
+export const pwsPersonLock = (person: string): string => `pws-person:${person}`;
+
+/**
  * The advisory-lock key of a conditional match: matches are per organisation, so two
  * organisations creating their own Patient for one NIK do not wait for each other.
  */

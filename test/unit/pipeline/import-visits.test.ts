@@ -104,4 +104,33 @@ describe('$import group commit (importVisits)', () => {
     expect(results.map((r) => [r.line, r.status])).toEqual(texts.map((_, i) => [i + 1, 202]));
     expect(most).toBeGreaterThanOrEqual(2);
   });
+
+  it('one person seen by two organisations (no shared conditional-match key) is written one group after the other: the PWS person lock is shared', async () => {
+    const started: string[][] = [];
+    const open: (() => void)[] = [];
+    const d = deps([], 1);
+    d.writers = 3;
+    d.plan = async (body) => {
+      const b = body as { submissionId: string; person: string; org: string };
+      const plan = { submissionId: b.submissionId, lockKeys: [`${b.org}|nik|${b.person}`], contributions: { rows: [{ personKey: b.person }], aliases: [] } };
+      return { plan: plan as unknown as WritePlan, warnings: [], results: [] };
+    };
+    d.write = (plans) => new Promise((resolve) => {
+      started.push(plans.map((p) => p.submissionId));
+      open.push(() => resolve(plans.map(outcome)));
+    });
+    const texts = [line('a', { person: 'nik:1', org: 'o1' }), line('b', { person: 'nik:1', org: 'o2' }), line('c', { person: 'nik:2', org: 'o1' })];
+    const results: ImportResult[] = [];
+    const done = (async () => { for await (const r of importVisits(linesOf(texts), d)) results.push(r); })();
+    const settle = (): Promise<void> => new Promise((r) => { setTimeout(r, 20); });
+    await settle();
+    expect(started).toEqual([['a']]);
+    open[0]?.();
+    await settle();
+    expect(started).toEqual([['a'], ['b'], ['c']]);
+    open[1]?.();
+    open[2]?.();
+    await done;
+    expect(results.map((r) => r.status)).toEqual([202, 202, 202]);
+  });
 });
