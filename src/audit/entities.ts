@@ -59,14 +59,14 @@ export class TouchedSet {
 
 /**
  * What a FHIR answer names: the resource itself, a Bundle's entry resources, or a response's
- * locations. A batch-response entry that answered a search holds a searchset Bundle (R4 http.html
- * "batch/transaction": GET entries return their result as the entry's resource); its entries are
- * what was read, so one level of nesting is followed. Deeper Bundles are documents or messages the
+ * locations. A batch-response entry that answered a search or a history read holds a searchset or
+ * history Bundle (R4 http.html "batch/transaction": GET entries return their result as the entry's
+ * resource); its entries are what was read, so one level of nesting is followed. Deeper Bundles are documents or messages the
  * store holds as one resource.
  */
 export function addAnswer(set: TouchedSet, answer: unknown, nested = false): void {
   if (!isObject(answer) || answer.resourceType === 'OperationOutcome') return;
-  if (answer.resourceType !== 'Bundle' || (nested && answer.type !== 'searchset')) {
+  if (answer.resourceType !== 'Bundle' || (nested && answer.type !== 'searchset' && answer.type !== 'history')) {
     set.addResource(answer);
     return;
   }

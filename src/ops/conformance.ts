@@ -56,14 +56,15 @@ function point(bucket: string, accepted: number, refused: number): ConformancePo
  * saving, so a fixed offset is exact) and UTC. Jakarta time is the default, as on the national
  * platform's own dashboards; an operator in Makassar or Jayapura asks for theirs.
  */
-const ZONES: Readonly<Record<string, number>> = {
-  'Asia/Jakarta': 420, 'Asia/Pontianak': 420, 'Asia/Makassar': 480, 'Asia/Jayapura': 540, UTC: 0,
-};
+// A Map, not an object literal: `tz=constructor` must not find Object.prototype's members.
+const ZONES: ReadonlyMap<string, number> = new Map([
+  ['Asia/Jakarta', 420], ['Asia/Pontianak', 420], ['Asia/Makassar', 480], ['Asia/Jayapura', 540], ['UTC', 0],
+]);
 
 function zoneParam(params: Params): { tz: string; offsetMinutes: number } {
   const tz = text(params, 'tz') ?? 'Asia/Jakarta';
-  const offsetMinutes = ZONES[tz];
-  if (offsetMinutes === undefined) fail('OPS-BAD-QUERY', { param: 'tz', detail: Object.keys(ZONES).join(', ') });
+  const offsetMinutes = ZONES.get(tz);
+  if (offsetMinutes === undefined) fail('OPS-BAD-QUERY', { param: 'tz', detail: [...ZONES.keys()].join(', ') });
   return { tz, offsetMinutes };
 }
 

@@ -76,8 +76,9 @@ test('entities: a searchset names its resources and their Patients; a transactio
   addAnswer(batch, { resourceType: 'Bundle', type: 'batch-response', entry: [
     { resource: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Observation', id: 'o7', subject: { reference: 'Patient/p7' } } }] }, response: { status: '200' } },
     { resource: { resourceType: 'Patient', id: 'p8' }, response: { status: '200' } },
+    { resource: { resourceType: 'Bundle', type: 'history', entry: [{ resource: { resourceType: 'Patient', id: 'p9', meta: { versionId: '2' } } }] }, response: { status: '200' } },
   ] });
-  expect(batch.result()).toEqual({ resources: ['Observation/o7', 'Patient/p8'], patients: ['Patient/p7', 'Patient/p8'] });
+  expect(batch.result()).toEqual({ resources: ['Observation/o7', 'Patient/p8', 'Patient/p9'], patients: ['Patient/p7', 'Patient/p8', 'Patient/p9'] });
   const none = new TouchedSet();
   addAnswer(none, { resourceType: 'OperationOutcome', id: 'x' });
   expect(none.result()).toEqual({ resources: [], patients: [] });

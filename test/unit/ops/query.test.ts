@@ -1,6 +1,7 @@
 import { OperationOutcomeError } from '../../../src/kernel';
 import { cursorParam, encodeCursor } from '../../../src/ops/query';
 import { payloadQuota } from '../../../src/ops/trail';
+import { conformanceQuery } from '../../../src/ops/conformance';
 
 const UUID = /^[0-9a-f-]{36}$/;
 const ID = '00000000-0000-4000-8000-000000000000';
@@ -40,5 +41,26 @@ describe('payloadQuota: payloads kept per client and minute', () => {
 
   test('0 keeps no payload at all', () => {
     expect(payloadQuota(0)('a')).toBe(false);
+  });
+});
+
+describe('conformanceQuery: the tz parameter', () => {
+  const admin = { clientId: 'admin', scopes: ['admin'], organizations: ['*'] };
+  test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'Europe/Paris'])('tz=%p is 400 OPS-BAD-QUERY naming tz, never a RangeError', (tz) => {
+    let error: unknown;
+    try {
+      conformanceQuery(admin, { tz }, Date.UTC(2026, 11, 2));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(OperationOutcomeError);
+    expect((error as OperationOutcomeError).status).toBe(400);
+    expect(JSON.stringify((error as OperationOutcomeError).issues)).toContain('tz');
+  });
+
+  test('a known zone shifts the default window to its local midnight', () => {
+    const q = conformanceQuery(admin, { tz: 'Asia/Jayapura' }, Date.UTC(2026, 11, 2, 20, 0));
+    // 20:00 UTC on 2 December is 05:00 on 3 December in Jayapura: today there ends at 3 December 24:00 WIT.
+    expect(q).toMatchObject({ offsetMinutes: 540, to: '2026-12-03T15:00:00.000Z' });
   });
 });
