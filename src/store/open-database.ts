@@ -163,7 +163,7 @@ class SqlDatabase implements GatewayDatabase {
     this.resources = new SqlResourceStore(ds);
     this.outbox = new SqlOutboxStore(ds);
     this.fhir = createFhirStores(ds, pwsYear);
-    this.relay = new SqlRelayStore(relayDs ?? ds);
+    this.relay = new SqlRelayStore(relayDs ?? ds, ds);
     this.credentials = new SqlCredentialStore(ds);
     this.pws = new SqlPwsStore(ds, pwsYear);
     this.pwsReports = new SqlPwsReportStore(ds);

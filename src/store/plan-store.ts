@@ -6,7 +6,7 @@ import { nulCharacter } from '../write-plan/errors';
 import { pwsPeopleOf, pwsPersonLock, type WritePlan } from '../write-plan/plan';
 import { REGION_CODES } from '../write-plan/search-rows';
 import type { SubmissionRecord, WriteOutcome } from './ports';
-import type { PwsYearMembers } from './pws-year';
+import type { CountDelta, PwsYearMembers } from './pws-year';
 import { reindexDependants } from './search-index';
 import { CLOCK, iso, json, type Sql } from './sql';
 
@@ -238,13 +238,13 @@ async function writeDecision(sql: Sql, plan: WritePlan, claimed: Claimed, versio
  * recomputed from their rows. A changed visit whose Patient changed NIK also touched its previous
  * person: locked here (rare; a deadlock with another writer is retried like any race, sql.ts).
  */
-async function refreshPwsYear(sql: Sql, year: PwsYearMembers, claimedPeople: readonly string[], oldPeople: readonly string[]): Promise<void> {
+async function refreshPwsYear(sql: Sql, year: PwsYearMembers, claimedPeople: readonly string[], oldPeople: readonly string[], deferred?: CountDelta[]): Promise<void> {
   const claimedSet = new Set(claimedPeople);
   const late = [...new Set(oldPeople.filter((p) => !claimedSet.has(p)))].sort();
   if (late.length > 0) {
     await sql.rows('SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys', [late.map(pwsPersonLock)]);
   }
-  await year.refresh(sql, [...claimedPeople, ...late]);
+  await year.refresh(sql, [...claimedPeople, ...late], deferred);
 }
 
 const refOf = ({ resourceType, id, versionId }: VersionRef): VersionRef => ({ resourceType, id, versionId });
@@ -270,8 +270,12 @@ function storedRecord(plan: WritePlan, row: SubmissionDbRow): SubmissionRecord {
   return out;
 }
 
-/** One plan, inside the caller's transaction. Equal payload hash: nothing is written (`unchanged`). */
-export async function writePlan(sql: Sql, plan: WritePlan, pwsYear?: PwsYearMembers): Promise<WriteOutcome> {
+/**
+ * One plan, inside the caller's transaction. Equal payload hash: nothing is written (`unchanged`).
+ * A transaction writing several plans passes `deferredCounts` and applies them at its end
+ * (PwsYearMembers.applyCounts), so its PWS village counts are locked last and in key order.
+ */
+export async function writePlan(sql: Sql, plan: WritePlan, pwsYear?: PwsYearMembers, deferredCounts?: CountDelta[]): Promise<WriteOutcome> {
   if (containsNul(plan.payload)) nulCharacter('payload');
   const year = pwsYear && pwsYear.size > 0 && plan.contributions !== undefined ? pwsYear : undefined;
   const people = year ? pwsPeopleOf(plan) : [];
@@ -286,7 +290,7 @@ export async function writePlan(sql: Sql, plan: WritePlan, pwsYear?: PwsYearMemb
   const version = row ? row.version + 1 : 1;
   const decision = decide(plan, await read(sql, plan, previous), claimed.now);
   const oldPeople = await writeDecision(sql, plan, claimed, version, decision);
-  if (year) await refreshPwsYear(sql, year, people, oldPeople);
+  if (year) await refreshPwsYear(sql, year, people, oldPeople, deferredCounts);
   const submission = record(plan, claimed, version, decision);
   return { saved: { kind: claimed.kind === 'created' ? 'created' : 'updated', submission }, results: decision.results };
 }

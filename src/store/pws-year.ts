@@ -26,6 +26,42 @@ const upper = (prefix: string): string => `${prefix}~`;
 const pad = (n: number): string => String(n).padStart(2, '0');
 const jan1 = (year: number): string => `${year}-01-01`;
 
+/** A change of one village count of a population and year (refresh, applyCounts). */
+export interface CountDelta {
+  population: string;
+  year: number;
+  village_code: string;
+  d: number;
+}
+
+/**
+ * The membership refresh of some people ($1), with their wanted member rows ($2) and mover rows
+ * ($3). Deleted are the rows no longer wanted, inserted those missing: no CTE touches a row another
+ * one writes (plan-store.ts WRITE_SQL). Only this process's populations ($4) are touched: a member
+ * row of a population another release keeps is that release's. With `applyCounts` the village
+ * counts change in the same statement, in key order; without, the changes are returned.
+ */
+function refreshSql(applyCounts: boolean): string {
+  return `WITH m AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS m(population text, year integer, village_code text, person_key text)),
+    v AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS v(year integer, person_key text)),
+    mgone AS (DELETE FROM pws_year_member x WHERE x.person_key = ANY($1::text[]) AND x.population = ANY($4::text[])
+                AND NOT EXISTS (SELECT 1 FROM m WHERE m.population = x.population AND m.year = x.year AND m.village_code = x.village_code AND m.person_key = x.person_key)
+                RETURNING x.population, x.year, x.village_code),
+    mins AS (INSERT INTO pws_year_member (population, year, village_code, person_key) SELECT population, year, village_code, person_key FROM m
+               ON CONFLICT DO NOTHING RETURNING population, year, village_code),
+    delta AS (SELECT population, year, village_code, sum(d)::int AS d
+                FROM (SELECT population, year, village_code, -1 AS d FROM mgone UNION ALL SELECT population, year, village_code, 1 FROM mins) AS x
+               GROUP BY population, year, village_code HAVING sum(d) <> 0),
+    ${applyCounts ? `-- In key order, so that two visits changing counts of one village lock them in the same order.
+    cnt AS (INSERT INTO pws_year_count AS c (population, year, village_code, people)
+              SELECT population, year, village_code, d FROM delta ORDER BY population, year, village_code
+              ON CONFLICT (population, year, village_code) DO UPDATE SET people = c.people + EXCLUDED.people),` : ''}
+    vgone AS (DELETE FROM pws_year_mover x WHERE x.person_key = ANY($1::text[])
+                AND NOT EXISTS (SELECT 1 FROM v WHERE v.year = x.year AND v.person_key = x.person_key)),
+    vins AS (INSERT INTO pws_year_mover (year, person_key) SELECT year, person_key FROM v ON CONFLICT DO NOTHING)
+  ${applyCounts ? 'SELECT 1' : 'SELECT population, year, village_code, d FROM delta'}`;
+}
+
 /** As src/pws/query.ts monthsBefore (the store does not import the engine): `from` moved back by whole months. */
 function monthsBefore(date: string, months: number): string {
   const [y, m] = date.split('-').map(Number) as [number, number];
@@ -155,33 +191,43 @@ export class PwsYearMembers {
    * memberships recomputed from all their rows. The caller holds each person's advisory lock
    * (plan-store.ts claim), so two visits of one person never recompute from each other's
    * uncommitted rows; under READ COMMITTED this statement sees every committed row of theirs.
+   *
+   * The village counts are the only rows other people's visits write too (every new person of a
+   * village moves them). They are changed in the same statement when `deferred` is absent (one
+   * visit per transaction: this is its last statement, so the count rows are locked only until the
+   * commit); a group transaction passes `deferred` and applies the sum of its plans' changes once,
+   * in key order, at its end (applyCounts), so two groups never lock counts in crossing orders.
    */
-  async refresh(sql: Sql, personKeys: readonly string[]): Promise<void> {
+  async refresh(sql: Sql, personKeys: readonly string[], deferred?: CountDelta[]): Promise<void> {
     if (personKeys.length === 0 || this.keyed.length === 0) return;
     const keys = [...new Set(personKeys)].sort();
     const rows = await sql.rows<VillageRow>(`SELECT ${ROW_COLUMNS} FROM pws_contribution WHERE person_key = ANY($1::text[])`, [keys]);
     const { members, movers } = this.evaluate(rows);
-    // Deleted are the rows no longer wanted, inserted those missing: no CTE touches a row another one writes (plan-store.ts WRITE_SQL).
+    const params = [keys, json(members), json(movers), this.keyed.map((k) => k.key)];
+    if (!deferred) {
+      await sql.rows(refreshSql(true), params);
+      return;
+    }
+    deferred.push(...await sql.rows<CountDelta>(refreshSql(false), params));
+  }
+
+  /** The summed count changes of a group transaction, one statement in key order (see refresh). */
+  async applyCounts(sql: Sql, deltas: readonly CountDelta[]): Promise<void> {
+    const sums = new Map<string, CountDelta>();
+    for (const x of deltas) {
+      const key = `${x.population}|${x.year}|${x.village_code}`;
+      const had = sums.get(key);
+      if (had) had.d += x.d;
+      else sums.set(key, { ...x });
+    }
+    const changed = [...sums.values()].filter((x) => x.d !== 0);
+    if (changed.length === 0) return;
     await sql.rows(
-      `WITH m AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS m(population text, year integer, village_code text, person_key text)),
-        v AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS v(year integer, person_key text)),
-        mgone AS (DELETE FROM pws_year_member x WHERE x.person_key = ANY($1::text[])
-                    AND NOT EXISTS (SELECT 1 FROM m WHERE m.population = x.population AND m.year = x.year AND m.village_code = x.village_code AND m.person_key = x.person_key)
-                    RETURNING x.population, x.year, x.village_code),
-        mins AS (INSERT INTO pws_year_member (population, year, village_code, person_key) SELECT population, year, village_code, person_key FROM m
-                   ON CONFLICT DO NOTHING RETURNING population, year, village_code),
-        delta AS (SELECT population, year, village_code, sum(d)::int AS d
-                    FROM (SELECT population, year, village_code, -1 AS d FROM mgone UNION ALL SELECT population, year, village_code, 1 FROM mins) AS x
-                   GROUP BY population, year, village_code HAVING sum(d) <> 0),
-        -- In key order, so that two visits changing counts of one village lock them in the same order.
-        cnt AS (INSERT INTO pws_year_count AS c (population, year, village_code, people)
-                  SELECT population, year, village_code, d FROM delta ORDER BY population, year, village_code
-                  ON CONFLICT (population, year, village_code) DO UPDATE SET people = c.people + EXCLUDED.people),
-        vgone AS (DELETE FROM pws_year_mover x WHERE x.person_key = ANY($1::text[])
-                    AND NOT EXISTS (SELECT 1 FROM v WHERE v.year = x.year AND v.person_key = x.person_key)),
-        vins AS (INSERT INTO pws_year_mover (year, person_key) SELECT year, person_key FROM v ON CONFLICT DO NOTHING)
-      SELECT 1`,
-      [keys, json(members), json(movers)],
+      `INSERT INTO pws_year_count AS c (population, year, village_code, people)
+         SELECT population, year, village_code, d FROM jsonb_to_recordset($1::jsonb) AS x(population text, year integer, village_code text, d integer)
+          ORDER BY population, year, village_code
+       ON CONFLICT (population, year, village_code) DO UPDATE SET people = c.people + EXCLUDED.people`,
+      [json(changed)],
     );
   }
 

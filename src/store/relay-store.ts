@@ -169,7 +169,12 @@ async function setSubmission(sql: Sql, work: RelayWork, status: string | undefin
 }
 
 export class SqlRelayStore implements RelayStore {
-  constructor(private readonly ds: DataSource) {}
+  /**
+   * `ds` carries the deliveries (on PostgreSQL the relay's own few connections, open-database.ts);
+   * `adminDs` the operators' and dashboards' reads and actions (requeue, problems, stats, purge), so
+   * that a polling dashboard never takes a connection from a delivery in flight.
+   */
+  constructor(private readonly ds: DataSource, private readonly adminDs: DataSource = ds) {}
 
   private readonly sent = new GroupCommit<Fenced>(async (items) => {
     const rows = await withConnection(this.ds, (sql) =>
@@ -306,7 +311,7 @@ export class SqlRelayStore implements RelayStore {
   requeue(ids: readonly string[], reason: string): Promise<string[]> {
     const valid = ids.filter((id) => UUID.test(id));
     if (valid.length === 0) return Promise.resolve([]);
-    return inTransaction(this.ds, async (sql) => {
+    return inTransaction(this.adminDs, async (sql) => {
       const rows = await sql.rows<{ pk: string; outbox_id: string }>(
         `UPDATE outbox o SET status = 'pending', available_at = now(), attempts = 0, last_error = NULL, claimed_by = NULL, claimed_until = NULL, requeued_at = now()
            FROM submission s
@@ -327,7 +332,7 @@ export class SqlRelayStore implements RelayStore {
 
   async listProblems(filter: { status?: 'failed' | 'rejected'; organizationId?: string; limit?: number }): Promise<RelayProblem[]> {
     const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 1000);
-    const rows = await withConnection(this.ds, (sql) =>
+    const rows = await withConnection(this.adminDs, (sql) =>
       sql.rows<ProblemRow>(
         `SELECT s.pk, s.submission_id, s.organization_id, s.status, s.version, o.attempts, o.last_error, s.national_outcome,
                 ${iso('s.updated_at')} AS updated_at
@@ -342,13 +347,13 @@ export class SqlRelayStore implements RelayStore {
 
   async events(submissionId: string): Promise<RelayEvent[]> {
     if (!UUID.test(submissionId)) return [];
-    return withConnection(this.ds, (sql) =>
+    return withConnection(this.adminDs, (sql) =>
       sql.rows<RelayEvent>(`SELECT kind, detail, ${iso('at')} AS at FROM relay_event WHERE submission_pk = $1 ORDER BY id`, [submissionId]),
     );
   }
 
   async pause(organizationId: string, reason: string): Promise<void> {
-    await withConnection(this.ds, (sql) =>
+    await withConnection(this.adminDs, (sql) =>
       sql.rows(
         `INSERT INTO relay_pause (organization_id, reason) VALUES ($1, $2)
          ON CONFLICT (organization_id) DO UPDATE SET reason = EXCLUDED.reason`,
@@ -358,20 +363,20 @@ export class SqlRelayStore implements RelayStore {
   }
 
   async resume(organizationId: string): Promise<boolean> {
-    const rows = await withConnection(this.ds, (sql) =>
+    const rows = await withConnection(this.adminDs, (sql) =>
       sql.rows(`DELETE FROM relay_pause WHERE organization_id = $1 RETURNING organization_id`, [organizationId]),
     );
     return rows.length > 0;
   }
 
   listPaused(): Promise<{ organizationId: string; reason: string; pausedAt: string }[]> {
-    return withConnection(this.ds, (sql) =>
+    return withConnection(this.adminDs, (sql) =>
       sql.rows(`SELECT organization_id AS "organizationId", reason, ${iso('paused_at')} AS "pausedAt" FROM relay_pause ORDER BY organization_id`),
     );
   }
 
   async stats(): Promise<QueueStats> {
-    return withConnection(this.ds, async (sql) =>
+    return withConnection(this.adminDs, async (sql) =>
       one(
         await sql.rows<QueueStats>(
           `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
@@ -385,7 +390,7 @@ export class SqlRelayStore implements RelayStore {
   }
 
   deliveries(limit: number): Promise<Delivery[]> {
-    return withConnection(this.ds, (sql) =>
+    return withConnection(this.adminDs, (sql) =>
       sql.rows<Delivery>(
         `SELECT submission_pk AS "submissionPk", ${iso('created_at')} AS "createdAt", ${iso('done_at')} AS "doneAt"
            FROM outbox WHERE status = 'done' AND done_at IS NOT NULL ORDER BY id LIMIT $1`,
@@ -395,7 +400,7 @@ export class SqlRelayStore implements RelayStore {
   }
 
   purge(days: number): Promise<{ outbox: number; events: number }> {
-    return inTransaction(this.ds, async (sql) => {
+    return inTransaction(this.adminDs, async (sql) => {
       const cutoff = `now() - make_interval(days => $1::int)`;
       const outbox = await sql.rows(`DELETE FROM outbox WHERE status = 'done' AND done_at < ${cutoff} RETURNING id`, [days]);
       const events = await sql.rows(`DELETE FROM relay_event WHERE at < ${cutoff} RETURNING id`, [days]);

@@ -2,12 +2,18 @@ import type { DataSource } from 'typeorm';
 import { planSubmission, type WritePlan } from '../write-plan/plan';
 import { writePlan } from './plan-store';
 import type { SaveOutcome, SaveSubmissionInput, SubmissionRecord, SubmissionStore, WriteOutcome } from './ports';
-import type { PwsYearMembers } from './pws-year';
+import type { CountDelta, PwsYearMembers } from './pws-year';
 import { SUBMISSION_SELECT, toSubmissionRecord, type SubmissionRow } from './rows';
 import { inTransaction, inTransactionRetryingRace, withConnection, type Sql } from './sql';
 import { UUID } from '../fhir/ids';
 
 export class SqlSubmissionStore implements SubmissionStore {
+  /**
+   * Groups rolled back and written again plan by plan (a plan's own error, or a deadlock with
+   * another writer): counted so that tests and the logs can tell a group commit from its fallback.
+   */
+  groupFallbacks = 0;
+
   /** `pwsYear`: the PWS year membership kept in each visit's transaction (pws-year.ts). */
   constructor(private readonly ds: DataSource, private readonly pwsYear?: PwsYearMembers) {}
 
@@ -27,11 +33,15 @@ export class SqlSubmissionStore implements SubmissionStore {
       try {
         return await inTransaction(this.ds, async (sql) => {
           const out: WriteOutcome[] = [];
-          for (const plan of plans) out.push(await writePlan(sql, plan, this.pwsYear));
+          // The group's PWS village counts last, summed and in key order: two groups never cross (pws-year.ts refresh).
+          const counts: CountDelta[] = [];
+          for (const plan of plans) out.push(await writePlan(sql, plan, this.pwsYear, counts));
+          await this.pwsYear?.applyCounts(sql, counts);
           return out;
         });
       } catch {
         // Written again below, plan by plan: each meets (and reports) its own error, if any.
+        this.groupFallbacks += 1;
       }
     }
     const out: (WriteOutcome | { error: unknown })[] = [];

@@ -7,6 +7,8 @@ import { yearPopulations } from '../../../src/pws/year-populations';
 import type { ContributionRow, PopulationQuery, PwsScope, PwsStore, VisitContributions } from '../../../src/store/pws-ports';
 import type { SqlPwsStore } from '../../../src/store/pws-store';
 import { yearKeyOf, yearQuery } from '../../../src/store/pws-year';
+import type { SqlSubmissionStore } from '../../../src/store/submission-store';
+import { planSubmission } from '../../../src/write-plan/plan';
 import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/database';
 
 /**
@@ -211,4 +213,26 @@ describe(`PWS year membership equals the raw count (${testDbKind()})`, () => {
     expect(await query(`SELECT person_key FROM pws_year_mover WHERE year = 2022 ORDER BY 1`)).toEqual([{ person_key: 'H1' }, { person_key: 'H2' }, { person_key: 'H4' }]);
     await expectEqualToRaw([2022]);
   });
+
+  it('groups written at once (the $import writers) whose visits cross villages in opposite orders: exact counts, no group falls back', async () => {
+    const rule = INDICATOR_RULES.find((r) => r.code === 'PWS-K3-PTM-SCREENED')!;
+    const population = yearPopulations([rule]).at(-1)!;
+    const forward = ['3508012001', '3508012002', '3508022001', '3509011001', '3301011001', '3301011002'];
+    const group = (g: number) => (g % 2 ? [...forward].reverse() : forward).map((village, i) => planSubmission({
+      organizationId: ORGS[0]!, submissionId: `G${g}-${i}`, payload: { g, i }, payloadHash: `group-${g}-${i}`, bundle: EMPTY, warnings: [],
+      contributions: { rows: [{ personKey: `G${g}-${i}`, organizationId: ORGS[0]!, villageCode: village, localDate: '2023-05-01', ageDays: 40 * 365, ageMonths: 480, ageYears: 40, sex: 'female', pregnant: false, fact: 'item:systolic-bp' }], aliases: [] },
+    }));
+    const submissions = db.submissions as SqlSubmissionStore;
+    const before = submissions.groupFallbacks;
+    for (let round = 0; round < 3; round++) {
+      const outcomes = await Promise.all(Array.from({ length: 6 }, (_, g) => submissions.writeMany(group(round * 6 + g))));
+      expect(outcomes.flat().filter((o) => 'error' in o)).toEqual([]);
+    }
+    // A deadlock between two groups would have rolled one back into the plan-by-plan fallback.
+    expect(submissions.groupFallbacks).toBe(before);
+    const q = yearQuery(population, 2023);
+    const byVillage = (await store.countMany({ areaPrefix: '', organizations: 'all', regions: 'all' }, [q]))[0]!.byVillage;
+    expect(Object.fromEntries([...byVillage].sort())).toEqual(Object.fromEntries(forward.map((v) => [v, 18])));
+    await expectEqualToRaw([2023]);
+  }, 120_000);
 });
