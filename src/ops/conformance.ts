@@ -73,7 +73,7 @@ export function conformanceQuery(p: Principal, params: Params, now: number): Con
   const bucketRaw = text(params, 'bucket') ?? 'day';
   if (bucketRaw !== 'day' && bucketRaw !== 'week') fail('OPS-BAD-QUERY', { param: 'bucket', detail: 'day or week' });
   const bucket = bucketRaw;
-  const { offsetMinutes } = zoneParam(params);
+  const { tz, offsetMinutes } = zoneParam(params);
   const offsetMs = offsetMinutes * 60_000;
   // By default up to the end of today in that calendar.
   const to = instantParam(params, 'to', true) ?? new Date(Math.ceil((now + offsetMs) / DAY) * DAY - offsetMs).toISOString();
@@ -82,7 +82,7 @@ export function conformanceQuery(p: Principal, params: Params, now: number): Con
   if (days <= 0 || days > MAX_DAYS[bucket]) fail('OPS-BAD-QUERY', { param: 'from', detail: `from must be before to, at most ${MAX_DAYS[bucket]} days with bucket=${bucket}` });
   const organizationId = organizationParam(params);
   const clientId = clientParam(params);
-  return { organizations: filter.organizations, from, to, bucket, offsetMinutes, ...(organizationId ? { organizationId } : {}), ...(clientId ? { clientId } : {}) };
+  return { organizations: filter.organizations, from, to, bucket, tz, offsetMinutes, ...(organizationId ? { organizationId } : {}), ...(clientId ? { clientId } : {}) };
 }
 
 function group(counts: readonly ConformanceCount[]): ConformanceGroup[] {
@@ -114,7 +114,7 @@ function totals(counts: readonly ConformanceCount[]): ConformanceReport['total']
 export async function conformanceReport(p: Principal, params: Params, deps: ConformanceDeps): Promise<ConformanceReport> {
   const q = conformanceQuery(p, params, deps.now());
   const [counts, topErrors] = await Promise.all([deps.ops.conformance(q), deps.ops.topErrors(q, limitParam(params, 20, 200))]);
-  return { from: q.from, to: q.to, bucket: q.bucket, tz: zoneParam(params).tz, total: totals(counts), groups: group(counts), topErrors };
+  return { from: q.from, to: q.to, bucket: q.bucket, tz: q.tz, total: totals(counts), groups: group(counts), topErrors };
 }
 
 export interface AttemptPage {

@@ -117,7 +117,8 @@ export interface ConformanceQuery {
   from: string;
   to: string;
   bucket: 'day' | 'week';
-  /** Minutes east of UTC of the local calendar the buckets follow (Indonesia has no daylight saving). */
+  /** The calendar of the buckets (an IANA zone name) and its minutes east of UTC (Indonesia has no daylight saving). */
+  tz: string;
   offsetMinutes: number;
 }
 

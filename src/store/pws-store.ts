@@ -1,11 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { PopulationQuery, PwsScope, PwsStore, TargetRow, VisitContributions } from './pws-ports';
 import { inTransaction, json, withConnection, type Sql } from './sql';
+import { areaConditions, countsByKey, Params } from './pws-sql';
 import { countInMemory, rowsByFact, type VillageRow } from './pws-village-counts';
 import { asYearPopulation, type PwsYearMembers } from './pws-year';
-
-/** Upper bound of a Kemendagri code prefix range: codes are digits, and '~' sorts after them in the C collation. */
-const upper = (prefix: string): string => `${prefix}~`;
 
 /** Statements an indicator query runs at once: enough to use both cores, few enough to leave the pool to intake. */
 const COUNT_CONNECTIONS = 3;
@@ -20,25 +18,6 @@ const COUNT_CONNECTIONS = 3;
 const IN_MEMORY_PREFIX = 6;
 
 const AGE_COLUMN = { days: 'age_days', months: 'age_months', years: 'age_years' } as const;
-
-/** Collects positional parameters while a WHERE clause is built. */
-class Params {
-  readonly values: unknown[] = [];
-  add(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
-
-/** The scope's area and regions as SQL conditions (the access filter applied in SQL, never per handler). */
-function areaConditions(scope: PwsScope, p: Params): string[] {
-  const where = [`village_code >= ${p.add(scope.areaPrefix)}`, `village_code < ${p.add(upper(scope.areaPrefix))}`];
-  if (scope.regions !== 'all') {
-    const ranges = scope.regions.map((r) => `(village_code >= ${p.add(r)} AND village_code < ${p.add(upper(r))})`);
-    where.push(ranges.length > 0 ? `(${ranges.join(' OR ')})` : 'false');
-  }
-  return where;
-}
 
 function ageConditions(q: PopulationQuery, p: Params): string[] {
   const where: string[] = [];
@@ -240,14 +219,7 @@ export class SqlPwsStore implements PwsStore {
     const rows = await withConnection(this.ds, (sql) =>
       sql.rows<{ village_code: string; target_group: string; count: number }>(
         `SELECT village_code, target_group, count FROM pws_target WHERE ${where.join(' AND ')}`, p.values));
-    const out = new Map<string, { total: number; byVillage: Map<string, number> }>();
-    for (const r of rows) {
-      const g = out.get(r.target_group) ?? { total: 0, byVillage: new Map<string, number>() };
-      g.total += Number(r.count);
-      g.byVillage.set(r.village_code, Number(r.count));
-      out.set(r.target_group, g);
-    }
-    return out;
+    return countsByKey(rows.map((r) => ({ key: r.target_group, village: r.village_code, n: r.count })));
   }
 
   async putTargets(rows: readonly TargetRow[]): Promise<void> {

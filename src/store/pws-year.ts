@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { PopulationQuery, PwsScope, YearPopulation } from './pws-ports';
 import { inTransaction, json, withConnection, type Sql } from './sql';
+import { areaConditions, countsByKey, Params } from './pws-sql';
 import { countInMemory, rowsByFact, type VillageRow } from './pws-village-counts';
 
 /**
@@ -21,8 +22,6 @@ import { countInMemory, rowsByFact, type VillageRow } from './pws-village-counts
  * people are disjoint, so their counts add up, in total and per village: distinct people, exactly.
  */
 
-/** Upper bound of a Kemendagri code prefix range: codes are digits, and '~' sorts after them in the C collation. */
-const upper = (prefix: string): string => `${prefix}~`;
 const pad = (n: number): string => String(n).padStart(2, '0');
 const jan1 = (year: number): string => `${year}-01-01`;
 
@@ -61,6 +60,9 @@ function refreshSql(applyCounts: boolean): string {
     vins AS (INSERT INTO pws_year_mover (year, person_key) SELECT year, person_key FROM v ON CONFLICT DO NOTHING)
   ${applyCounts ? 'SELECT 1' : 'SELECT population, year, village_code, d FROM delta'}`;
 }
+
+const REFRESH_APPLYING_COUNTS = refreshSql(true);
+const REFRESH_RETURNING_COUNTS = refreshSql(false);
 
 /** As src/pws/query.ts monthsBefore (the store does not import the engine): `from` moved back by whole months. */
 function monthsBefore(date: string, months: number): string {
@@ -205,10 +207,10 @@ export class PwsYearMembers {
     const { members, movers } = this.evaluate(rows);
     const params = [keys, json(members), json(movers), this.keyed.map((k) => k.key)];
     if (!deferred) {
-      await sql.rows(refreshSql(true), params);
+      await sql.rows(REFRESH_APPLYING_COUNTS, params);
       return;
     }
-    deferred.push(...await sql.rows<CountDelta>(refreshSql(false), params));
+    deferred.push(...await sql.rows<CountDelta>(REFRESH_RETURNING_COUNTS, params));
   }
 
   /** The summed count changes of a group transaction, one statement in key order (see refresh). */
@@ -297,39 +299,21 @@ export class PwsYearMembers {
    * counted in memory.
    */
   async count(sql: Sql, scope: PwsScope, year: number, items: readonly { key: string; q: PopulationQuery }[]): Promise<{ total: number; byVillage: Map<string, number> }[]> {
-    const values: unknown[] = [];
-    const add = (v: unknown): string => {
-      values.push(v);
-      return `$${values.length}`;
-    };
-    const area = (column: string): string[] => {
-      const where = [`${column} >= ${add(scope.areaPrefix)}`, `${column} < ${add(upper(scope.areaPrefix))}`];
-      if (scope.regions !== 'all') {
-        const ranges = scope.regions.map((r) => `(${column} >= ${add(r)} AND ${column} < ${add(upper(r))})`);
-        where.push(ranges.length > 0 ? `(${ranges.join(' OR ')})` : 'false');
-      }
-      return where;
-    };
-    const memberWhere = [`population = ANY(${add(items.map((i) => i.key))}::text[])`, `year = ${add(year)}`, ...area('village_code')];
-    const memberSql = { text: `SELECT population, village_code, people AS n FROM pws_year_count WHERE ${memberWhere.join(' AND ')} AND people > 0`, values: [...values] };
-    values.length = 0;
+    const mp = new Params();
+    const memberWhere = [`population = ANY(${mp.add(items.map((i) => i.key))}::text[])`, `year = ${mp.add(year)}`, ...areaConditions(scope, mp)];
+    const memberSql = { text: `SELECT population, village_code, people AS n FROM pws_year_count WHERE ${memberWhere.join(' AND ')} AND people > 0`, values: mp.values };
+    const vp = new Params();
     const facts = [...new Set(items.flatMap((i) => i.q.requirements.flatMap((r) => r.facts)))];
     const from = items.map((i) => i.q.lookbackFrom).reduce((a, b) => (a < b ? a : b));
-    const moverWhere = [`m.year = ${add(year)}`, `c.fact = ANY(${add(facts)}::text[])`, `c.local_date >= ${add(from)}::date`, `c.local_date < ${add(jan1(year + 1))}::date`, ...area('c.village_code')];
+    const moverWhere = [`m.year = ${vp.add(year)}`, `c.fact = ANY(${vp.add(facts)}::text[])`, `c.local_date >= ${vp.add(from)}::date`, `c.local_date < ${vp.add(jan1(year + 1))}::date`, ...areaConditions(scope, vp, 'c.village_code')];
     const moverSql = {
       text: `SELECT c.person_key, c.village_code, c.fact, c.local_date::text AS d, c.age_days, c.age_months, c.age_years, c.sex, c.pregnant, c.organization_id
                FROM pws_year_mover m JOIN pws_contribution c ON c.person_key = m.person_key WHERE ${moverWhere.join(' AND ')}`,
-      values: [...values],
+      values: vp.values,
     };
     const memberRows = await sql.rows<{ population: string; village_code: string; n: number }>(memberSql.text, memberSql.values);
     const moverRows = rowsByFact(await sql.rows<VillageRow>(moverSql.text, moverSql.values));
-    const byPopulation = new Map<string, { total: number; byVillage: Map<string, number> }>();
-    for (const r of memberRows) {
-      const c = byPopulation.get(r.population) ?? { total: 0, byVillage: new Map<string, number>() };
-      c.total += Number(r.n);
-      c.byVillage.set(r.village_code, Number(r.n));
-      byPopulation.set(r.population, c);
-    }
+    const byPopulation = countsByKey(memberRows.map((r) => ({ key: r.population, village: r.village_code, n: r.n })));
     return items.map(({ key, q }) => {
       const base = byPopulation.get(key);
       const moved = countInMemory(moverRows, scope, q, isSimple(q));
