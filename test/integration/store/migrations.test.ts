@@ -1,3 +1,6 @@
+import { Writable } from 'node:stream';
+import { Client } from 'pg';
+import { createLogger } from '../../../src/kernel/logger';
 import { MIGRATIONS } from '../../../src/store/migrations';
 import { openDatabase } from '../../../src/store/open-database';
 import { submission, submissionId, visit } from '../../support/bundles';
@@ -43,6 +46,30 @@ if (testDbKind() === 'postgres') {
       await Promise.all(replicas.map((r) => r.ping()));
     } finally {
       await Promise.all(replicas.map((r) => r.close()));
+      await fresh.drop();
+    }
+  });
+}
+
+if (testDbKind() === 'postgres') {
+  // Issue #12: JIT compiled the write path's read for 1.5-1.9 s a visit once the tables grew, and a
+  // soak fell from 39 to 4 visits/s. The server here has jit=on by default; the gateway's sessions must not.
+  test('the gateway\'s sessions run without JIT; a server without autovacuum is named at start-up', async () => {
+    const fresh = await openTestDatabase({ migrate: false });
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString('utf8')); done(); } });
+    const probe = new Client({ connectionString: fresh.url });
+    await probe.connect();
+    const db = await openDatabase({ url: fresh.url, logger: createLogger('info', 'test', sink) });
+    try {
+      const server = (await probe.query<{ jit: string; autovacuum: string }>(`SELECT current_setting('jit') AS jit, current_setting('autovacuum') AS autovacuum`)).rows[0];
+      expect(server?.jit).toBe('on'); // the server default the gateway overrides: the test would prove nothing otherwise
+      expect(await db.sessionSettings()).toEqual({ autovacuum: server?.autovacuum, jit: 'off' });
+      const warned = lines.some((l) => l.includes('autovacuum is off'));
+      expect(warned).toBe(server?.autovacuum !== 'on');
+    } finally {
+      await probe.end();
+      await db.close();
       await fresh.drop();
     }
   });
