@@ -75,7 +75,7 @@ function copyOf(capture, i, submissionId, nik) {
  * upsert, so the floor does too (a plain INSERT of the same key twice is a unique violation).
  */
 const UPSERTS = {
-  pws_year_count: 'ON CONFLICT (population, year, village_code) DO UPDATE SET people = pws_year_count.people + EXCLUDED.people',
+  pws_year_count: 'ON CONFLICT (population, year, village_code, shard) DO UPDATE SET people = pws_year_count.people + EXCLUDED.people',
 };
 
 /** Writes copies of the capture for `seconds` with `connections` clients; returns { perSecond, statementsPerVisit, rowsPerVisit }. */

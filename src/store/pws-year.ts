@@ -25,11 +25,25 @@ import { countInMemory, rowsByFact, type VillageRow } from './pws-village-counts
 const pad = (n: number): string => String(n).padStart(2, '0');
 const jan1 = (year: number): string => `${year}-01-01`;
 
-/** A change of one village count of a population and year (refresh, applyCounts). */
+/**
+ * Rows each village count is spread over (migration 0018). Every new person of a village changes its
+ * counts, and a count row stays locked until the changing visit commits: with one row per village,
+ * the visits of one village (a Posyandu's month-end upload, the issue #12 load) queued behind each
+ * other's COMMIT. A person's changes go to the shard of their key, so two visits of different
+ * people of one village meet on a row one time in eight; readers sum the shards. Eight cost a
+ * province year read eight rows per village and population instead of one. A power of two: the
+ * shard is the key's hash masked.
+ */
+export const COUNT_SHARDS = 8;
+/** The shard of a person's counts, in SQL (hashtext is what the advisory locks hash with too). */
+const shardOf = (personKey: string): string => `(hashtext(${personKey}) & ${COUNT_SHARDS - 1})::smallint`;
+
+/** A change of one village count (one shard of it) of a population and year (refresh, applyCounts). */
 export interface CountDelta {
   population: string;
   year: number;
   village_code: string;
+  shard: number;
   d: number;
 }
 
@@ -45,20 +59,20 @@ function refreshSql(applyCounts: boolean): string {
     v AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS v(year integer, person_key text)),
     mgone AS (DELETE FROM pws_year_member x WHERE x.person_key = ANY($1::text[]) AND x.population = ANY($4::text[])
                 AND NOT EXISTS (SELECT 1 FROM m WHERE m.population = x.population AND m.year = x.year AND m.village_code = x.village_code AND m.person_key = x.person_key)
-                RETURNING x.population, x.year, x.village_code),
+                RETURNING x.population, x.year, x.village_code, x.person_key),
     mins AS (INSERT INTO pws_year_member (population, year, village_code, person_key) SELECT population, year, village_code, person_key FROM m
-               ON CONFLICT DO NOTHING RETURNING population, year, village_code),
-    delta AS (SELECT population, year, village_code, sum(d)::int AS d
-                FROM (SELECT population, year, village_code, -1 AS d FROM mgone UNION ALL SELECT population, year, village_code, 1 FROM mins) AS x
-               GROUP BY population, year, village_code HAVING sum(d) <> 0),
+               ON CONFLICT DO NOTHING RETURNING population, year, village_code, person_key),
+    delta AS (SELECT population, year, village_code, ${shardOf('person_key')} AS shard, sum(d)::int AS d
+                FROM (SELECT population, year, village_code, person_key, -1 AS d FROM mgone UNION ALL SELECT population, year, village_code, person_key, 1 FROM mins) AS x
+               GROUP BY 1, 2, 3, 4 HAVING sum(d) <> 0),
     ${applyCounts ? `-- In key order, so that two visits changing counts of one village lock them in the same order.
-    cnt AS (INSERT INTO pws_year_count AS c (population, year, village_code, people)
-              SELECT population, year, village_code, d FROM delta ORDER BY population, year, village_code
-              ON CONFLICT (population, year, village_code) DO UPDATE SET people = c.people + EXCLUDED.people),` : ''}
+    cnt AS (INSERT INTO pws_year_count AS c (population, year, village_code, shard, people)
+              SELECT population, year, village_code, shard, d FROM delta ORDER BY population, year, village_code, shard
+              ON CONFLICT (population, year, village_code, shard) DO UPDATE SET people = c.people + EXCLUDED.people),` : ''}
     vgone AS (DELETE FROM pws_year_mover x WHERE x.person_key = ANY($1::text[])
                 AND NOT EXISTS (SELECT 1 FROM v WHERE v.year = x.year AND v.person_key = x.person_key)),
     vins AS (INSERT INTO pws_year_mover (year, person_key) SELECT year, person_key FROM v ON CONFLICT DO NOTHING)
-  ${applyCounts ? 'SELECT 1' : 'SELECT population, year, village_code, d FROM delta'}`;
+  ${applyCounts ? 'SELECT 1' : 'SELECT population, year, village_code, shard, d FROM delta'}`;
 }
 
 const REFRESH_APPLYING_COUNTS = refreshSql(true);
@@ -197,8 +211,9 @@ export class PwsYearMembers {
    * The village counts are the only rows other people's visits write too (every new person of a
    * village moves them). They are changed in the same statement when `deferred` is absent (one
    * visit per transaction: this is its last statement, so the count rows are locked only until the
-   * commit); a group transaction passes `deferred` and applies the sum of its plans' changes once,
-   * in key order, at its end (applyCounts), so two groups never lock counts in crossing orders.
+   * commit, and only one of a village's COUNT_SHARDS rows); a group transaction passes `deferred`
+   * and applies the sum of its plans' changes once, in key order, at its end (applyCounts), so two
+   * groups never lock counts in crossing orders.
    */
   async refresh(sql: Sql, personKeys: readonly string[], deferred?: CountDelta[]): Promise<void> {
     if (personKeys.length === 0 || this.keyed.length === 0) return;
@@ -217,7 +232,7 @@ export class PwsYearMembers {
   async applyCounts(sql: Sql, deltas: readonly CountDelta[]): Promise<void> {
     const sums = new Map<string, CountDelta>();
     for (const x of deltas) {
-      const key = `${x.population}|${x.year}|${x.village_code}`;
+      const key = `${x.population}|${x.year}|${x.village_code}|${x.shard}`;
       const had = sums.get(key);
       if (had) had.d += x.d;
       else sums.set(key, { ...x });
@@ -225,10 +240,10 @@ export class PwsYearMembers {
     const changed = [...sums.values()].filter((x) => x.d !== 0);
     if (changed.length === 0) return;
     await sql.rows(
-      `INSERT INTO pws_year_count AS c (population, year, village_code, people)
-         SELECT population, year, village_code, d FROM jsonb_to_recordset($1::jsonb) AS x(population text, year integer, village_code text, d integer)
-          ORDER BY population, year, village_code
-       ON CONFLICT (population, year, village_code) DO UPDATE SET people = c.people + EXCLUDED.people`,
+      `INSERT INTO pws_year_count AS c (population, year, village_code, shard, people)
+         SELECT population, year, village_code, shard, d FROM jsonb_to_recordset($1::jsonb) AS x(population text, year integer, village_code text, shard smallint, d integer)
+          ORDER BY population, year, village_code, shard
+       ON CONFLICT (population, year, village_code, shard) DO UPDATE SET people = c.people + EXCLUDED.people`,
       [json(changed)],
     );
   }
@@ -274,8 +289,8 @@ export class PwsYearMembers {
           [json(out.members), json(out.movers)],
         );
       }
-      await sql.rows(`INSERT INTO pws_year_count (population, year, village_code, people)
-        SELECT population, year, village_code, count(*)::int FROM pws_year_member GROUP BY population, year, village_code`);
+      await sql.rows(`INSERT INTO pws_year_count (population, year, village_code, shard, people)
+        SELECT population, year, village_code, ${shardOf('person_key')}, count(*)::int FROM pws_year_member GROUP BY 1, 2, 3, 4`);
       await sql.rows(
         `INSERT INTO pws_year_population (population, definition, built_at)
          SELECT k.population, k.definition, now() FROM jsonb_to_recordset($1::jsonb) AS k(population text, definition jsonb)`,
@@ -301,7 +316,11 @@ export class PwsYearMembers {
   async count(sql: Sql, scope: PwsScope, year: number, items: readonly { key: string; q: PopulationQuery }[]): Promise<{ total: number; byVillage: Map<string, number> }[]> {
     const mp = new Params();
     const memberWhere = [`population = ANY(${mp.add(items.map((i) => i.key))}::text[])`, `year = ${mp.add(year)}`, ...areaConditions(scope, mp)];
-    const memberSql = { text: `SELECT population, village_code, people AS n FROM pws_year_count WHERE ${memberWhere.join(' AND ')} AND people > 0`, values: mp.values };
+    const memberSql = {
+      text: `SELECT population, village_code, sum(people)::int AS n FROM pws_year_count WHERE ${memberWhere.join(' AND ')}
+              GROUP BY population, village_code HAVING sum(people) > 0`,
+      values: mp.values,
+    };
     const vp = new Params();
     const facts = [...new Set(items.flatMap((i) => i.q.requirements.flatMap((r) => r.facts)))];
     const from = items.map((i) => i.q.lookbackFrom).reduce((a, b) => (a < b ? a : b));
