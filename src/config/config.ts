@@ -19,6 +19,8 @@ export interface Config {
   /** postgres:// URL; undefined → embedded PGlite in dataDir. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Minutes between VACUUM (ANALYZE) runs of the embedded PGlite, which has no autovacuum; 0 = never (EMBEDDED_VACUUM_MINUTES). */
+  readonly embeddedVacuumMinutes: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly authDisabled: boolean;
   readonly bodyLimitBytes: number;
@@ -134,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '0.0.0.0',
     databaseUrl: urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
     dataDir: env.DATA_DIR || './data',
+    embeddedVacuumMinutes: intVar(env, 'EMBEDDED_VACUUM_MINUTES', 60, 0, 1440, problems),
     logLevel: logLevel ?? 'info',
     authDisabled,
     bodyLimitBytes: intVar(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600, problems),

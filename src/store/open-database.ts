@@ -35,6 +35,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Populations counted per calendar year in the write path (src/store/pws-year.ts). Default: every registry population; [] turns it off. */
   pwsYearPopulations?: readonly YearPopulation[];
+  /** PGlite only: milliseconds between maintenance runs (GatewayDatabase.maintain); 0 or unset = none. */
+  embeddedVacuumMs?: number;
 }
 
 /** The Database port plus what operations need (`ilp-gateway migrate`). */
@@ -46,6 +48,13 @@ export interface GatewayDatabase extends Database {
    * populations changed; `force` after rows were loaded behind the write path, as the benchmark's seed does).
    */
   rebuildPwsYear(opts?: { force?: boolean; batch?: number }): Promise<{ built: boolean; people: number; members: number; movers: number }>;
+  /**
+   * PGlite: VACUUM (ANALYZE) of the whole database, in its one session (requests wait meanwhile).
+   * PGlite runs PostgreSQL in single-user mode, without the autovacuum launcher: nothing else ever
+   * reclaims dead rows (every relay delivery updates its outbox row three times) or gathers the
+   * statistics the planner needs. PostgreSQL: nothing (the server's autovacuum does it); `ran` false.
+   */
+  maintain(): Promise<{ ran: boolean; ms: number }>;
   /** The settings the gateway's own sessions run with (on PGlite: what its single session has). */
   sessionSettings(): Promise<{ autovacuum: string; jit: string }>;
 }
@@ -94,6 +103,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<GatewayDa
       throw err;
     }
   }
+  if (backend.kind === 'pglite' && (opts.embeddedVacuumMs ?? 0) > 0) db.maintainEvery(opts.embeddedVacuumMs as number);
   return db;
 }
 
@@ -159,6 +169,8 @@ class SqlDatabase implements GatewayDatabase {
   readonly ops: SqlOpsStore;
   readonly console: SqlConsoleUserStore;
   private closed = false;
+  private maintenanceTimer: NodeJS.Timeout | undefined;
+  private maintaining: Promise<{ ran: boolean; ms: number }> | undefined;
 
   constructor(
     private readonly backend: Backend,
@@ -224,6 +236,32 @@ class SqlDatabase implements GatewayDatabase {
     }
   }
 
+  async maintain(): Promise<{ ran: boolean; ms: number }> {
+    if (this.kind !== 'pglite' || this.closed) return { ran: false, ms: 0 };
+    // One run at a time: a run that outlasts the interval is not stacked behind by the next tick.
+    this.maintaining ??= (async () => {
+      const t0 = Date.now();
+      try {
+        await withConnection(this.ds, (sql) => sql.rows('VACUUM (ANALYZE)'));
+        return { ran: true, ms: Date.now() - t0 };
+      } finally {
+        this.maintaining = undefined;
+      }
+    })();
+    return this.maintaining;
+  }
+
+  /** Runs maintain() every `ms` (unref'd: it never keeps the process alive); stopped by close(). */
+  maintainEvery(ms: number): void {
+    this.maintenanceTimer ??= setInterval(() => {
+      this.maintain().then(
+        (r) => { if (r.ran) this.logger?.info({ ms: r.ms }, 'embedded database vacuumed and analyzed'); },
+        (err: unknown) => this.logger?.error({ err: { type: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : String(err) } }, 'embedded database maintenance failed'),
+      );
+    }, ms);
+    this.maintenanceTimer.unref();
+  }
+
   async sessionSettings(): Promise<{ autovacuum: string; jit: string }> {
     const [row] = await withConnection(this.ds, (sql) => sql.rows<{ autovacuum: string; jit: string }>(
       `SELECT current_setting('autovacuum') AS autovacuum, coalesce(current_setting('jit', true), 'off') AS jit`));
@@ -241,7 +279,10 @@ class SqlDatabase implements GatewayDatabase {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     try {
+      // A maintenance run in progress holds the one session: let it finish before the pool ends.
+      await this.maintaining?.catch(() => undefined);
       if (this.relayDs?.isInitialized) await this.relayDs.destroy();
       if (this.ds.isInitialized) await this.ds.destroy();
     } finally {
