@@ -23,7 +23,7 @@ import { importLineObserver, intakeAttempts } from './api/intake-attempts.middle
 import { opsRouter } from './api/ops.routes';
 import { startOpsTrail, type OpsTrail } from './ops/trail';
 import { startAuditTrail, type AuditTrail } from './audit/trail';
-import { createMetrics, registerQueueGauges, type Metrics } from './api/metrics';
+import { createMetrics, registerImportSlotGauges, registerQueueGauges, type Metrics } from './api/metrics';
 import { loadCatalogue } from './catalog';
 import type { Config } from './config/config';
 import { ExportRunner, exportRunnerOptions } from './export/runner';
@@ -31,7 +31,7 @@ import { memoryPollClock } from './fhir-rest/export/poll-clock';
 import { compileSubmissionValidator } from './intake/schema-validator';
 import { createIlpValidator } from './validation/ilp/ilp-validator';
 import { validateOperation } from './validation/operation';
-import type { Logger } from './kernel';
+import { Semaphore, type Logger } from './kernel';
 import { createRelay, CredentialVault, type NationalTarget, type Relay } from './relay';
 import { openDatabase } from './store/open-database';
 import type { Database } from './store/ports';
@@ -66,6 +66,9 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   const vault = config.relay.credentialsKey ? CredentialVault.fromBase64(config.relay.credentialsKey) : undefined;
   const relay = relayFor(config, logger, db, metrics, vault, opts.national);
   registerQueueGauges(metrics, () => db.relay.stats());
+  // IMPORT_WRITERS_TOTAL: one semaphore for every $import upload of this process (issue #12 follow-up).
+  const importSlots = new Semaphore(config.import.writersTotal);
+  registerImportSlotGauges(metrics, importSlots);
   const reportJob: ReportJobDeps = { pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger, leaseSeconds: config.pwsReports.leaseSeconds };
   const pwsReports = config.pwsReports.enabled ? new ReportScheduler(reportJob, config.pwsReports) : undefined;
   const exportRunner = new ExportRunner(exportRunnerOptions(config.fhir, db.fhir.exports, logger));
@@ -115,6 +118,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     bodyLimitBytes: config.bodyLimitBytes,
     maxJsonDepth: config.maxJsonDepth,
     import: config.import,
+    importSlots,
     submissions: db.submissions,
     resources: db.resources,
     intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now(), weighings: db.weighings },

@@ -13,7 +13,7 @@ import { requireJson } from './body';
 import type { Metrics } from './metrics';
 import { UUID } from '../fhir/ids';
 import type { ImportConfig } from '../config/config';
-import type { Logger } from '../kernel';
+import { Semaphore, type Logger } from '../kernel';
 import { importHandler } from './import.routes';
 import type { ImportResult } from '../pipeline/import-visits';
 
@@ -29,11 +29,13 @@ export interface IlpRouteDeps {
   maxJsonDepth: number;
   /** NDJSON bulk import limits (config.import); defaults below when absent (tests building the app by hand). */
   import?: ImportConfig;
+  /** IMPORT_WRITERS_TOTAL's slots, one per process (src/app.ts); a semaphore of this router's own when absent. */
+  importSlots?: Semaphore;
   /** Told each $import result line (intake attempts, issue 11); absent when attempts are not recorded. */
   importObserver?: (res: Response, result: ImportResult) => void;
 }
 
-const IMPORT_DEFAULTS: ImportConfig = { maxBytes: 104_857_600, maxLineBytes: 1_048_576, concurrency: 4, groupSize: 32, writers: 3 };
+const IMPORT_DEFAULTS: ImportConfig = { maxBytes: 104_857_600, maxLineBytes: 1_048_576, concurrency: 4, groupSize: 32, writers: 3, writersTotal: 4 };
 
 const location = (id: string): string => `/ilp/v1/submissions/${id}`;
 
@@ -108,9 +110,10 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
 
   // Bulk import (issue 12): the same pipeline and tenant rule per line; the access policy's
   // `/ilp/v1/encounters` POST rule (ilp/submission.write) covers it.
+  const importLimits = deps.import ?? IMPORT_DEFAULTS;
   router.post('/encounters/\\$import', importHandler({
     intake: deps.intake, submissions: deps.submissions, metrics: deps.metrics, logger: deps.logger, maxJsonDepth: deps.maxJsonDepth,
-    limits: deps.import ?? IMPORT_DEFAULTS, authorize: (res, body) => assertMayActFor(res, body, true),
+    limits: importLimits, writeSlots: deps.importSlots ?? new Semaphore(importLimits.writersTotal), authorize: (res, body) => assertMayActFor(res, body, true),
     ...(deps.importObserver ? { observe: deps.importObserver } : {}),
   }));
 

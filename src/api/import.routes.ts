@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import type { ImportConfig } from '../config/config';
-import { fail, issue, OperationOutcomeError, type Logger } from '../kernel';
+import { fail, issue, OperationOutcomeError, type Logger, type Semaphore } from '../kernel';
 import { importVisits, type ImportResult } from '../pipeline/import-visits';
 import { planVisitWithHistory, type IntakeDeps } from '../pipeline/submit-visit';
 import type { SubmissionStore } from '../store/ports';
@@ -17,6 +17,11 @@ export interface ImportRouteDeps {
   logger: Logger;
   maxJsonDepth: number;
   limits: ImportConfig;
+  /**
+   * IMPORT_WRITERS_TOTAL: one per process, shared by every upload (src/app.ts). Each group holds a
+   * slot exactly while its `writeMany` runs; a group waits for one in FIFO order, never refused.
+   */
+  writeSlots: Semaphore;
   /** The single intake's tenant rule (ilp.routes.ts); with a null body only the caller's right to write is checked. */
   authorize(res: Response, body: unknown): void;
   /** Told every result line once it is written (intake attempts, src/api/intake-attempts.middleware.ts); must not throw. */
@@ -62,12 +67,16 @@ export function importHandler(deps: ImportRouteDeps) {
     if (!req.is(NDJSON)) fail('IMPORT-MEDIA-TYPE', { type: req.headers['content-type'] ?? '(none)' });
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > deps.limits.maxBytes) fail('IMPORT-TOO-LARGE', { limit: deps.limits.maxBytes, line: 1 });
+    // Once the answer is over (finished, or the client gone), this upload's groups still waiting for a
+    // write slot leave the queue unwritten: nobody would be told their results. Groups being written finish.
+    const over = new AbortController();
+    res.once('close', () => over.abort(new Error('the import connection closed')));
     const results = importVisits(ndjsonLines(req, deps.limits), {
       parse: (text) => parseLine(text, deps.maxJsonDepth),
       authorize: (body) => deps.authorize(res, body),
       plan: (body) => planVisitWithHistory(body, deps.intake),
       write: async (plans) => {
-        const outcomes = await deps.submissions.writeMany(plans);
+        const outcomes = await deps.writeSlots.run(() => deps.submissions.writeMany(plans), over.signal);
         for (const out of outcomes) if (!('error' in out)) deps.metrics.submissions.inc({ result: out.saved.kind });
         return outcomes;
       },

@@ -28,6 +28,22 @@ export function registerQueueGauges(m: Metrics, stats: () => Promise<{ pending: 
   });
 }
 
+/** IMPORT_WRITERS_TOTAL's slots (src/kernel/semaphore.ts), read at scrape time: groups written and groups waiting, all uploads of this process. */
+export function registerImportSlotGauges(m: Metrics, slots: { readonly inUse: number; readonly waiting: number }): void {
+  new Gauge({
+    name: 'ilp_gateway_import_writes_in_flight', help: '$import group transactions being written now, all uploads of this process (at most IMPORT_WRITERS_TOTAL)', registers: [m.registry],
+    collect() {
+      this.set(slots.inUse);
+    },
+  });
+  new Gauge({
+    name: 'ilp_gateway_import_writes_waiting', help: '$import groups ready to write and waiting for an IMPORT_WRITERS_TOTAL slot', registers: [m.registry],
+    collect() {
+      this.set(slots.waiting);
+    },
+  });
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ilp_gateway_' });

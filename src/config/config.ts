@@ -65,6 +65,12 @@ export interface ImportConfig {
   readonly groupSize: number;
   /** Group transactions of one upload written at once, each on its own pooled connection (IMPORT_WRITERS). */
   readonly writers: number;
+  /**
+   * Group transactions written at once by all uploads of this process together (IMPORT_WRITERS_TOTAL):
+   * a group beyond it waits its turn (FIFO), so concurrent uploads leave the rest of the main pool
+   * (10 connections) to the single intake and the FHIR API.
+   */
+  readonly writersTotal: number;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +162,9 @@ export function loadConfig(env: Env = process.env): Config {
       // Several groups at once keep PostgreSQL's backends busy while the gateway prepares the next
       // lines (issue #12, docs/performance.md); the pool has 10 connections, the single intake keeps the rest.
       writers: intVar(env, 'IMPORT_WRITERS', 3, 1, 8, problems),
+      // ...and every upload of the process together (issue #12 follow-up): three or four uploads at
+      // IMPORT_WRITERS each would otherwise hold the whole pool.
+      writersTotal: intVar(env, 'IMPORT_WRITERS_TOTAL', 4, 1, 32, problems),
     },
     pwsReports: loadPwsReportsConfig(env, problems),
     ops: loadOpsConfig(env, problems),

@@ -5,3 +5,4 @@ export * from './logger';
 export * from './canonical-json';
 export * from './deep-freeze';
 export * from './text';
+export * from './semaphore';

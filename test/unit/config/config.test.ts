@@ -40,3 +40,13 @@ test('production requires a signing key, so tokens verify on every replica', () 
   });
   expect(c.auth.signingKey).toHaveLength(32);
 });
+
+test('IMPORT_WRITERS_TOTAL: the process-wide cap on $import group transactions, 1 to 32, default 4', () => {
+  expect(loadConfig({}).import).toMatchObject({ writers: 3, writersTotal: 4 });
+  // Above the per-upload IMPORT_WRITERS is allowed (and the other way round): each upload keeps its own cap too.
+  expect(loadConfig({ IMPORT_WRITERS_TOTAL: '2', IMPORT_WRITERS: '3' }).import).toMatchObject({ writers: 3, writersTotal: 2 });
+  for (const bad of ['0', '33', '2.5', 'four', '-1']) {
+    expect(() => loadConfig({ IMPORT_WRITERS_TOTAL: bad })).toThrow(ConfigError);
+    expect(() => loadConfig({ IMPORT_WRITERS_TOTAL: bad })).toThrow(`IMPORT_WRITERS_TOTAL must be an integer from 1 to 32, got "${bad}"`);
+  }
+});
