@@ -61,7 +61,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   const catalogue = loadCatalogue();
   const schema = compileSubmissionValidator(catalogue);
   const validator = createIlpValidator();
-  const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger, embeddedVacuumMs: config.embeddedVacuumMinutes * 60_000 }));
+  const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger, jit: config.databaseJit, embeddedVacuumMs: config.embeddedVacuumMinutes * 60_000 }));
   const metrics = createMetrics();
   const vault = config.relay.credentialsKey ? CredentialVault.fromBase64(config.relay.credentialsKey) : undefined;
   const relay = relayFor(config, logger, db, metrics, vault, opts.national);

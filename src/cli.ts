@@ -32,7 +32,7 @@ async function migrate(): Promise<void> {
   const { openDatabase } = await import('./store/open-database');
   const { createLogger } = await import('./kernel');
   const config = (await gateway()).configOrExit();
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger(config.logLevel) });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger(config.logLevel), jit: config.databaseJit });
   await db.close();
   process.stdout.write('migrations applied\n');
 }
@@ -54,7 +54,7 @@ async function onGatewayDatabase(args: string[], usage: string, run: (db: Gatewa
   const { openDatabase } = await import('./store/open-database');
   const { createLogger } = await import('./kernel');
   const config = (await gateway()).configOrExit();
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn') });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn'), jit: config.databaseJit });
   try {
     return await run(db, config);
   } finally {

@@ -19,6 +19,8 @@ export interface Config {
   /** postgres:// URL; undefined → embedded PGlite in dataDir. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** `off`: the gateway's PostgreSQL sessions run without JIT; `server`: the server's or role's setting (DATABASE_JIT). */
+  readonly databaseJit: 'off' | 'server';
   /** Minutes between VACUUM (ANALYZE) runs of the embedded PGlite, which has no autovacuum; 0 = never (EMBEDDED_VACUUM_MINUTES). */
   readonly embeddedVacuumMinutes: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -106,6 +108,10 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = LOG_LEVELS.find((l) => l === logLevelRaw);
   if (!logLevel) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevelRaw}"`);
 
+  const databaseJitRaw = env.DATABASE_JIT || 'off';
+  const databaseJit = (['off', 'server'] as const).find((v) => v === databaseJitRaw);
+  if (!databaseJit) problems.push(`DATABASE_JIT must be off or server, got "${databaseJitRaw}"`);
+
   const authDisabled = env.AUTH_DISABLED === '1';
   if (env.AUTH_DISABLED !== undefined && !['0', '1', ''].includes(env.AUTH_DISABLED)) {
     problems.push(`AUTH_DISABLED must be 1 or 0, got "${env.AUTH_DISABLED}"`);
@@ -142,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '0.0.0.0',
     databaseUrl: urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems),
     dataDir: env.DATA_DIR || './data',
+    databaseJit: databaseJit ?? 'off',
     embeddedVacuumMinutes: intVar(env, 'EMBEDDED_VACUUM_MINUTES', 60, 0, 1440, problems),
     logLevel: logLevel ?? 'info',
     authDisabled,
@@ -164,7 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
       writers: intVar(env, 'IMPORT_WRITERS', 3, 1, 8, problems),
       // ...and every upload of the process together (issue #12 follow-up): three or four uploads at
       // IMPORT_WRITERS each would otherwise hold the whole pool.
-      writersTotal: intVar(env, 'IMPORT_WRITERS_TOTAL', 4, 1, 32, problems),
+      writersTotal: intVar(env, 'IMPORT_WRITERS_TOTAL', 4, 1, 8, problems),
     },
     pwsReports: loadPwsReportsConfig(env, problems),
     ops: loadOpsConfig(env, problems),

@@ -37,6 +37,12 @@ export interface OpenDatabaseOptions {
   pwsYearPopulations?: readonly YearPopulation[];
   /** PGlite only: milliseconds between maintenance runs (GatewayDatabase.maintain); 0 or unset = none. */
   embeddedVacuumMs?: number;
+  /**
+   * PostgreSQL only (DATABASE_JIT): `off` (default) connects with `-c jit=off` added to the URL's
+   * `options` (or PGOPTIONS); `server` sends nothing and keeps what the server or role says, for a
+   * pooler that refuses the `options` start-up parameter (PgBouncer by default).
+   */
+  jit?: 'off' | 'server';
 }
 
 /** The Database port plus what operations need (`ilp-gateway migrate`). */
@@ -49,7 +55,7 @@ export interface GatewayDatabase extends Database {
    */
   rebuildPwsYear(opts?: { force?: boolean; batch?: number }): Promise<{ built: boolean; people: number; members: number; movers: number }>;
   /**
-   * PGlite: VACUUM (ANALYZE) of the whole database, in its one session (requests wait meanwhile).
+   * PGlite: VACUUM (ANALYZE) of every table, one at a time in its one session (requests wait meanwhile).
    * PGlite runs PostgreSQL in single-user mode, without the autovacuum launcher: nothing else ever
    * reclaims dead rows (every relay delivery updates its outbox row three times) or gathers the
    * statistics the planner needs. PostgreSQL: nothing (the server's autovacuum does it); `ran` false.
@@ -66,7 +72,7 @@ interface Backend {
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<GatewayDatabase> {
-  const backend = opts.url ? postgresBackend(opts.url, opts.logger) : await pgliteBackend(opts.dataDir ?? './data', opts.logger);
+  const backend = opts.url ? postgresBackend(opts.url, opts.logger, opts.jit ?? 'off') : await pgliteBackend(opts.dataDir ?? './data', opts.logger);
   const ds = new DataSource({
     ...backend.options,
     type: 'postgres',
@@ -110,22 +116,32 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<GatewayDa
 /** Connections of the relay's pool: its statements are single round trips, a few suffice for 64 deliveries in flight. */
 const RELAY_POOL_SIZE = 4;
 
-function postgresBackend(url: string, logger: Logger | undefined): Backend {
+/**
+ * JIT compilation off for the gateway's own sessions (docs/operations.md, "PostgreSQL settings").
+ * Its statements are short OLTP statements that JIT never speeds up, but their estimated cost
+ * crosses jit_above_cost once the tables grow (always, when no statistics exist): the write path's
+ * read then spent 1.5-1.9 s compiling per visit, and a soak at 39 visits/s fell to 4/s after 270 s
+ * (issue #12; PostgreSQL docs, "When to JIT?": "JIT is primarily beneficial for long-running
+ * CPU-bound queries"). Added to the URL's own `options` (node-postgres lets the URL's value replace
+ * any other) or to PGOPTIONS, never replacing them; a `jit` the operator set there wins.
+ */
+export function withJitOff(url: string, pgOptions = process.env.PGOPTIONS): string {
+  const u = new URL(url);
+  const own = u.searchParams.get('options') ?? pgOptions ?? '';
+  if (/(^|\s)(-c\s*|--)jit=/.test(own)) return url;
+  u.searchParams.set('options', `${own} -c jit=off`.trim());
+  return u.toString();
+}
+
+function postgresBackend(url: string, logger: Logger | undefined, jit: 'off' | 'server'): Backend {
   const { protocol } = new URL(url);
   if (protocol !== 'postgres:' && protocol !== 'postgresql:') throw new Error(`database URL must be postgres://, not ${protocol}`);
   return {
     kind: 'postgres',
     options: {
-      url,
+      url: jit === 'off' ? withJitOff(url) : url,
       applicationName: 'ilp-gateway',
       connectTimeoutMS: 10_000,
-      // JIT compilation off for the gateway's own sessions (docs/operations.md, "PostgreSQL settings").
-      // Its statements are short OLTP statements that JIT never speeds up, but their estimated cost
-      // crosses jit_above_cost once the tables grow (always, when no statistics exist): the write
-      // path's read then spent 1.5-1.9 s compiling per visit, and a soak at 39 visits/s fell to 4/s
-      // after 270 s (issue #12; PostgreSQL docs, "When to JIT?": "JIT is primarily beneficial for
-      // long-running CPU-bound queries").
-      extra: { options: '-c jit=off' },
       poolErrorHandler: (err: unknown) => logger?.warn({ err }, 'idle PostgreSQL connection failed'),
     },
     close: async () => undefined,
@@ -217,7 +233,7 @@ class SqlDatabase implements GatewayDatabase {
     const applied = await this.ds.runMigrations({ transaction: 'all' });
     const names = applied.map((m) => m.name);
     if (names.length > 0) this.logger?.info({ migrations: names }, 'database schema migrated');
-    if (this.kind === 'postgres') await this.warnWithoutAutovacuum();
+    if (this.kind === 'postgres') await this.warnAboutSettings();
     // Under the migration lock: of several gateways starting at once, one builds the PWS year tables.
     const t0 = Date.now();
     const built = await this.pwsYear.rebuild(this.ds);
@@ -227,12 +243,17 @@ class SqlDatabase implements GatewayDatabase {
 
   /**
    * Without autovacuum no table is ever analyzed: the planner estimates from page counts alone and
-   * the write path's plans degrade as the tables grow (issue #12). The gateway does not change
-   * server settings; it says so at start-up.
+   * the write path's plans degrade as the tables grow (issue #12); with JIT on (DATABASE_JIT=server
+   * and a server or role that leaves it on) the write path compiles its statements. The gateway does
+   * not change server settings; it says so at start-up.
    */
-  private async warnWithoutAutovacuum(): Promise<void> {
-    if ((await this.sessionSettings()).autovacuum !== 'on') {
+  private async warnAboutSettings(): Promise<void> {
+    const settings = await this.sessionSettings();
+    if (settings.autovacuum !== 'on') {
       this.logger?.warn('PostgreSQL autovacuum is off: tables are never analyzed and query plans degrade as data grows; turn it on (docs/operations.md, "PostgreSQL settings")');
+    }
+    if (settings.jit !== 'off') {
+      this.logger?.warn('PostgreSQL JIT is on for the gateway\'s sessions: the write path slows down as tables grow; set DATABASE_JIT=off or ALTER ROLE … SET jit = off (docs/operations.md, "PostgreSQL settings")');
     }
   }
 
@@ -242,7 +263,14 @@ class SqlDatabase implements GatewayDatabase {
     this.maintaining ??= (async () => {
       const t0 = Date.now();
       try {
-        await withConnection(this.ds, (sql) => sql.rows('VACUUM (ANALYZE)'));
+        const tables = await withConnection(this.ds, (sql) => sql.rows<{ name: string }>(
+          `SELECT quote_ident(schemaname) || '.' || quote_ident(relname) AS name FROM pg_stat_user_tables ORDER BY 1`));
+        // Table by table, each in its own turn of the one session: requests wait for one table at a
+        // time, not the whole database, and a close() stops the run between two tables.
+        for (const { name } of tables) {
+          if (this.closed) break;
+          await withConnection(this.ds, (sql) => (this.closed ? Promise.resolve([]) : sql.rows(`VACUUM (ANALYZE) ${name}`)));
+        }
         return { ran: true, ms: Date.now() - t0 };
       } finally {
         this.maintaining = undefined;

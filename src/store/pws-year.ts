@@ -35,7 +35,7 @@ const jan1 = (year: number): string => `${year}-01-01`;
  * shard is the key's hash masked.
  */
 export const COUNT_SHARDS = 8;
-/** The shard of a person's counts, in SQL (hashtext is what the advisory locks hash with too). */
+/** The shard of a person's counts, in SQL: PostgreSQL's own text hash, the same in every process and release. */
 const shardOf = (personKey: string): string => `(hashtext(${personKey}) & ${COUNT_SHARDS - 1})::smallint`;
 
 /** A change of one village count (one shard of it) of a population and year (refresh, applyCounts). */
@@ -242,7 +242,7 @@ export class PwsYearMembers {
     await sql.rows(
       `INSERT INTO pws_year_count AS c (population, year, village_code, shard, people)
          SELECT population, year, village_code, shard, d FROM jsonb_to_recordset($1::jsonb) AS x(population text, year integer, village_code text, shard smallint, d integer)
-          ORDER BY population, year, village_code, shard
+          ORDER BY population, year, village_code COLLATE "C", shard
        ON CONFLICT (population, year, village_code, shard) DO UPDATE SET people = c.people + EXCLUDED.people`,
       [json(changed)],
     );

@@ -6,6 +6,8 @@ import { yearPopulations } from '../../../src/pws/year-populations';
 import type { ContributionRow } from '../../../src/store/pws-ports';
 import { COUNT_SHARDS, yearKeyOf, yearQuery } from '../../../src/store/pws-year';
 import type { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../../src/store/migrations';
+import { PwsCountShards1733616000000 } from '../../../src/store/migrations/0018-pws-count-shards';
 import { openTestDatabase, testDbKind, type TestDatabase } from '../../support/database';
 
 /**
@@ -59,6 +61,25 @@ describe(`PWS year counts in shards (${testDbKind()})`, () => {
     const [counted] = await db.pws.countMany({ areaPrefix: '3508', organizations: 'all', regions: 'all' }, [yearQuery(yearPopulation!, 2026)]);
     expect(counted?.total).toBe(12);
     expect(counted?.byVillage.get(VILLAGE)).toBe(12);
+  });
+
+  test('migration 0018 on stored counts: down sums each village\'s shards, up spreads the members by their key', async () => {
+    const ds = (db as unknown as { ds: DataSource }).ds;
+    const people = Array.from({ length: 40 }, (_, i) => `MIGRATED-${i}`);
+    await ds.query('DELETE FROM pws_year_member WHERE village_code = $1', ['3301011001']);
+    await ds.query(`INSERT INTO pws_year_member (population, year, village_code, person_key) SELECT 'mig', 2025, '3301011001', k FROM unnest($1::text[]) AS k`, [people]);
+    await ds.query(`INSERT INTO pws_year_count (population, year, village_code, shard, people) VALUES ('mig', 2025, '3301011001', 0, 25), ('mig', 2025, '3301011001', 5, 15)`);
+    const laterThan0017 = MIGRATIONS.length - MIGRATIONS.indexOf(PwsCountShards1733616000000);
+    for (let i = 0; i < laterThan0017; i++) await ds.undoLastMigration({ transaction: 'all' });
+    expect(await query(`SELECT people FROM pws_year_count WHERE population = 'mig'`)).toEqual([{ people: 40 }]);
+    await ds.runMigrations({ transaction: 'all' });
+    const expected = new Map<number, number>();
+    for (const p of await shardOf(people)) expected.set(p.s, (expected.get(p.s) ?? 0) + 1);
+    const rows = await query<{ shard: number; people: number }>(`SELECT shard, people FROM pws_year_count WHERE population = 'mig' ORDER BY shard`);
+    expect(rows).toEqual([...expected].sort(([x], [y]) => x - y).map(([shard, n]) => ({ shard, people: n })));
+    // Every other count was recomputed from its members too: the first test's village is unchanged.
+    const [first] = await db.pws.countMany({ areaPrefix: '3508', organizations: 'all', regions: 'all' }, [yearQuery(yearPopulation!, 2026)]);
+    expect(first?.byVillage.get(VILLAGE)).toBe(12);
   });
 
   if (testDbKind() !== 'postgres') return;

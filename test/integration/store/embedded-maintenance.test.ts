@@ -48,14 +48,18 @@ describe(`embedded database maintenance (${testDbKind()})`, () => {
 
     test('the maintenance timer runs by itself, and close() stops it', async () => {
       const db = await openDatabase({ dataDir: 'memory://', embeddedVacuumMs: 150 });
+      const runs = jest.spyOn(db, 'maintain');
       try {
         const until = Date.now() + 15_000;
         while (!(await statsOf(dsOf(db), 'resource')).analyzed && Date.now() < until) await sleep(100);
         expect((await statsOf(dsOf(db), 'resource')).analyzed).toBe(true);
+        expect(runs).toHaveBeenCalled();
       } finally {
         await db.close();
       }
-      await sleep(400); // a tick after close() would use the closed database and log an error: none may run
+      const atClose = runs.mock.calls.length;
+      await sleep(500); // three intervals: the timer must be gone
+      expect(runs.mock.calls.length).toBe(atClose);
       await expect(db.maintain()).resolves.toEqual({ ran: false, ms: 0 });
     });
   } else {

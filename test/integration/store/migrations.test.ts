@@ -67,6 +67,30 @@ if (testDbKind() === 'postgres') {
       expect(await db.sessionSettings()).toEqual({ autovacuum: server?.autovacuum, jit: 'off' });
       const warned = lines.some((l) => l.includes('autovacuum is off'));
       expect(warned).toBe(server?.autovacuum !== 'on');
+      expect(lines.some((l) => l.includes('JIT is on'))).toBe(false);
+
+      // A URL with options of its own keeps them, with jit=off added (node-postgres lets the URL's value win).
+      const url = new URL(fresh.url as string);
+      url.searchParams.set('options', '-c statement_timeout=60000');
+      const withOwn = await openDatabase({ url: url.toString(), migrate: false });
+      try {
+        expect(await withOwn.sessionSettings()).toMatchObject({ jit: 'off' });
+        const [own] = await (withOwn as unknown as { ds: { query(q: string): Promise<{ t: string }[]> } }).ds.query(`SELECT current_setting('statement_timeout') AS t`);
+        expect(own?.t).toBe('1min');
+      } finally {
+        await withOwn.close();
+      }
+
+      // DATABASE_JIT=server sends nothing: the server's jit=on stays, and the gateway says so.
+      const serverLines: string[] = [];
+      const serverSink = new Writable({ write(chunk: Buffer, _enc, done) { serverLines.push(chunk.toString('utf8')); done(); } });
+      const asServer = await openDatabase({ url: fresh.url, jit: 'server', logger: createLogger('info', 'test', serverSink) });
+      try {
+        expect(await asServer.sessionSettings()).toMatchObject({ jit: 'on' });
+        expect(serverLines.some((l) => l.includes('JIT is on'))).toBe(true);
+      } finally {
+        await asServer.close();
+      }
     } finally {
       await probe.end();
       await db.close();

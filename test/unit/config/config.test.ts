@@ -41,12 +41,27 @@ test('production requires a signing key, so tokens verify on every replica', () 
   expect(c.auth.signingKey).toHaveLength(32);
 });
 
-test('IMPORT_WRITERS_TOTAL: the process-wide cap on $import group transactions, 1 to 32, default 4', () => {
+test('IMPORT_WRITERS_TOTAL: the process-wide cap on $import group transactions, 1 to 8 (the main pool has 10), default 4', () => {
   expect(loadConfig({}).import).toMatchObject({ writers: 3, writersTotal: 4 });
   // Above the per-upload IMPORT_WRITERS is allowed (and the other way round): each upload keeps its own cap too.
   expect(loadConfig({ IMPORT_WRITERS_TOTAL: '2', IMPORT_WRITERS: '3' }).import).toMatchObject({ writers: 3, writersTotal: 2 });
-  for (const bad of ['0', '33', '2.5', 'four', '-1']) {
+  expect(loadConfig({ IMPORT_WRITERS_TOTAL: '8' }).import.writersTotal).toBe(8);
+  for (const bad of ['0', '9', '33', '2.5', 'four', '-1']) {
     expect(() => loadConfig({ IMPORT_WRITERS_TOTAL: bad })).toThrow(ConfigError);
-    expect(() => loadConfig({ IMPORT_WRITERS_TOTAL: bad })).toThrow(`IMPORT_WRITERS_TOTAL must be an integer from 1 to 32, got "${bad}"`);
+    expect(() => loadConfig({ IMPORT_WRITERS_TOTAL: bad })).toThrow(`IMPORT_WRITERS_TOTAL must be an integer from 1 to 8, got "${bad}"`);
   }
+});
+
+test('EMBEDDED_VACUUM_MINUTES: 0 (never) to 1440, default 60', () => {
+  expect(loadConfig({}).embeddedVacuumMinutes).toBe(60);
+  expect(loadConfig({ EMBEDDED_VACUUM_MINUTES: '0' }).embeddedVacuumMinutes).toBe(0);
+  for (const bad of ['-1', '1441', '1.5', 'hourly']) {
+    expect(() => loadConfig({ EMBEDDED_VACUUM_MINUTES: bad })).toThrow(`EMBEDDED_VACUUM_MINUTES must be an integer from 0 to 1440, got "${bad}"`);
+  }
+});
+
+test('DATABASE_JIT: off (default) or server', () => {
+  expect(loadConfig({}).databaseJit).toBe('off');
+  expect(loadConfig({ DATABASE_JIT: 'server' }).databaseJit).toBe('server');
+  expect(() => loadConfig({ DATABASE_JIT: 'on' })).toThrow('DATABASE_JIT must be off or server, got "on"');
 });
