@@ -32,7 +32,7 @@ async function migrate(): Promise<void> {
   const { openDatabase } = await import('./store/open-database');
   const { createLogger } = await import('./kernel');
   const config = (await gateway()).configOrExit();
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger(config.logLevel), jit: config.databaseJit });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger(config.logLevel, 'ilp-gateway', process.stderr), jit: config.databaseJit });
   await db.close();
   process.stdout.write('migrations applied\n');
 }
@@ -54,7 +54,8 @@ async function onGatewayDatabase(args: string[], usage: string, run: (db: Gatewa
   const { openDatabase } = await import('./store/open-database');
   const { createLogger } = await import('./kernel');
   const config = (await gateway()).configOrExit();
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn'), jit: config.databaseJit });
+  // Diagnostics (the start-up warnings among them) go to stderr: stdout is the command's data (`--json`).
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn', 'ilp-gateway', process.stderr), jit: config.databaseJit });
   try {
     return await run(db, config);
   } finally {
@@ -73,7 +74,7 @@ async function pws(args: string[]): Promise<number> {
   const { runPws, PWS_USAGE } = await import('./cli/pws');
   const { createLogger } = await import('./kernel');
   return onGatewayDatabase(args, PWS_USAGE, (db, config) => runPws(
-    { pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger: createLogger('warn'), leaseSeconds: config.pwsReports.leaseSeconds }, args, io));
+    { pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger: createLogger('warn', 'ilp-gateway', process.stderr), leaseSeconds: config.pwsReports.leaseSeconds }, args, io));
 }
 
 /** `ilp-gateway users …`: console users. */
