@@ -36,6 +36,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+
+/** Lets the database clock pass the last claim's timestamp (PGlite: millisecond resolution). */
+const clockTick = (): Promise<void> => new Promise((resolve) => { setTimeout(resolve, 5); });
+
 describe(`export engine on ${testDbKind()}`, () => {
   test('chunks of 7 into files of 10: 10 + 10 + 5 lines, ids in order, progress recorded', async () => {
     const job = await db.fhir.exports.create('test', PARAMS);
@@ -83,7 +87,9 @@ describe(`export engine on ${testDbKind()}`, () => {
     const claims = await Promise.all([db.fhir.exports.claim('w1', 300), db.fhir.exports.claim('w2', 300)]);
     expect(claims.map((c) => c?.id).sort()).toEqual([a.id, b.id].sort());
     expect(await db.fhir.exports.claim('w3', 300)).toBeUndefined();
-    // staleSeconds 0: both in-progress jobs count as abandoned.
+    // staleSeconds 0: both in-progress jobs count as abandoned, once the clock has moved past their claim
+    // (`claimed_at < now()`; PGlite's clock has millisecond resolution, so two claims can share a timestamp).
+    await clockTick();
     expect(await db.fhir.exports.claim('w3', 0)).toBeDefined();
     await db.fhir.exports.cancel(a.id);
     await db.fhir.exports.cancel(b.id);
@@ -95,6 +101,7 @@ describe(`export engine on ${testDbKind()}`, () => {
     // The dead worker got as far as its first file ('wx' used to hit EEXIST on it and crash the process).
     mkdirSync(join(dir, job.id), { recursive: true });
     writeFileSync(join(dir, job.id, 'Observation-1.ndjson'), '{"resourceType":"Observation","id":"partial"}\n');
+    await clockTick(); // as above: a claim in the same millisecond is not yet stale, even at staleSeconds 0
     const taken = await db.fhir.exports.claim('w2', 0);
     expect(taken?.id).toBe(job.id);
     await runExport(taken!, deps());
