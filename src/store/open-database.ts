@@ -309,7 +309,7 @@ class SqlDatabase implements GatewayDatabase {
     this.closed = true;
     if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
     try {
-      // A maintenance run in progress holds the one session: let it finish before the pool ends.
+      // A maintenance run in progress holds the one session: it stops after its current table (maintain()).
       await this.maintaining?.catch(() => undefined);
       if (this.relayDs?.isInitialized) await this.relayDs.destroy();
       if (this.ds.isInitialized) await this.ds.destroy();
