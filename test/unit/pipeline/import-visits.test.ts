@@ -12,6 +12,16 @@ function outcome(plan: WritePlan): WriteOutcome {
   return { saved: { kind: 'created', submission }, results: [] };
 }
 
+/**
+ * Waits until `check` holds (every 5 ms, at most 5 s). A fixed pause is enough on an idle machine and
+ * not under CI's parallel workers (this test failed there once after 20 ms); fixed pauses stay only
+ * where a test shows that something does NOT happen.
+ */
+async function until(check: () => boolean): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!check() && Date.now() < end) await new Promise((r) => { setTimeout(r, 5); });
+}
+
 function deps(groups: string[][], groupSize: number): ImportDeps {
   return {
     parse: (text) => {
@@ -86,6 +96,7 @@ describe('$import group commit (importVisits)', () => {
     const results: ImportResult[] = [];
     const done = (async () => { for await (const r of importVisits(linesOf(texts), d)) results.push(r); })();
     const settle = (): Promise<void> => new Promise((r) => { setTimeout(r, 20); });
+    await until(() => started.length >= 2);
     await settle();
     // a,b | c,d | e and the second a wait: e shares d's lock key (group 2), the second a is group 1's submission.
     expect(started).toEqual([['a', 'b'], ['c', 'd']]);
@@ -95,6 +106,7 @@ describe('$import group commit (importVisits)', () => {
     expect(results).toEqual([]);
     expect(started).toEqual([['a', 'b'], ['c', 'd']]);
     open[0]?.();
+    await until(() => started.length >= 4 && results.length >= 4);
     await settle();
     expect(started).toEqual([['a', 'b'], ['c', 'd'], ['e', 'a'], ['f']]);
     expect(results.map((r) => r.submissionId)).toEqual(['a', 'b', 'c', 'd']);
@@ -123,10 +135,11 @@ describe('$import group commit (importVisits)', () => {
     const results: ImportResult[] = [];
     const done = (async () => { for await (const r of importVisits(linesOf(texts), d)) results.push(r); })();
     const settle = (): Promise<void> => new Promise((r) => { setTimeout(r, 20); });
+    await until(() => started.length >= 1);
     await settle();
     expect(started).toEqual([['a']]);
     open[0]?.();
-    await settle();
+    await until(() => started.length >= 3);
     expect(started).toEqual([['a'], ['b'], ['c']]);
     open[1]?.();
     open[2]?.();
