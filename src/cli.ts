@@ -2,6 +2,7 @@
 // Loaded on demand: main.ts pulls in the whole gateway (express, the store, the relay), which
 // `validate` does not need; importing it eagerly doubled the validator CLI's cold start.
 const gateway = (): Promise<typeof import('./main')> => import('./main');
+type Logger = import('./kernel').Logger;
 
 const USAGE = `Usage: ilp-gateway <command>
 
@@ -28,18 +29,28 @@ Commands:
 Environment variables are listed in README.md (Configuration).
 `;
 
-async function migrate(): Promise<void> {
-  const { openDatabase } = await import('./store/open-database');
-  const { createLogger } = await import('./kernel');
-  const config = (await gateway()).configOrExit();
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger(config.logLevel, 'ilp-gateway', process.stderr), jit: config.databaseJit });
-  await db.close();
-  process.stdout.write('migrations applied\n');
-}
-
 type GatewayDatabase = Awaited<ReturnType<typeof import('./store/open-database').openDatabase>>;
 type GatewayConfig = ReturnType<Awaited<ReturnType<typeof gateway>>['configOrExit']>;
 const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+
+/** A command's logger: diagnostics (the database's start-up warnings among them) on stderr, as stdout is the command's data (`--json`). */
+async function commandLogger(level: string): Promise<Logger> {
+  const { createLogger } = await import('./kernel');
+  return createLogger(level, 'ilp-gateway', process.stderr);
+}
+
+/** The gateway's database as `serve` opens it (migrated first), for a command. */
+async function openForCommand(config: GatewayConfig, logLevel: string): Promise<GatewayDatabase> {
+  const { openDatabase } = await import('./store/open-database');
+  return openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: await commandLogger(logLevel), jit: config.databaseJit });
+}
+
+async function migrate(): Promise<void> {
+  const config = (await gateway()).configOrExit();
+  const db = await openForCommand(config, config.logLevel);
+  await db.close();
+  process.stdout.write('migrations applied\n');
+}
 
 /**
  * A command that works on the gateway's database (`clients`, `pws`, `users`): its usage without
@@ -51,11 +62,8 @@ async function onGatewayDatabase(args: string[], usage: string, run: (db: Gatewa
     process.stdout.write(usage);
     return args.length === 0 ? 2 : 0;
   }
-  const { openDatabase } = await import('./store/open-database');
-  const { createLogger } = await import('./kernel');
   const config = (await gateway()).configOrExit();
-  // Diagnostics (the start-up warnings among them) go to stderr: stdout is the command's data (`--json`).
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger: createLogger('warn', 'ilp-gateway', process.stderr), jit: config.databaseJit });
+  const db = await openForCommand(config, 'warn');
   try {
     return await run(db, config);
   } finally {
@@ -72,9 +80,9 @@ async function clients(args: string[]): Promise<number> {
 /** `ilp-gateway pws reports …`: the monthly village MeasureReports of a closed month, now. */
 async function pws(args: string[]): Promise<number> {
   const { runPws, PWS_USAGE } = await import('./cli/pws');
-  const { createLogger } = await import('./kernel');
+  const logger = await commandLogger('warn');
   return onGatewayDatabase(args, PWS_USAGE, (db, config) => runPws(
-    { pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger: createLogger('warn', 'ilp-gateway', process.stderr), leaseSeconds: config.pwsReports.leaseSeconds }, args, io));
+    { pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger, leaseSeconds: config.pwsReports.leaseSeconds }, args, io));
 }
 
 /** `ilp-gateway users …`: console users. */

@@ -125,7 +125,7 @@ const RELAY_POOL_SIZE = 4;
  * CPU-bound queries"). Added to the URL's own `options` (node-postgres lets the URL's value replace
  * any other) or to PGOPTIONS, never replacing them; a `jit` the operator set there wins.
  */
-export function withJitOff(url: string, pgOptions = process.env.PGOPTIONS): string {
+function withJitOff(url: string, pgOptions = process.env.PGOPTIONS): string {
   const u = new URL(url);
   const own = u.searchParams.get('options') ?? pgOptions ?? '';
   if (/(^|\s)(-c\s*|--)jit=/.test(own)) return url;

@@ -51,16 +51,22 @@ if (testDbKind() === 'postgres') {
   });
 }
 
+/** A logger whose lines the test reads. */
+function capturingLogger(): { lines: string[]; logger: ReturnType<typeof createLogger> } {
+  const lines: string[] = [];
+  const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString('utf8')); done(); } });
+  return { lines, logger: createLogger('info', 'test', sink) };
+}
+
 if (testDbKind() === 'postgres') {
   // Issue #12: JIT compiled the write path's read for 1.5-1.9 s a visit once the tables grew, and a
   // soak fell from 39 to 4 visits/s. The server here has jit=on by default; the gateway's sessions must not.
   test('the gateway\'s sessions run without JIT; a server without autovacuum is named at start-up', async () => {
     const fresh = await openTestDatabase({ migrate: false });
-    const lines: string[] = [];
-    const sink = new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString('utf8')); done(); } });
+    const { lines, logger } = capturingLogger();
     const probe = new Client({ connectionString: fresh.url });
     await probe.connect();
-    const db = await openDatabase({ url: fresh.url, logger: createLogger('info', 'test', sink) });
+    const db = await openDatabase({ url: fresh.url, logger });
     try {
       const server = (await probe.query<{ jit: string; autovacuum: string }>(`SELECT current_setting('jit') AS jit, current_setting('autovacuum') AS autovacuum`)).rows[0];
       expect(server?.jit).toBe('on'); // the server default the gateway overrides: the test would prove nothing otherwise
@@ -82,9 +88,8 @@ if (testDbKind() === 'postgres') {
       }
 
       // DATABASE_JIT=server sends nothing: the server's jit=on stays, and the gateway says so.
-      const serverLines: string[] = [];
-      const serverSink = new Writable({ write(chunk: Buffer, _enc, done) { serverLines.push(chunk.toString('utf8')); done(); } });
-      const asServer = await openDatabase({ url: fresh.url, jit: 'server', logger: createLogger('info', 'test', serverSink) });
+      const { lines: serverLines, logger: serverLogger } = capturingLogger();
+      const asServer = await openDatabase({ url: fresh.url, jit: 'server', logger: serverLogger });
       try {
         expect(await asServer.sessionSettings()).toMatchObject({ jit: 'on' });
         expect(serverLines.some((l) => l.includes('JIT is on'))).toBe(true);
