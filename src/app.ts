@@ -23,7 +23,7 @@ import { importLineObserver, intakeAttempts } from './api/intake-attempts.middle
 import { opsRouter } from './api/ops.routes';
 import { startOpsTrail, type OpsTrail } from './ops/trail';
 import { startAuditTrail, type AuditTrail } from './audit/trail';
-import { createMetrics, registerImportSlotGauges, registerQueueGauges, type Metrics } from './api/metrics';
+import { createMetrics, registerImportSlotGauges, registerIntakeQueueGauges, registerQueueGauges, type Metrics } from './api/metrics';
 import { loadCatalogue } from './catalog';
 import type { Config } from './config/config';
 import { ExportRunner, exportRunnerOptions } from './export/runner';
@@ -33,6 +33,8 @@ import { createIlpValidator } from './validation/ilp/ilp-validator';
 import { validateOperation } from './validation/operation';
 import { Semaphore, type Logger } from './kernel';
 import { createRelay, CredentialVault, type NationalTarget, type Relay } from './relay';
+import { Materialiser } from './pipeline/materialise';
+import { planVisitWithHistory, type IntakeDeps } from './pipeline/submit-visit';
 import { openDatabase } from './store/open-database';
 import type { Database } from './store/ports';
 
@@ -47,6 +49,8 @@ export interface App {
   audit: AuditTrail | undefined;
   /** The monthly village MeasureReport job; undefined when PWS_REPORTS_ENABLED=0. Not started: main.ts starts it after listen. */
   pwsReports: ReportScheduler | undefined;
+  /** Writes queued visits (INTAKE_MODE=queued, docs/decisions/0022); undefined in direct mode. Not started: main.ts starts it after listen. */
+  materialiser: Materialiser | undefined;
   /** Intake attempts and client attribution writers (issue 11); undefined when INTAKE_ATTEMPTS_ENABLED=0. */
   ops: OpsTrail | undefined;
   /** Closes everything in reverse order of creation. */
@@ -69,6 +73,8 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   // IMPORT_WRITERS_TOTAL: one semaphore for every $import upload of this process (issue #12 follow-up).
   const importSlots = new Semaphore(config.import.writersTotal);
   registerImportSlotGauges(metrics, importSlots);
+  const intake: IntakeDeps = { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now(), weighings: db.weighings };
+  const materialiser = config.intake.mode === 'queued' ? materialiserFor(config, logger, db, metrics, intake) : undefined;
   const reportJob: ReportJobDeps = { pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger, leaseSeconds: config.pwsReports.leaseSeconds };
   const pwsReports = config.pwsReports.enabled ? new ReportScheduler(reportJob, config.pwsReports) : undefined;
   const exportRunner = new ExportRunner(exportRunnerOptions(config.fhir, db.fhir.exports, logger));
@@ -121,7 +127,8 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     importSlots,
     submissions: db.submissions,
     resources: db.resources,
-    intake: { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now(), weighings: db.weighings },
+    intake,
+    ...(materialiser ? { queued: { queue: db.intakeQueue, poke: () => materialiser.poke() } } : {}),
     ready: () => db.ping(),
   });
   exportRunner.start();
@@ -129,6 +136,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     http,
     db,
     relay,
+    materialiser,
     audit,
     pwsReports,
     ops,
@@ -136,6 +144,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
       auth.close();
       await exportRunner.close();
       await pwsReports?.stop();
+      await materialiser?.stop();
       await relay?.stop();
       // After the HTTP server closed (main.ts) and before the database: every answered request's event is written.
       await audit?.close();
@@ -155,6 +164,19 @@ function consoleDeps(config: Config, logger: Logger, db: Database, auth: { disab
       address: createFailureThrottle({ limit: t.addressFailures, windowSeconds: t.windowSeconds }),
     },
   };
+}
+
+/** INTAKE_MODE=queued: the loops that write queued visits with the direct intake's own steps. */
+function materialiserFor(config: Config, logger: Logger, db: Database, metrics: Metrics, intake: IntakeDeps): Materialiser {
+  registerIntakeQueueGauges(metrics, () => db.intakeQueue.stats());
+  const c = config.intake;
+  return new Materialiser({
+    queue: db.intakeQueue, submissions: db.submissions, plan: (payload) => planVisitWithHistory(payload, intake), logger,
+    batchSize: c.batchSize, leaseSeconds: c.leaseSeconds, pollMs: c.pollMs, writers: c.writers,
+    observe: (round) => {
+      for (const result of ['written', 'unchanged', 'refused', 'later'] as const) if (round[result] > 0) metrics.materialised.inc({ result }, round[result]);
+    },
+  });
 }
 
 /** SATUSEHAT from the environment, unless main.ts passes the built-in simulator. */

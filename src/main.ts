@@ -13,12 +13,14 @@ export async function serve(config: Config): Promise<void> {
   const server = await listen(app.http, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   app.relay?.start();
+  app.materialiser?.start();
   app.pwsReports?.start();
   logger.info({
     version: VERSION,
     url: `http://localhost:${port}`,
     database: app.db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)',
     relay: relayDescription(config, app.relay?.target.fhirUrl, sim !== undefined),
+    intake: config.intake.mode === 'queued' ? `queued: visits answered 202 received, written by ${config.intake.writers} materialiser loop(s)` : 'direct: visits written before their 202',
     startupMs: Date.now() - started,
   }, `ILP Gateway listening on http://localhost:${port}`);
 
@@ -30,6 +32,8 @@ export async function serve(config: Config): Promise<void> {
     // The relay stops now, beside the HTTP server (not after every keep-alive connection drained),
     // within its own budget (8 s) under the hard exit below; app.close() awaits the same stop.
     app.relay?.stop().catch((err: unknown) => logger.error({ err }, 'error while stopping the relay'));
+    // Queued visits stay queued: the round in progress finishes, the rest is handed back at once.
+    app.materialiser?.stop().catch((err: unknown) => logger.error({ err }, 'error while stopping the materialiser'));
     // The MeasureReport job stops between provinces; its month is left for another replica at once.
     app.pwsReports?.stop().catch((err: unknown) => logger.error({ err }, 'error while stopping the MeasureReport job'));
     server.close(() => {

@@ -4,7 +4,7 @@ import { buildOpenApi } from '../intake/openapi';
 import { fail, operationOutcome } from '../kernel';
 import type { Observation } from 'fhir/r4';
 import { resultsFromStored, type VisitResult } from '../mapping/results';
-import { IntakeDeps, prepareVisitWithHistory, submitVisit } from '../pipeline/submit-visit';
+import { IntakeDeps, planVisitWithHistory, prepareVisitWithHistory, submitVisit } from '../pipeline/submit-visit';
 import type { ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
 import { dataFilter, mayActFor, passes, requireWriter } from '../auth/access-decision';
 import { noteAudit } from './audit.middleware';
@@ -14,7 +14,8 @@ import type { Metrics } from './metrics';
 import { UUID } from '../fhir/ids';
 import type { ImportConfig } from '../config/config';
 import { Semaphore, type Logger } from '../kernel';
-import { importHandler } from './import.routes';
+import { importHandler, type QueuedIntake } from './import.routes';
+import type { QueuedVisit } from '../store/intake-queue-ports';
 import type { ImportResult } from '../pipeline/import-visits';
 
 
@@ -31,6 +32,8 @@ export interface IlpRouteDeps {
   import?: ImportConfig;
   /** IMPORT_WRITERS_TOTAL's slots, one per process (src/app.ts); a semaphore of this router's own when absent. */
   importSlots?: Semaphore;
+  /** INTAKE_MODE=queued (docs/decisions/0022): visits are queued and answered `received`; absent: written before the 202. */
+  queued?: QueuedIntake;
   /** Told each $import result line (intake attempts, issue 11); absent when attempts are not recorded. */
   importObserver?: (res: Response, result: ImportResult) => void;
 }
@@ -70,13 +73,25 @@ async function storedResults(s: SubmissionRecord, deps: IlpRouteDeps): Promise<V
   return resultsFromStored(found, s.submissionId, deps.intake.catalogue);
 }
 
-function statusView(s: SubmissionRecord, results: VisitResult[]) {
+/**
+ * A queued visit (INTAKE_MODE=queued) as its status read shows it: `received` (or `refused`, with
+ * why), over what is stored of the submission so far (its earlier version, or nothing yet).
+ */
+function queuedRecord(q: QueuedVisit, stored: SubmissionRecord | undefined): SubmissionRecord {
+  return stored ?? {
+    id: q.id, organizationId: q.organizationId, submissionId: q.submissionId, version: 0, status: 'accepted', payloadHash: q.payloadHash,
+    receivedAt: q.receivedAt, updatedAt: q.updatedAt, resources: [], removed: [], warnings: q.warnings, nationalIds: {},
+  };
+}
+
+function statusView(s: SubmissionRecord, results: VisitResult[], queued?: QueuedVisit) {
   return {
     id: s.id,
     submissionId: s.submissionId,
     organizationId: s.organizationId,
     version: s.version,
-    status: s.status,
+    status: queued ? queued.state : s.status,
+    ...(queued ? { queued: { since: queued.updatedAt, attempts: queued.attempts, ...(queued.refused ? { outcome: queued.refused } : {}) } } : {}),
     receivedAt: s.receivedAt,
     updatedAt: s.updatedAt,
     resources: s.resources.map((r) => ({ ...r, nationalId: s.nationalIds[`${r.resourceType}/${r.id}`] })),
@@ -95,6 +110,22 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
 
   router.post('/encounters', requireJson, async (req, res) => {
     assertMayActFor(res, req.body, true);
+    if (deps.queued) {
+      // Validated, mapped and planned exactly as below, so a refusal is the same 4xx; kept, not written.
+      const planned = await planVisitWithHistory(req.body, deps.intake);
+      const accepted = await deps.queued.queue.accept(planned.plan);
+      deps.queued.poke();
+      deps.metrics.submissions.inc({ result: accepted.kind });
+      noteAudit(res, { resources: [], update: accepted.kind === 'updated' });
+      res.status(202).location(location(accepted.id)).json({
+        id: accepted.id, status: accepted.status, result: accepted.kind, version: accepted.version,
+        submissionId: accepted.submissionId, organizationId: accepted.organizationId,
+        links: { self: location(accepted.id) },
+        results: planned.results,
+        outcome: operationOutcome(accepted.kind === 'unchanged' ? [] : planned.warnings),
+      });
+      return;
+    }
     const { saved, warnings, results } = await submitVisit(req.body, deps.intake, deps.submissions);
     deps.metrics.submissions.inc({ result: saved.kind });
     const s = saved.submission;
@@ -112,7 +143,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   // `/ilp/v1/encounters` POST rule (ilp/submission.write) covers it.
   const importLimits = deps.import ?? IMPORT_DEFAULTS;
   router.post('/encounters/\\$import', importHandler({
-    intake: deps.intake, submissions: deps.submissions, metrics: deps.metrics, logger: deps.logger, maxJsonDepth: deps.maxJsonDepth,
+    intake: deps.intake, submissions: deps.submissions, ...(deps.queued ? { queued: deps.queued } : {}), metrics: deps.metrics, logger: deps.logger, maxJsonDepth: deps.maxJsonDepth,
     limits: importLimits, writeSlots: deps.importSlots ?? new Semaphore(importLimits.writersTotal), authorize: (res, body) => assertMayActFor(res, body, true),
     ...(deps.importObserver ? { observe: deps.importObserver } : {}),
   }));
@@ -126,12 +157,14 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
 
   router.get('/submissions/:id', async (req, res) => {
     const id = req.params.id;
-    const found = UUID.test(id) ? await deps.submissions.getSubmission(id) : undefined;
+    const queued = deps.queued && UUID.test(id) ? await deps.queued.queue.get(id) : undefined;
+    const stored = UUID.test(id) ? await deps.submissions.getSubmission(id) : undefined;
+    const found = queued ? queuedRecord(queued, stored) : stored;
     // Another organisation's (or region's) submission is answered exactly like a missing one: ids do not leak.
     const s = found && (await visible(res, found, deps.resources)) ? found : undefined;
     if (!s) fail('ILP-SUBMISSION-NOT-FOUND', { id: id.slice(0, 64) });
     noteAudit(res, { resources: s.resources });
-    res.json(statusView(s, await storedResults(s, deps)));
+    res.json(statusView(s, await storedResults(s, deps), queued));
   });
 
   router.get('/openapi.json', (_req, res) => { res.json(openApi); });

@@ -2,8 +2,10 @@ import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import type { ImportConfig } from '../config/config';
 import { fail, issue, OperationOutcomeError, type Logger, type Semaphore } from '../kernel';
-import { importVisits, type ImportResult } from '../pipeline/import-visits';
+import { importVisits, type ImportResult, type LineWritten } from '../pipeline/import-visits';
+import type { WritePlan } from '../write-plan/plan';
 import { planVisitWithHistory, type IntakeDeps } from '../pipeline/submit-visit';
+import type { IntakeQueue } from '../store/intake-queue-ports';
 import type { SubmissionStore } from '../store/ports';
 import { scanJson } from './body';
 import type { Metrics } from './metrics';
@@ -13,6 +15,8 @@ import { requestId } from './request-context';
 export interface ImportRouteDeps {
   intake: IntakeDeps;
   submissions: SubmissionStore;
+  /** INTAKE_MODE=queued: lines are queued (IntakeQueue.acceptMany) and the materialiser is told. */
+  queued?: QueuedIntake;
   metrics: Metrics;
   logger: Logger;
   maxJsonDepth: number;
@@ -28,7 +32,25 @@ export interface ImportRouteDeps {
   observe?(res: Response, result: ImportResult): void;
 }
 
+/** INTAKE_MODE=queued (docs/decisions/0022): where accepted visits wait, and who writes them. */
+export interface QueuedIntake {
+  queue: IntakeQueue;
+  /** The process's materialiser: a visit was queued. */
+  poke(): void;
+}
+
 export const NDJSON = 'application/x-ndjson';
+
+/** One group of plans made durable: written now, or queued for the materialiser. */
+async function writeGroup(deps: ImportRouteDeps, plans: WritePlan[]): Promise<(LineWritten | { error: unknown })[]> {
+  if (deps.queued) {
+    const outcomes = await deps.queued.queue.acceptMany(plans);
+    deps.queued.poke();
+    return outcomes.map((o) => ('error' in o ? o : { kind: o.kind, id: o.id, submissionId: o.submissionId }));
+  }
+  const outcomes = await deps.submissions.writeMany(plans);
+  return outcomes.map((o) => ('error' in o ? o : { kind: o.saved.kind, id: o.saved.submission.id, submissionId: o.saved.submission.submissionId }));
+}
 
 /** One line's JSON, refused as the single intake's body parser and preconditions would refuse it. */
 function parseLine(text: string, maxDepth: number): unknown {
@@ -76,8 +98,8 @@ export function importHandler(deps: ImportRouteDeps) {
       authorize: (body) => deps.authorize(res, body),
       plan: (body) => planVisitWithHistory(body, deps.intake),
       write: async (plans) => {
-        const outcomes = await deps.writeSlots.run(() => deps.submissions.writeMany(plans), over.signal);
-        for (const out of outcomes) if (!('error' in out)) deps.metrics.submissions.inc({ result: out.saved.kind });
+        const outcomes = await deps.writeSlots.run(() => writeGroup(deps, plans), over.signal);
+        for (const out of outcomes) if (!('error' in out)) deps.metrics.submissions.inc({ result: out.kind });
         return outcomes;
       },
       unexpected: (err, line) => {

@@ -5,6 +5,8 @@ export interface Metrics {
   registry: Registry;
   submissions: Counter<'result'>;
   httpResponses: Counter<'status'>;
+  /** Queued visits (INTAKE_MODE=queued) by how their materialiser round ended: written, unchanged, refused, later. */
+  materialised: Counter<'result'>;
   /** Relay attempts by result (delivered, retry, rejected, failed, superseded). */
   relayResults: Counter<'result'>;
   /** Calls to the national platform by operation (token, transaction, patient-search, …) and HTTP status or `network`. */
@@ -22,6 +24,23 @@ export function registerQueueGauges(m: Metrics, stats: () => Promise<{ pending: 
   });
   new Gauge({
     name: 'ilp_gateway_relay_oldest_pending_seconds', help: 'Age of the oldest outbox row not yet delivered', registers: [m.registry],
+    async collect() {
+      this.set((await stats()).oldestSeconds);
+    },
+  });
+}
+
+/** INTAKE_MODE=queued: visits accepted and not yet written, read at scrape time (src/store/intake-queue-store.ts). */
+export function registerIntakeQueueGauges(m: Metrics, stats: () => Promise<{ received: number; leased: number; refused: number; oldestSeconds: number }>): void {
+  new Gauge({
+    name: 'ilp_gateway_intake_queue_depth', help: 'Queued visits (INTAKE_MODE=queued) by state: received (waiting or being written), leased (being written), refused', labelNames: ['state'], registers: [m.registry],
+    async collect() {
+      const s = await stats();
+      for (const state of ['received', 'leased', 'refused'] as const) this.set({ state }, s[state]);
+    },
+  });
+  new Gauge({
+    name: 'ilp_gateway_intake_queue_oldest_seconds', help: 'Age of the oldest queued visit not yet written (INTAKE_MODE=queued)', registers: [m.registry],
     async collect() {
       this.set((await stats()).oldestSeconds);
     },
@@ -51,6 +70,7 @@ export function createMetrics(): Metrics {
     registry,
     submissions: new Counter({ name: 'ilp_gateway_submissions_total', help: 'ILP submissions stored, by result (created, updated, unchanged)', labelNames: ['result'], registers: [registry] }),
     httpResponses: new Counter({ name: 'ilp_gateway_http_responses_total', help: 'HTTP responses by status code', labelNames: ['status'], registers: [registry] }),
+    materialised: new Counter({ name: 'ilp_gateway_materialised_total', help: 'Queued visits by how their write ended (written, unchanged, refused, later)', labelNames: ['result'], registers: [registry] }),
     relayResults: new Counter({ name: 'ilp_gateway_relay_results_total', help: 'Relay attempts by result', labelNames: ['result'], registers: [registry] }),
     upstreamSeconds: new Histogram({
       name: 'ilp_gateway_upstream_seconds', help: 'Latency of calls to the national platform', labelNames: ['operation', 'status'], registers: [registry],

@@ -48,12 +48,31 @@ export interface Config {
   readonly audit: AuditConfig;
   /** NDJSON bulk import, POST /ilp/v1/encounters/$import (issue 12). */
   readonly import: ImportConfig;
+  /** How an accepted ILP visit is written: at once, or queued and materialised after (docs/decisions/0022). */
+  readonly intake: IntakeConfig;
   /** The monthly village MeasureReport job (issue #10). */
   readonly pwsReports: PwsReportsConfig;
   /** Intake attempts and the operations console (issue 11). */
   readonly ops: OpsConfig;
   /** The web console under /console (issue #11). */
   readonly console: ConsoleConfig;
+}
+
+export interface IntakeConfig {
+  /**
+   * `direct` (default): a visit is written whole (resources, search index, PWS rows, outbox) before
+   * its 202. `queued`: its validated payload is kept durably and answered 202 `received` at once,
+   * and the materialiser writes it after; FHIR search and PWS figures lag by the queue (INTAKE_MODE).
+   */
+  mode: 'direct' | 'queued';
+  /** Queued visits written in one transaction at most (MATERIALISE_BATCH). */
+  batchSize: number;
+  /** Materialiser loops of this process, each on its own connection (MATERIALISE_WRITERS). */
+  writers: number;
+  /** How long a claimed batch is this process's: a crashed process's visits are taken over after it (MATERIALISE_LEASE_SECONDS). */
+  leaseSeconds: number;
+  /** How often an idle materialiser looks for visits queued by other processes (MATERIALISE_POLL_MS). */
+  pollMs: number;
 }
 
 export interface ImportConfig {
@@ -111,6 +130,10 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseJitRaw = env.DATABASE_JIT || 'off';
   const databaseJit = (['off', 'server'] as const).find((v) => v === databaseJitRaw);
   if (!databaseJit) problems.push(`DATABASE_JIT must be off or server, got "${databaseJitRaw}"`);
+
+  const intakeModeRaw = env.INTAKE_MODE || 'direct';
+  const intakeMode = (['direct', 'queued'] as const).find((v) => v === intakeModeRaw);
+  if (!intakeMode) problems.push(`INTAKE_MODE must be direct or queued, got "${intakeModeRaw}"`);
 
   const authDisabled = env.AUTH_DISABLED === '1';
   if (env.AUTH_DISABLED !== undefined && !['0', '1', ''].includes(env.AUTH_DISABLED)) {
@@ -172,6 +195,13 @@ export function loadConfig(env: Env = process.env): Config {
       // ...and every upload of the process together (issue #12 follow-up): three or four uploads at
       // IMPORT_WRITERS each would otherwise hold the whole pool.
       writersTotal: intVar(env, 'IMPORT_WRITERS_TOTAL', 4, 1, 8, problems),
+    },
+    intake: {
+      mode: intakeMode ?? 'direct',
+      batchSize: intVar(env, 'MATERIALISE_BATCH', 32, 1, 500, problems),
+      writers: intVar(env, 'MATERIALISE_WRITERS', 2, 1, 8, problems),
+      leaseSeconds: intVar(env, 'MATERIALISE_LEASE_SECONDS', 60, 5, 3600, problems),
+      pollMs: intVar(env, 'MATERIALISE_POLL_MS', 250, 10, 60_000, problems),
     },
     pwsReports: loadPwsReportsConfig(env, problems),
     ops: loadOpsConfig(env, problems),

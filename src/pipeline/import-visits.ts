@@ -1,7 +1,7 @@
 import type { OperationOutcome } from 'fhir/r4';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { issue, OperationOutcomeError, operationOutcome, type Issue } from '../kernel';
-import type { SaveOutcome, WriteOutcome } from '../store/ports';
+import type { SaveOutcome } from '../store/ports';
 import { pwsPeopleOf, pwsPersonLock, type WritePlan } from '../write-plan/plan';
 import type { PlannedVisit } from './submit-visit';
 
@@ -24,6 +24,14 @@ export interface ImportResult {
   outcome?: OperationOutcome;
 }
 
+/** What a line's answer needs of its written (or, INTAKE_MODE=queued, queued) visit. */
+export interface LineWritten {
+  kind: SaveOutcome['kind'];
+  /** Gateway submission id. */
+  id: string;
+  submissionId: string;
+}
+
 export interface ImportDeps {
   /** JSON text → value; throws an OperationOutcomeError (400) for malformed or hostile JSON. */
   parse(text: string): unknown;
@@ -31,8 +39,11 @@ export interface ImportDeps {
   authorize(body: unknown): void;
   /** The single intake's steps up to its write plan (src/pipeline/submit-visit.ts, planVisitWithHistory); throws a 4xx OperationOutcomeError. */
   plan(body: unknown): Promise<PlannedVisit>;
-  /** Group commit: the plans in one transaction, each with its outcome or its own error (SubmissionStore.writeMany); durable when it resolves. */
-  write(plans: WritePlan[]): Promise<(WriteOutcome | { error: unknown })[]>;
+  /**
+   * Group commit: the plans in one transaction, each with its outcome or its own error
+   * (SubmissionStore.writeMany, or IntakeQueue.acceptMany when queued); durable when it resolves.
+   */
+  write(plans: WritePlan[]): Promise<(LineWritten | { error: unknown })[]>;
   /** An error that is not an OperationOutcomeError: logged by the caller, answered 500 for that line. */
   unexpected(err: unknown, line: number): Issue;
   limits: { maxBytes: number; maxLineBytes: number };
@@ -82,10 +93,9 @@ function prepare(l: ImportLine, deps: ImportDeps): Promise<Prepared> {
   );
 }
 
-function accepted(line: number, out: WriteOutcome, planned: PlannedVisit): ImportResult {
-  const s = out.saved.submission;
-  const issues = out.saved.kind === 'unchanged' ? [] : planned.warnings;
-  return { line, status: 202, id: s.id, submissionId: s.submissionId, result: out.saved.kind, ...(issues.length > 0 ? { outcome: operationOutcome(issues) } : {}) };
+function accepted(line: number, out: LineWritten, planned: PlannedVisit): ImportResult {
+  const issues = out.kind === 'unchanged' ? [] : planned.warnings;
+  return { line, status: 202, id: out.id, submissionId: out.submissionId, result: out.kind, ...(issues.length > 0 ? { outcome: operationOutcome(issues) } : {}) };
 }
 
 /** Writes one group's plans in one transaction; results in the group's (input) order. */

@@ -20,6 +20,7 @@ import { SqlOpsStore } from './ops-store';
 import { SqlResourceStore } from './resource-store';
 import { withConnection } from './sql';
 import { SqlSubmissionStore } from './submission-store';
+import { SqlIntakeQueue } from './intake-queue-store';
 import { PwsYearMembers } from './pws-year';
 import type { YearPopulation } from './pws-ports';
 // The composition of the stores: the registry's populations are given to the store here, so that no store decides what to count.
@@ -171,6 +172,7 @@ const MIGRATION_UNLOCK = `SELECT pg_advisory_unlock(hashtextextended('ilp-gatewa
 class SqlDatabase implements GatewayDatabase {
   readonly kind: Database['kind'];
   readonly submissions: SqlSubmissionStore;
+  readonly intakeQueue: SqlIntakeQueue;
   readonly resources: SqlResourceStore;
   readonly outbox: SqlOutboxStore;
   readonly fhir: FhirStores;
@@ -197,6 +199,7 @@ class SqlDatabase implements GatewayDatabase {
   ) {
     this.kind = backend.kind;
     this.submissions = new SqlSubmissionStore(ds, pwsYear);
+    this.intakeQueue = new SqlIntakeQueue(ds);
     this.resources = new SqlResourceStore(ds);
     this.outbox = new SqlOutboxStore(ds);
     this.fhir = createFhirStores(ds, pwsYear);

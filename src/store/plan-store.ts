@@ -51,7 +51,7 @@ interface SubmissionDbRow {
 
 /** Statement 1: the conditional matches' advisory locks in sorted order, then the submission row (the first request for a submissionId inserts it). */
 async function claim(sql: Sql, plan: WritePlan, extraLocks: readonly string[]): Promise<Claimed> {
-  const pk = randomUUID();
+  const pk = plan.submissionPk ?? randomUUID();
   const [inserted] = await sql.rows<{ now: string }>(
     `WITH locks AS (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) AS n FROM (SELECT k FROM unnest($7::text[]) AS k ORDER BY k) AS keys),
      clock AS (SELECT ${CLOCK} AS t FROM locks)

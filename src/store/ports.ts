@@ -2,6 +2,7 @@ import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from '
 import type { ApiClientStore, AssertionReplayStore } from './client-ports';
 import type { AuditStore } from './audit-ports';
 import type { ConsoleUserStore } from './console-ports';
+import type { IntakeQueue } from './intake-queue-ports';
 import type { FhirStores } from './fhir-ports';
 import type { PwsStore, VisitContributions } from './pws-ports';
 import type { EntryResult } from '../write-plan/decide';
@@ -291,6 +292,8 @@ export interface CredentialStore {
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   readonly submissions: SubmissionStore;
+  /** Visits accepted but not yet written (INTAKE_MODE=queued, src/store/intake-queue-ports.ts). */
+  readonly intakeQueue: IntakeQueue;
   readonly resources: ResourceStore;
   readonly outbox: OutboxStore;
   /** FHIR search, FHIR transactions and Bulk export jobs (src/store/fhir-ports.ts). */

@@ -61,6 +61,11 @@ export interface WritePlan {
   lockKeys: string[];
   /** Literal `Type/id` references to resources the plan does not write (ownership, subject residence and region). */
   references: string[];
+  /**
+   * The gateway submission id to give a new submission row: the one a queued visit's 202 already
+   * named (INTAKE_MODE=queued, src/pipeline/materialise.ts). Absent: a new id is chosen at the write.
+   */
+  submissionPk?: string;
 }
 
 /** What the ILP pipeline (and tests) hand over: a mapped transaction Bundle of PUT entries. */

@@ -3,12 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { buildApp, listen } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/kernel';
+import type { Materialiser } from '../../src/pipeline/materialise';
 import type { Database } from '../../src/store/ports';
 import { openTestDatabase } from './database';
 
 export interface TestGateway {
   url: string;
   db: Database;
+  /** INTAKE_MODE=queued: the app's materialiser, not started (tests drain it when they choose). */
+  materialiser: Materialiser | undefined;
   close(): Promise<void>;
 }
 
@@ -22,6 +25,7 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Te
   return {
     url: `http://127.0.0.1:${port}`,
     db,
+    materialiser: app.materialiser,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -1,15 +1,13 @@
 import { issue, OperationOutcomeError } from '../../../src/kernel';
-import { importVisits, type ImportDeps, type ImportLine, type ImportResult } from '../../../src/pipeline/import-visits';
-import type { WriteOutcome } from '../../../src/store/ports';
+import { importVisits, type ImportDeps, type ImportLine, type ImportResult, type LineWritten } from '../../../src/pipeline/import-visits';
 import type { WritePlan } from '../../../src/write-plan/plan';
 
 async function* linesOf(texts: string[]): AsyncGenerator<ImportLine> {
   for (const [i, text] of texts.entries()) yield { kind: 'text', line: i + 1, text };
 }
 
-function outcome(plan: WritePlan): WriteOutcome {
-  const submission = { id: `pk-${plan.submissionId}`, organizationId: 'o', submissionId: plan.submissionId, version: 1, status: 'accepted' as const, payloadHash: 'h', receivedAt: '', updatedAt: '', resources: [], removed: [], warnings: [], nationalIds: {} };
-  return { saved: { kind: 'created', submission }, results: [] };
+function outcome(plan: WritePlan): LineWritten {
+  return { kind: 'created', id: `pk-${plan.submissionId}`, submissionId: plan.submissionId };
 }
 
 /**

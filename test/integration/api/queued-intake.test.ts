@@ -1,0 +1,202 @@
+/**
+ * INTAKE_MODE=queued (docs/decisions/0022) over a real socket and database: a visit is validated
+ * and answered 202 `received` at once, and written (resources, search index, PWS rows, outbox)
+ * when the materialiser runs; the materialiser is drained by hand here so each step can be seen.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { Materialiser } from '../../../src/pipeline/materialise';
+import { testDbKind } from '../../support/database';
+import { TestGateway, startGateway } from '../../support/gateway';
+import { example, uniqueId, type Json } from '../../support/submissions';
+
+let gw: TestGateway;
+let materialiser: Materialiser;
+beforeAll(async () => {
+  gw = await startGateway({ INTAKE_MODE: 'queued', RELAY_ENABLED: '0' });
+  if (!gw.materialiser) throw new Error('INTAKE_MODE=queued built no materialiser');
+  materialiser = gw.materialiser;
+});
+afterAll(async () => { await gw?.close(); });
+
+const visit = (patch: Json = {}): Json => ({ ...example(), submissionId: uniqueId('QUEUED'), ...patch });
+
+async function outboxRows(id: string): Promise<number> {
+  return (await gw.db.outbox.list(10_000)).filter((r) => r.submissionPk === id).length;
+}
+
+describe(`queued intake (${testDbKind()})`, () => {
+  test('202 received at once; the status shows it queued; written by the materialiser with its outbox row', async () => {
+    const body = visit();
+    const res = await request(gw.url).post('/ilp/v1/encounters').send(body);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'received', result: 'created', version: 0, submissionId: body.submissionId });
+    expect(res.headers.location).toBe(`/ilp/v1/submissions/${res.body.id as string}`);
+    expect((res.body.results as unknown[]).length).toBeGreaterThan(0);
+    const id = res.body.id as string;
+
+    const queued = await request(gw.url).get(`/ilp/v1/submissions/${id}`);
+    expect(queued.status).toBe(200);
+    expect(queued.body).toMatchObject({ id, status: 'received', version: 0, resources: [], queued: { attempts: 0 } });
+    expect(await gw.db.submissions.getSubmission(id)).toBeUndefined();
+    expect((await gw.db.intakeQueue.stats()).received).toBeGreaterThanOrEqual(1);
+
+    const round = await materialiser.drain();
+    expect(round.written).toBeGreaterThanOrEqual(1);
+    const written = await request(gw.url).get(`/ilp/v1/submissions/${id}`);
+    expect(written.body).toMatchObject({ id, status: 'accepted', version: 1 });
+    expect(written.body.queued).toBeUndefined();
+    expect((written.body.resources as { resourceType: string }[]).map((r) => r.resourceType)).toEqual(expect.arrayContaining(['Patient', 'Encounter', 'Observation']));
+    expect(written.body.results).toEqual(res.body.results);
+    expect(await outboxRows(id)).toBe(1);
+    expect(await gw.db.intakeQueue.get(id)).toBeUndefined();
+  });
+
+  test('the same payload again is unchanged, queued or written; a changed one while queued is written once, as changed', async () => {
+    const body = visit();
+    const first = await request(gw.url).post('/ilp/v1/encounters').send(body);
+    const again = await request(gw.url).post('/ilp/v1/encounters').send(body);
+    expect(again.body).toMatchObject({ id: first.body.id, result: 'unchanged', status: 'received' });
+    const changed = { ...body, end: '2024-07-29T09:10:00+07:00' };
+    const updated = await request(gw.url).post('/ilp/v1/encounters').send(changed);
+    expect(updated.body).toMatchObject({ id: first.body.id, result: 'updated', status: 'received', version: 0 });
+
+    await materialiser.drain();
+    const id = first.body.id as string;
+    const stored = await gw.db.submissions.getSubmission(id);
+    expect(stored?.version).toBe(1);
+    const encounter = stored?.resources.find((r) => r.resourceType === 'Encounter');
+    const enc = (await gw.db.resources.read('Encounter', encounter!.id))?.resource as { period?: { end?: string } };
+    expect(enc.period?.end).toBe('2024-07-29T02:10:00+00:00');
+    expect(await outboxRows(id)).toBe(1);
+
+    const afterWrite = await request(gw.url).post('/ilp/v1/encounters').send(changed);
+    expect(afterWrite.body).toMatchObject({ id, result: 'unchanged', status: 'accepted', version: 1 });
+    expect((await gw.db.intakeQueue.stats()).received).toBe(0);
+  });
+
+  test('a change after the write is a second version and a second outbox row', async () => {
+    const body = visit();
+    const first = await request(gw.url).post('/ilp/v1/encounters').send(body);
+    await materialiser.drain();
+    const id = first.body.id as string;
+    const changed = await request(gw.url).post('/ilp/v1/encounters').send({ ...body, end: '2024-07-29T09:20:00+07:00' });
+    expect(changed.body).toMatchObject({ id, result: 'updated', status: 'received', version: 1 });
+    const between = await request(gw.url).get(`/ilp/v1/submissions/${id}`);
+    expect(between.body).toMatchObject({ status: 'received', version: 1 });
+    expect((between.body.resources as unknown[]).length).toBeGreaterThan(0);
+    await materialiser.drain();
+    expect((await gw.db.submissions.getSubmission(id))?.version).toBe(2);
+    expect(await outboxRows(id)).toBe(2);
+  });
+
+  test('an invalid visit is refused before the 202, exactly as in direct mode, and nothing is queued', async () => {
+    const before = (await gw.db.intakeQueue.stats()).received;
+    const res = await request(gw.url).post('/ilp/v1/encounters').send(visit({ patient: { ...example().patient, nik: '123' } }));
+    expect(res.status).toBe(422);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect((await gw.db.intakeQueue.stats()).received).toBe(before);
+  });
+
+  test('a visit that cannot be written is refused with its outcome, kept for the vendor, and replaced by a corrected re-send', async () => {
+    // Queued by hand as a payload the pipeline refuses (a wrong NIK): the materialiser plans every
+    // visit again, so what it cannot plan is a 4xx kept on the queue row, not retried for ever.
+    const bad = visit({ patient: { ...example().patient, nik: '123' } });
+    const queued = await gw.db.intakeQueue.accept({ organizationId: bad.organizationId as string, submissionId: bad.submissionId as string, payload: bad, payloadHash: 'not-the-real-hash', warnings: [] });
+    const round = await materialiser.drain();
+    expect(round.refused).toBe(1);
+    const status = await request(gw.url).get(`/ilp/v1/submissions/${queued.id}`);
+    expect(status.body).toMatchObject({ status: 'refused', queued: { outcome: { resourceType: 'OperationOutcome' } } });
+    expect(JSON.stringify(status.body.queued.outcome)).toContain('NIK');
+    expect((await gw.db.intakeQueue.stats()).refused).toBe(1);
+    // Refused visits are not claimed again.
+    expect((await materialiser.drain()).claimed).toBe(0);
+
+    const fixed = await request(gw.url).post('/ilp/v1/encounters').send({ ...bad, patient: example().patient });
+    expect(fixed.body).toMatchObject({ id: queued.id, result: 'created', status: 'received' });
+    expect((await materialiser.drain()).written).toBe(1);
+    expect((await request(gw.url).get(`/ilp/v1/submissions/${queued.id}`)).body.status).toBe('accepted');
+  });
+
+  test('exactly once when a lease runs out mid-write: the second writer finds the visit unchanged, one outbox row', async () => {
+    const body = visit();
+    const res = await request(gw.url).post('/ilp/v1/encounters').send(body);
+    const id = res.body.id as string;
+    // Another process claimed it with a lease that ran out (it stalled or crashed)...
+    const stalled = await gw.db.intakeQueue.claim('stalled-process', 10, 0.001);
+    expect(stalled.map((v) => v.id)).toContain(id);
+    await new Promise((r) => setTimeout(r, 20));
+    // ...so this process takes it over and writes it.
+    const taken = await materialiser.drain();
+    expect(taken.written).toBeGreaterThanOrEqual(1);
+    // The stalled process then writes its copy and finishes: nothing new, no second outbox row.
+    const { planVisitWithHistory } = await import('../../../src/pipeline/submit-visit');
+    const { loadCatalogue } = await import('../../../src/catalog');
+    const { compileSubmissionValidator } = await import('../../../src/intake/schema-validator');
+    const { createIlpValidator } = await import('../../../src/validation/ilp/ilp-validator');
+    const catalogue = loadCatalogue();
+    const validator = createIlpValidator();
+    const mine = stalled.find((v) => v.id === id)!;
+    const { plan } = await planVisitWithHistory(mine.payload, { catalogue, schema: compileSubmissionValidator(catalogue), validateBundle: (b) => validator.validate(b), now: () => Date.now() });
+    const [late] = await gw.db.submissions.writeMany([{ ...plan, submissionPk: id }]);
+    expect(late && !('error' in late) ? late.saved.kind : late).toBe('unchanged');
+    await gw.db.intakeQueue.finish('stalled-process', stalled, stalled, []);
+    expect(await outboxRows(id)).toBe(1);
+    expect((await gw.db.submissions.getSubmission(id))?.version).toBe(1);
+  });
+
+  test('NDJSON $import queues every accepted line; the materialiser writes them all', async () => {
+    const bodies = [visit(), visit(), visit()];
+    const lines = [JSON.stringify(bodies[0]), '{"broken": ', JSON.stringify(bodies[1]), JSON.stringify(bodies[2])].join('\n');
+    const res = await fetch(`${gw.url}/ilp/v1/encounters/$import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines });
+    expect(res.status).toBe(200);
+    const out = (await res.text()).trimEnd().split('\n').map((l) => JSON.parse(l) as { line: number; status: number; id?: string; result?: string });
+    expect(out.map((r) => [r.line, r.status, r.result])).toEqual([[1, 202, 'created'], [2, 400, undefined], [3, 202, 'created'], [4, 202, 'created']]);
+    for (const r of out.filter((o) => o.id)) expect((await gw.db.intakeQueue.get(r.id!))?.state).toBe('received');
+    await materialiser.drain();
+    for (const r of out.filter((o) => o.id)) {
+      expect((await gw.db.submissions.getSubmission(r.id!))?.status).toBe('accepted');
+      expect(await outboxRows(r.id!)).toBe(1);
+    }
+  });
+});
+
+/** A boy born 2023-03-10 weighed at the Posyandu (KBM 200 g at 17–19 months), as in posyandu.test.ts. */
+function weighing(submissionId: string, date: string, kg: number): Json {
+  const s = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'golden', 'newborn-kn1-no-nik.input.json'), 'utf8')) as Json;
+  s.submissionId = submissionId;
+  s.setting = 'posyandu';
+  s.lifeCycle = ['balita'];
+  s.visitType = 'sehat';
+  delete s.visitOrdinal;
+  s.start = `${date}T09:00:00+07:00`;
+  s.end = `${date}T09:10:00+07:00`;
+  s.patient = { nik: '9104223107000012', name: 'Bima Saputra', birthDate: '2023-03-10', gender: 'male', address: { villageCode: '3508012001' } };
+  s.screenings = [{ type: 'growth-development', items: [{ code: 'body-weight', value: kg }, { code: 'body-height', value: 80.0 }] }];
+  return s;
+}
+
+test(`three months of one child uploaded at once: each is written after the one before, so the stored weight gain sees its history (${testDbKind()})`, async () => {
+  const months = [weighing(uniqueId('W-AUG'), '2024-08-14', 10.0), weighing(uniqueId('W-SEP'), '2024-09-11', 10.1), weighing(uniqueId('W-OCT'), '2024-10-09', 10.15)];
+  const ids: string[] = [];
+  const answered: unknown[] = [];
+  for (const m of months) {
+    const res = await request(gw.url).post('/ilp/v1/encounters').send(m);
+    expect(res.status).toBe(202);
+    ids.push(res.body.id as string);
+    answered.push((res.body.results as { item: string; value: unknown }[]).find((r) => r.item === 'weight-gain')?.value);
+  }
+  // At the 202 none of the earlier months was written yet: each is answered as a first weighing.
+  expect(answered).toEqual(['B', 'B', 'B']);
+  const drained = await materialiser.drain();
+  expect(drained.later).toBeGreaterThanOrEqual(2);
+  const stored: unknown[] = [];
+  for (const id of ids) {
+    const status = await request(gw.url).get(`/ilp/v1/submissions/${id}`);
+    expect(status.body.status).toBe('accepted');
+    stored.push((status.body.results as { item: string; value: unknown }[]).find((r) => r.item === 'weight-gain')?.value);
+  }
+  // As the direct intake answers the same months sent one by one (posyandu.test.ts).
+  expect(stored).toEqual(['B', 'T', 'T']);
+});
