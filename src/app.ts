@@ -33,7 +33,7 @@ import { createIlpValidator } from './validation/ilp/ilp-validator';
 import { validateOperation } from './validation/operation';
 import { Semaphore, type Logger } from './kernel';
 import { createRelay, CredentialVault, type NationalTarget, type Relay } from './relay';
-import { Materialiser } from './pipeline/materialise';
+import { IntakeLoad, Materialiser } from './pipeline/materialise';
 import { planVisitWithHistory, type IntakeDeps } from './pipeline/submit-visit';
 import { openDatabase } from './store/open-database';
 import type { Database } from './store/ports';
@@ -74,7 +74,8 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   const importSlots = new Semaphore(config.import.writersTotal);
   registerImportSlotGauges(metrics, importSlots);
   const intake: IntakeDeps = { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now(), weighings: db.weighings };
-  const materialiser = config.intake.mode === 'queued' ? materialiserFor(config, logger, db, metrics, intake) : undefined;
+  const load = new IntakeLoad();
+  const materialiser = config.intake.mode === 'queued' ? materialiserFor(config, logger, db, metrics, intake, load) : undefined;
   const reportJob: ReportJobDeps = { pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger, leaseSeconds: config.pwsReports.leaseSeconds };
   const pwsReports = config.pwsReports.enabled ? new ReportScheduler(reportJob, config.pwsReports) : undefined;
   const exportRunner = new ExportRunner(exportRunnerOptions(config.fhir, db.fhir.exports, logger));
@@ -128,7 +129,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
     submissions: db.submissions,
     resources: db.resources,
     intake,
-    ...(materialiser ? { queued: { queue: db.intakeQueue, poke: () => materialiser.poke() } } : {}),
+    ...(materialiser ? { queued: { queue: db.intakeQueue, poke: () => materialiser.poke(), load } } : {}),
     ready: () => db.ping(),
   });
   exportRunner.start();
@@ -167,12 +168,13 @@ function consoleDeps(config: Config, logger: Logger, db: Database, auth: { disab
 }
 
 /** INTAKE_MODE=queued: the loops that write queued visits with the direct intake's own steps. */
-function materialiserFor(config: Config, logger: Logger, db: Database, metrics: Metrics, intake: IntakeDeps): Materialiser {
+function materialiserFor(config: Config, logger: Logger, db: Database, metrics: Metrics, intake: IntakeDeps, load: IntakeLoad): Materialiser {
   registerIntakeQueueGauges(metrics, () => db.intakeQueue.stats());
   const c = config.intake;
   return new Materialiser({
     queue: db.intakeQueue, submissions: db.submissions, plan: (payload) => planVisitWithHistory(payload, intake), logger,
     batchSize: c.batchSize, leaseSeconds: c.leaseSeconds, pollMs: c.pollMs, writers: c.writers,
+    yieldTo: { busySince: (instant) => load.busySince(instant), share: c.busySharePercent / 100, maxLagSeconds: c.maxLagSeconds },
     observe: (round) => {
       for (const result of ['written', 'unchanged', 'refused', 'later'] as const) if (round[result] > 0) metrics.materialised.inc({ result }, round[result]);
     },

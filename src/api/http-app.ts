@@ -39,6 +39,16 @@ export function createHttpApp(deps: HttpDeps): Express {
     res.on('finish', () => deps.metrics.httpResponses.inc({ status: String(res.statusCode) }));
     next();
   });
+  // INTAKE_MODE=queued: intake requests counted at arrival, before authentication and body parsing;
+  // the materialiser yields to a burst of them (src/pipeline/materialise.ts, IntakeLoad).
+  const load = deps.queued?.load;
+  if (load) {
+    app.use('/ilp/v1/encounters', (req, res, next) => {
+      if (req.method === 'POST' && req.path.startsWith('/$import')) res.once('close', load.upload());
+      else if (req.method === 'POST') load.arrived();
+      next();
+    });
+  }
   for (const guard of deps.guards ?? []) app.use(guard);
   app.use(healthRouter(deps));
   const bodies = [jsonBody(deps.bodyLimitBytes), safeJson(deps.maxJsonDepth)];

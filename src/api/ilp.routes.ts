@@ -4,7 +4,7 @@ import { buildOpenApi } from '../intake/openapi';
 import { fail, operationOutcome } from '../kernel';
 import type { Observation } from 'fhir/r4';
 import { resultsFromStored, type VisitResult } from '../mapping/results';
-import { IntakeDeps, planVisitWithHistory, prepareVisitWithHistory, submitVisit } from '../pipeline/submit-visit';
+import { IntakeDeps, prepareVisitWithHistory, queuedVisitOf, submitVisit } from '../pipeline/submit-visit';
 import type { ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
 import { dataFilter, mayActFor, passes, requireWriter } from '../auth/access-decision';
 import { noteAudit } from './audit.middleware';
@@ -102,6 +102,25 @@ function statusView(s: SubmissionRecord, results: VisitResult[], queued?: Queued
   };
 }
 
+/**
+ * INTAKE_MODE=queued: validated and mapped exactly as the direct intake, so a refusal is the same
+ * 4xx; then kept, not written (the materialiser plans it again, with the history written by then).
+ */
+async function acceptQueued(body: unknown, res: Response, deps: IlpRouteDeps, queued: QueuedIntake): Promise<void> {
+  const prepared = await prepareVisitWithHistory(body, deps.intake);
+  const accepted = await queued.queue.accept(queuedVisitOf(prepared));
+  queued.poke();
+  deps.metrics.submissions.inc({ result: accepted.kind });
+  noteAudit(res, { resources: [], update: accepted.kind === 'updated' });
+  res.status(202).location(location(accepted.id)).json({
+    id: accepted.id, status: accepted.status, result: accepted.kind, version: accepted.version,
+    submissionId: accepted.submissionId, organizationId: accepted.organizationId,
+    links: { self: location(accepted.id) },
+    results: prepared.results,
+    outcome: operationOutcome(accepted.kind === 'unchanged' ? [] : prepared.issues),
+  });
+}
+
 export function ilpRouter(deps: IlpRouteDeps): Router {
   // Case-sensitive like the app and the access policy (http-app.ts): a Router() of its own would match
   // /pws/v1/Targets where the policy sees no rule, and skip the scope check.
@@ -111,19 +130,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
   router.post('/encounters', requireJson, async (req, res) => {
     assertMayActFor(res, req.body, true);
     if (deps.queued) {
-      // Validated, mapped and planned exactly as below, so a refusal is the same 4xx; kept, not written.
-      const planned = await planVisitWithHistory(req.body, deps.intake);
-      const accepted = await deps.queued.queue.accept(planned.plan);
-      deps.queued.poke();
-      deps.metrics.submissions.inc({ result: accepted.kind });
-      noteAudit(res, { resources: [], update: accepted.kind === 'updated' });
-      res.status(202).location(location(accepted.id)).json({
-        id: accepted.id, status: accepted.status, result: accepted.kind, version: accepted.version,
-        submissionId: accepted.submissionId, organizationId: accepted.organizationId,
-        links: { self: location(accepted.id) },
-        results: planned.results,
-        outcome: operationOutcome(accepted.kind === 'unchanged' ? [] : planned.warnings),
-      });
+      await acceptQueued(req.body, res, deps, deps.queued);
       return;
     }
     const { saved, warnings, results } = await submitVisit(req.body, deps.intake, deps.submissions);

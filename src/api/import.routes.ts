@@ -2,10 +2,11 @@ import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import type { ImportConfig } from '../config/config';
 import { fail, issue, OperationOutcomeError, type Logger, type Semaphore } from '../kernel';
-import { importVisits, type ImportResult, type LineWritten } from '../pipeline/import-visits';
+import { importVisits, readyPlan, type ImportResult, type LineWritten, type ReadyLine } from '../pipeline/import-visits';
 import type { WritePlan } from '../write-plan/plan';
-import { planVisitWithHistory, type IntakeDeps } from '../pipeline/submit-visit';
-import type { IntakeQueue } from '../store/intake-queue-ports';
+import { planVisitWithHistory, prepareVisitWithHistory, queuedVisitOf, type IntakeDeps } from '../pipeline/submit-visit';
+import type { IntakeLoad } from '../pipeline/materialise';
+import type { IntakeQueue, VisitToQueue } from '../store/intake-queue-ports';
 import type { SubmissionStore } from '../store/ports';
 import { scanJson } from './body';
 import type { Metrics } from './metrics';
@@ -37,19 +38,39 @@ export interface QueuedIntake {
   queue: IntakeQueue;
   /** The process's materialiser: a visit was queued. */
   poke(): void;
+  /** Intake requests in progress (counted by src/api/http-app.ts), which the materialiser yields to. */
+  load: IntakeLoad;
 }
 
 export const NDJSON = 'application/x-ndjson';
 
-/** One group of plans made durable: written now, or queued for the materialiser. */
-async function writeGroup(deps: ImportRouteDeps, plans: WritePlan[]): Promise<(LineWritten | { error: unknown })[]> {
-  if (deps.queued) {
-    const outcomes = await deps.queued.queue.acceptMany(plans);
-    deps.queued.poke();
-    return outcomes.map((o) => ('error' in o ? o : { kind: o.kind, id: o.id, submissionId: o.submissionId }));
-  }
-  const outcomes = await deps.submissions.writeMany(plans);
-  return outcomes.map((o) => ('error' in o ? o : { kind: o.saved.kind, id: o.saved.submission.id, submissionId: o.saved.submission.submissionId }));
+/** How a line is made ready and its group made durable: the visits written now (direct), or queued for the materialiser. */
+interface LineSink<W> {
+  plan(body: unknown): Promise<ReadyLine<W>>;
+  write(items: W[]): Promise<(LineWritten | { error: unknown })[]>;
+}
+
+function directSink(deps: ImportRouteDeps): LineSink<WritePlan> {
+  return {
+    plan: async (body) => readyPlan(await planVisitWithHistory(body, deps.intake)),
+    write: async (plans) => (await deps.submissions.writeMany(plans))
+      .map((o) => ('error' in o ? o : { kind: o.saved.kind, id: o.saved.submission.id, submissionId: o.saved.submission.submissionId })),
+  };
+}
+
+/** Validated and mapped as the direct intake does; the materialiser plans each visit again when it writes it. */
+function queuedSink(deps: ImportRouteDeps, queued: QueuedIntake): LineSink<VisitToQueue> {
+  return {
+    plan: async (body) => {
+      const prepared = await prepareVisitWithHistory(body, deps.intake);
+      return { write: queuedVisitOf(prepared), warnings: prepared.issues, locks: [] };
+    },
+    write: async (visits) => {
+      const outcomes = await queued.queue.acceptMany(visits);
+      queued.poke();
+      return outcomes.map((o) => ('error' in o ? o : { kind: o.kind, id: o.id, submissionId: o.submissionId }));
+    },
+  };
 }
 
 /** One line's JSON, refused as the single intake's body parser and preconditions would refuse it. */
@@ -93,12 +114,12 @@ export function importHandler(deps: ImportRouteDeps) {
     // write slot leave the queue unwritten: nobody would be told their results. Groups being written finish.
     const over = new AbortController();
     res.once('close', () => over.abort(new Error('the import connection closed')));
-    const results = importVisits(ndjsonLines(req, deps.limits), {
+    const importWith = <W>(sink: LineSink<W>): AsyncGenerator<ImportResult> => importVisits<W>(ndjsonLines(req, deps.limits), {
       parse: (text) => parseLine(text, deps.maxJsonDepth),
       authorize: (body) => deps.authorize(res, body),
-      plan: (body) => planVisitWithHistory(body, deps.intake),
-      write: async (plans) => {
-        const outcomes = await deps.writeSlots.run(() => writeGroup(deps, plans), over.signal);
+      plan: (body) => sink.plan(body),
+      write: async (items) => {
+        const outcomes = await deps.writeSlots.run(() => sink.write(items), over.signal);
         for (const out of outcomes) if (!('error' in out)) deps.metrics.submissions.inc({ result: out.kind });
         return outcomes;
       },
@@ -111,6 +132,7 @@ export function importHandler(deps: ImportRouteDeps) {
       groupSize: deps.limits.groupSize,
       writers: deps.limits.writers,
     });
+    const results = deps.queued ? importWith(queuedSink(deps, deps.queued)) : importWith(directSink(deps));
     res.status(200).type(NDJSON);
     res.flushHeaders();
     try {

@@ -73,6 +73,14 @@ export interface IntakeConfig {
   leaseSeconds: number;
   /** How often an idle materialiser looks for visits queued by other processes (MATERIALISE_POLL_MS). */
   pollMs: number;
+  /**
+   * Intake first: while visits arrive (or an `$import` upload runs), the materialiser takes at most
+   * this share of its time, in percent, so a burst is accepted at close to full speed; 100 = it
+   * never pauses (MATERIALISE_BUSY_SHARE).
+   */
+  busySharePercent: number;
+  /** ...but never while the oldest queued visit is older than this: the lag a burst may build (MATERIALISE_MAX_LAG_SECONDS). */
+  maxLagSeconds: number;
 }
 
 export interface ImportConfig {
@@ -202,6 +210,8 @@ export function loadConfig(env: Env = process.env): Config {
       writers: intVar(env, 'MATERIALISE_WRITERS', 2, 1, 8, problems),
       leaseSeconds: intVar(env, 'MATERIALISE_LEASE_SECONDS', 60, 5, 3600, problems),
       pollMs: intVar(env, 'MATERIALISE_POLL_MS', 250, 10, 60_000, problems),
+      busySharePercent: intVar(env, 'MATERIALISE_BUSY_SHARE', 10, 1, 100, problems),
+      maxLagSeconds: intVar(env, 'MATERIALISE_MAX_LAG_SECONDS', 60, 1, 86_400, problems),
     },
     pwsReports: loadPwsReportsConfig(env, problems),
     ops: loadOpsConfig(env, problems),

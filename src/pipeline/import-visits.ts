@@ -2,7 +2,7 @@ import type { OperationOutcome } from 'fhir/r4';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { issue, OperationOutcomeError, operationOutcome, type Issue } from '../kernel';
 import type { SaveOutcome } from '../store/ports';
-import { pwsPeopleOf, pwsPersonLock, type WritePlan } from '../write-plan/plan';
+import { planLockKeys, type WritePlan } from '../write-plan/plan';
 import type { PlannedVisit } from './submit-visit';
 
 /** One input line as the transport delivers it (src/api/ndjson-lines.ts). */
@@ -32,18 +32,33 @@ export interface LineWritten {
   submissionId: string;
 }
 
-export interface ImportDeps {
+/**
+ * A line ready for its write: what the write takes (a write plan, or INTAKE_MODE=queued the visit
+ * to queue), the warnings to answer with, and the advisory keys its write will take.
+ */
+export interface ReadyLine<W> {
+  write: W;
+  warnings: Issue[];
+  locks: string[];
+}
+
+/** A planned visit as a line ready for the direct write (SubmissionStore.writeMany). */
+export function readyPlan(planned: PlannedVisit): ReadyLine<WritePlan> {
+  return { write: planned.plan, warnings: planned.warnings, locks: planLockKeys(planned.plan) };
+}
+
+export interface ImportDeps<W = WritePlan> {
   /** JSON text → value; throws an OperationOutcomeError (400) for malformed or hostile JSON. */
   parse(text: string): unknown;
   /** The tenant rule of the single intake; throws an OperationOutcomeError (403). */
   authorize(body: unknown): void;
-  /** The single intake's steps up to its write plan (src/pipeline/submit-visit.ts, planVisitWithHistory); throws a 4xx OperationOutcomeError. */
-  plan(body: unknown): Promise<PlannedVisit>;
+  /** The single intake's steps up to its write (src/pipeline/submit-visit.ts, planVisitWithHistory); throws a 4xx OperationOutcomeError. */
+  plan(body: unknown): Promise<ReadyLine<W>>;
   /**
    * Group commit: the plans in one transaction, each with its outcome or its own error
    * (SubmissionStore.writeMany, or IntakeQueue.acceptMany when queued); durable when it resolves.
    */
-  write(plans: WritePlan[]): Promise<(LineWritten | { error: unknown })[]>;
+  write(items: W[]): Promise<(LineWritten | { error: unknown })[]>;
   /** An error that is not an OperationOutcomeError: logged by the caller, answered 500 for that line. */
   unexpected(err: unknown, line: number): Issue;
   limits: { maxBytes: number; maxLineBytes: number };
@@ -66,18 +81,18 @@ function submissionIdOf(body: unknown): string | undefined {
   return typeof id === 'string' ? id.slice(0, 200) : undefined;
 }
 
-function refused(line: number, err: unknown, deps: ImportDeps, submissionId?: string): ImportResult {
+function refused<W>(line: number, err: unknown, deps: ImportDeps<W>, submissionId?: string): ImportResult {
   const oo = err instanceof OperationOutcomeError ? err : new OperationOutcomeError(500, [deps.unexpected(err, line)]);
   return { line, status: oo.status, ...(submissionId ? { submissionId } : {}), outcome: operationOutcome(oo.issues) };
 }
 
 /** A line after everything but the write: answered already, or a plan to write. */
-type Prepared =
+type Prepared<W> =
   | { kind: 'answered'; result: ImportResult }
-  | { kind: 'planned'; line: number; key: string | undefined; submissionId: string | undefined; planned: PlannedVisit };
+  | { kind: 'planned'; line: number; key: string | undefined; submissionId: string | undefined; planned: ReadyLine<W> };
 
-function prepare(l: ImportLine, deps: ImportDeps): Promise<Prepared> {
-  const answered = (result: ImportResult): Promise<Prepared> => Promise.resolve({ kind: 'answered', result });
+function prepare<W>(l: ImportLine, deps: ImportDeps<W>): Promise<Prepared<W>> {
+  const answered = (result: ImportResult): Promise<Prepared<W>> => Promise.resolve({ kind: 'answered', result });
   if (l.kind === 'too-long') return answered({ line: l.line, status: 413, outcome: operationOutcome([issue('IMPORT-LINE-TOO-LONG', { line: l.line, limit: deps.limits.maxLineBytes })]) });
   if (l.kind === 'over-limit') return answered({ line: l.line, status: 413, outcome: operationOutcome([issue('IMPORT-TOO-LARGE', { line: l.line, limit: deps.limits.maxBytes })]) });
   let body: unknown;
@@ -88,20 +103,20 @@ function prepare(l: ImportLine, deps: ImportDeps): Promise<Prepared> {
     return answered(refused(l.line, err, deps, submissionIdOf(body)));
   }
   return deps.plan(body).then(
-    (planned): Prepared => ({ kind: 'planned', line: l.line, key: keyOf(body), submissionId: submissionIdOf(body), planned }),
-    (err: unknown): Prepared => ({ kind: 'answered', result: refused(l.line, err, deps, submissionIdOf(body)) }),
+    (planned): Prepared<W> => ({ kind: 'planned', line: l.line, key: keyOf(body), submissionId: submissionIdOf(body), planned }),
+    (err: unknown): Prepared<W> => ({ kind: 'answered', result: refused(l.line, err, deps, submissionIdOf(body)) }),
   );
 }
 
-function accepted(line: number, out: LineWritten, planned: PlannedVisit): ImportResult {
+function accepted<W>(line: number, out: LineWritten, planned: ReadyLine<W>): ImportResult {
   const issues = out.kind === 'unchanged' ? [] : planned.warnings;
   return { line, status: 202, id: out.id, submissionId: out.submissionId, result: out.kind, ...(issues.length > 0 ? { outcome: operationOutcome(issues) } : {}) };
 }
 
 /** Writes one group's plans in one transaction; results in the group's (input) order. */
-async function commit(group: Prepared[], deps: ImportDeps): Promise<ImportResult[]> {
-  const planned = group.filter((p): p is Extract<Prepared, { kind: 'planned' }> => p.kind === 'planned');
-  const outcomes = planned.length > 0 ? await deps.write(planned.map((p) => p.planned.plan)) : [];
+async function commit<W>(group: Prepared<W>[], deps: ImportDeps<W>): Promise<ImportResult[]> {
+  const planned = group.filter((p): p is Extract<Prepared<W>, { kind: 'planned' }> => p.kind === 'planned');
+  const outcomes = planned.length > 0 ? await deps.write(planned.map((p) => p.planned.write)) : [];
   const byLine = new Map(planned.map((p, i) => {
     const out = outcomes[i];
     const result = !out ? refused(p.line, new Error('no outcome for a written plan'), deps, p.submissionId)
@@ -116,9 +131,8 @@ async function commit(group: Prepared[], deps: ImportDeps): Promise<ImportResult
  * advisory lock its plan takes (conditional matches, and the PWS people, who are locked across
  * organisations), so that two groups never wait for each other in a cycle.
  */
-function conflictKeys(p: Extract<Prepared, { kind: 'planned' }>): string[] {
-  const plan = p.planned.plan;
-  return [...(p.key !== undefined ? [p.key] : []), ...(plan.lockKeys ?? []), ...pwsPeopleOf(plan).map(pwsPersonLock)];
+function conflictKeys<W>(p: Extract<Prepared<W>, { kind: 'planned' }>): string[] {
+  return [...(p.key !== undefined ? [p.key] : []), ...p.planned.locks];
 }
 
 /**
@@ -134,10 +148,10 @@ function conflictKeys(p: Extract<Prepared, { kind: 'planned' }>): string[] {
  * transactions never write the same submission or race for the same conditional match, and never
  * take each other's locks in a cycle. Blank lines are skipped (no result).
  */
-export async function* importVisits(lines: AsyncIterable<ImportLine>, deps: ImportDeps): AsyncGenerator<ImportResult> {
+export async function* importVisits<W>(lines: AsyncIterable<ImportLine>, deps: ImportDeps<W>): AsyncGenerator<ImportResult> {
   const input = lines[Symbol.asyncIterator]();
   const writers = Math.max(1, deps.writers ?? 1);
-  const window: Promise<Prepared>[] = [];
+  const window: Promise<Prepared<W>>[] = [];
   const ahead = Math.max(deps.concurrency, deps.groupSize) * (writers + 1);
   let ended = false;
   const refill = async (): Promise<void> => {
@@ -159,12 +173,12 @@ export async function* importVisits(lines: AsyncIterable<ImportLine>, deps: Impo
   while (window.length > 0 || writing.length > 0) {
     let blocked = false;
     if (window.length > 0 && writing.length < writers) {
-      const group: Prepared[] = [];
+      const group: Prepared<W>[] = [];
       const keys = new Set<string>();
       const held = new Set<string>();
       let plans = 0;
       while (window.length > 0 && plans < deps.groupSize) {
-        const item = await (window[0] as Promise<Prepared>);
+        const item = await (window[0] as Promise<Prepared<W>>);
         if (item.kind === 'planned') {
           if (item.key !== undefined && keys.has(item.key)) break;
           if (conflictKeys(item).some((k) => writing.some((w) => w.keys.has(k)))) {

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { OperationOutcome } from 'fhir/r4';
 import { OperationOutcomeError, operationOutcome, type Logger } from '../kernel';
 import type { ClaimedVisit, IntakeQueue } from '../store/intake-queue-ports';
 import type { SubmissionStore } from '../store/ports';
-import { pwsPeopleOf, pwsPersonLock, type WritePlan } from '../write-plan/plan';
+import { planLockKeys, type WritePlan } from '../write-plan/plan';
 import type { PlannedVisit } from './submit-visit';
 
 export interface MaterialiserDeps {
@@ -19,6 +20,13 @@ export interface MaterialiserDeps {
   pollMs: number;
   /** Loops in this process, each claiming its own batches (MATERIALISE_WRITERS). */
   writers?: number;
+  /**
+   * Intake first: while visits arrive (busySince, IntakeLoad), the materialiser takes at most
+   * `share` (0–1] of its time: after a round of d ms each loop pauses d × writers × (1 − share) / share,
+   * unless the oldest queued visit is older than `maxLagSeconds`. A burst is then accepted at close
+   * to the speed of accepting and written after it. Absent, or share 1: rounds never pause.
+   */
+  yieldTo?: { busySince(instant: number): boolean; share: number; maxLagSeconds: number };
   /** Told how the claimed visits of each round ended. */
   observe?(round: RoundSummary): void;
 }
@@ -35,16 +43,59 @@ export interface RoundSummary {
   later: number;
 }
 
-const ZERO: RoundSummary = { claimed: 0, written: 0, unchanged: 0, refused: 0, later: 0 };
+/**
+ * Whether this process's intake is busy (the materialiser's `yieldTo.busySince`): a visit arrived
+ * (counted at arrival, src/api/http-app.ts) since a given instant, or an `$import` upload, a burst
+ * by itself, is running. The materialiser asks about the time since its round began less a second,
+ * not only the last second: on the embedded PGlite a round blocks the event loop, so the visits that
+ * arrive meanwhile are counted only after it.
+ */
+export class IntakeLoad {
+  private last = Number.NEGATIVE_INFINITY;
+  private uploads = 0;
 
-/** A 4xx the visit alone causes and a retry would meet again; anything else may pass next round. */
-function refusal(err: unknown): OperationOutcome | undefined {
-  return err instanceof OperationOutcomeError && err.status >= 400 && err.status < 500 ? operationOutcome(err.issues) : undefined;
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** A visit arrived. */
+  arrived(): void {
+    this.last = this.now();
+  }
+
+  /** An upload started; call what it returns when it ends. */
+  upload(): () => void {
+    this.uploads += 1;
+    let ended = false;
+    return () => {
+      if (!ended) this.uploads -= 1;
+      ended = true;
+    };
+  }
+
+  busySince(instant: number): boolean {
+    return this.uploads > 0 || this.last >= instant;
+  }
 }
 
-/** Every advisory key a plan takes: two plans sharing one are never in the same round (see round()). */
-function keysOf(plan: WritePlan): string[] {
-  return [...plan.lockKeys, ...pwsPeopleOf(plan).map(pwsPersonLock)];
+/**
+ * The pause after a round while intake is busy: each of `writers` loops pauses so that together
+ * they take about `share` of the time (a round of d ms, then d × writers × (1 − share) / share);
+ * none once the oldest queued visit is `maxLagSeconds` old, so a long burst is written behind at
+ * most that lag.
+ */
+export function pauseAfterRound(p: { roundMs: number; writers: number; share: number; oldestSeconds: number | undefined; maxLagSeconds: number }): number {
+  if (p.share >= 1 || (p.oldestSeconds !== undefined && p.oldestSeconds >= p.maxLagSeconds)) return 0;
+  const share = Math.max(0.01, p.share);
+  return (Math.max(0, p.roundMs) * Math.max(1, p.writers) * (1 - share)) / share;
+}
+
+const ZERO: RoundSummary = { claimed: 0, written: 0, unchanged: 0, refused: 0, later: 0 };
+
+/**
+ * A 4xx the visit alone causes and a retry would meet again; anything else may pass next round,
+ * 409 included: ILP-PAYLOAD-CONFLICT is a race with another writer that a retry wins.
+ */
+function refusal(err: unknown): OperationOutcome | undefined {
+  return err instanceof OperationOutcomeError && err.status >= 400 && err.status < 500 && err.status !== 409 ? operationOutcome(err.issues) : undefined;
 }
 
 /**
@@ -62,7 +113,8 @@ export class Materialiser {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private running = false;
   private loops: Promise<void>[] = [];
-  private wake = new Set<() => void>();
+  private readonly wake = new Set<() => void>();
+  private readonly stopWake = new Set<() => void>();
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly deps: MaterialiserDeps) {}
@@ -90,6 +142,7 @@ export class Materialiser {
   private async shutdown(): Promise<void> {
     this.running = false;
     this.poke();
+    for (const w of this.stopWake) w();
     await Promise.all(this.loops);
     this.loops = [];
     const released = await this.deps.queue.release(this.owner).catch(() => 0);
@@ -106,28 +159,48 @@ export class Materialiser {
     }
   }
 
+  /** How long to pause after a round that began at `started` (see `yieldTo`, pauseAfterRound). */
+  private async pauseAfter(started: number): Promise<number> {
+    const y = this.deps.yieldTo;
+    if (!y || y.share >= 1 || !y.busySince(started - 1000)) return 0;
+    const oldest = await this.deps.queue.oldestSeconds();
+    return pauseAfterRound({ roundMs: Date.now() - started, writers: this.deps.writers ?? 1, share: y.share, oldestSeconds: oldest, maxLagSeconds: y.maxLagSeconds });
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
+      // A macrotask turn between rounds: on the embedded PGlite every query resolves without I/O, so
+      // back-to-back rounds would otherwise never let the HTTP server read a request (seen: none
+      // answered for 12 s while a backlog was written).
+      await yieldToLoop();
+      const started = Date.now();
       let r: RoundSummary = ZERO;
       try {
         r = await this.round();
+        if (r.written + r.unchanged + r.refused > 0) {
+          const pause = await this.pauseAfter(started);
+          // Not woken by pokes: every accepted visit pokes, and the pause is what leaves the time to accept them.
+          if (pause > 0 && this.running) await this.idle(false, pause);
+          continue;
+        }
       } catch (err) {
         this.deps.logger.error({ err }, 'materialiser round failed; retrying after the poll interval');
       }
-      const progressed = r.written + r.unchanged + r.refused > 0;
-      if (this.running && !progressed) await this.idle();
+      if (this.running) await this.idle();
     }
   }
 
-  private idle(): Promise<void> {
+  /** Waits `ms` (the poll interval), a poke (when `pokeable`) or stop(). */
+  private idle(pokeable = true, ms = this.deps.pollMs): Promise<void> {
     return new Promise((resolve) => {
+      const wakers = pokeable ? this.wake : this.stopWake;
       const done = (): void => {
         clearTimeout(timer);
-        this.wake.delete(done);
+        wakers.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, this.deps.pollMs);
-      this.wake.add(done);
+      const timer = setTimeout(done, ms);
+      wakers.add(done);
     });
   }
 
@@ -143,7 +216,7 @@ export class Materialiser {
     for (const visit of claimed) {
       try {
         const { plan } = await this.deps.plan(visit.payload);
-        const keys = keysOf(plan);
+        const keys = planLockKeys(plan);
         if (keys.some((k) => held.has(k))) {
           later += 1;
           continue;

@@ -9,6 +9,7 @@ import { contributionsOf } from '../pws/contributions';
 import { NO_HISTORY, type VisitHistory } from '../mapping/history';
 import { patientKeys } from '../mapping/patient-key';
 import type { VisitResult } from '../mapping/results';
+import type { VisitToQueue } from '../store/intake-queue-ports';
 import type { SaveOutcome, SubmissionStore, WeighingHistory } from '../store/ports';
 import { planSubmission, type WritePlan } from '../write-plan/plan';
 
@@ -126,6 +127,14 @@ export interface PlannedVisit {
 export async function planVisitWithHistory(body: unknown, deps: IntakeDeps): Promise<PlannedVisit> {
   const prepared = await prepareVisitWithHistory(body, deps);
   return { plan: planVisit(prepared, deps), warnings: prepared.issues, results: prepared.results };
+}
+
+/** What INTAKE_MODE=queued keeps of a prepared visit (src/store/intake-queue-ports.ts): the materialiser plans it again. */
+export function queuedVisitOf(prepared: PreparedVisit): VisitToQueue {
+  return {
+    organizationId: prepared.sub.raw.organizationId, submissionId: prepared.sub.raw.submissionId,
+    payload: prepared.sub.raw, payloadHash: prepared.payloadHash, warnings: prepared.issues.map(toFhirIssue),
+  };
 }
 
 /** Prepares the visit, then stores its plan with its outbox row in one transaction (idempotent by submissionId). */

@@ -82,5 +82,7 @@ export interface IntakeQueue {
   /** Hands back every lease of `owner` (shutdown); returns how many. */
   release(owner: string): Promise<number>;
   get(id: string): Promise<QueuedVisit | undefined>;
+  /** Seconds since the oldest visit waiting to be written was accepted; undefined when none waits. One index probe. */
+  oldestSeconds(): Promise<number | undefined>;
   stats(): Promise<IntakeQueueStats>;
 }

@@ -19,24 +19,29 @@ import { CLOCK, inTransaction, iso, json, one, withConnection } from './sql';
  * payload hash (plan-store.ts), so that costs a redundant round, never a second outbox row.
  */
 const ACCEPT_SQL = `
-  WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(n integer, pk uuid, org text, sid text, payload jsonb, hash text, warnings jsonb)),
+  WITH x AS MATERIALIZED (
+    -- LATERAL … LIMIT 1 (not flattened into a join): one index probe per visit. A join is planned for
+    -- jsonb_to_recordset's guess of 100 rows, as a hash join over a scan of the whole queue.
+    SELECT x.*, s.pk AS spk, s.payload_hash AS shash, s.received_at AS sreceived, s.version AS sversion, s.status AS sstatus,
+           q.pk AS qpk, q.refused IS NOT NULL AS qrefused
+      FROM jsonb_to_recordset($1::jsonb) AS x(n integer, pk uuid, org text, sid text, payload jsonb, hash text, warnings jsonb)
+      LEFT JOIN LATERAL (SELECT pk, payload_hash, received_at, version, status FROM submission s
+                          WHERE s.organization_id = x.org AND s.submission_id = x.sid LIMIT 1) s ON true
+      LEFT JOIN LATERAL (SELECT pk, refused FROM intake_queue q WHERE q.organization_id = x.org AND q.submission_id = x.sid LIMIT 1) q ON true),
   c AS (SELECT ${CLOCK} AS t),
   ins AS (
     INSERT INTO intake_queue AS q (pk, organization_id, submission_id, payload, payload_hash, warnings, received_at, updated_at)
-    SELECT coalesce(s.pk, x.pk), x.org, x.sid, x.payload, x.hash, x.warnings, coalesce(s.received_at, c.t), c.t
-      FROM x CROSS JOIN c LEFT JOIN submission s ON s.organization_id = x.org AND s.submission_id = x.sid
-     WHERE s.pk IS NULL OR s.payload_hash <> x.hash
-        OR EXISTS (SELECT 1 FROM intake_queue w WHERE w.organization_id = x.org AND w.submission_id = x.sid)
+    SELECT coalesce(x.spk, x.pk), x.org, x.sid, x.payload, x.hash, x.warnings, coalesce(x.sreceived, c.t), c.t
+      FROM x CROSS JOIN c
+     WHERE x.spk IS NULL OR x.shash <> x.hash OR x.qpk IS NOT NULL
     ON CONFLICT (organization_id, submission_id) DO UPDATE
       SET payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash, warnings = EXCLUDED.warnings, updated_at = EXCLUDED.updated_at,
           ticket = nextval('intake_queue_ticket'), refused = NULL, attempts = 0, lease_owner = NULL, lease_until = NULL
       WHERE q.payload_hash <> EXCLUDED.payload_hash OR q.refused IS NOT NULL
     RETURNING q.pk, q.organization_id, q.submission_id, (q.xmax = 0) AS inserted)
-  SELECT x.n, coalesce(ins.pk, q.pk, s.pk)::text AS id, ins.pk IS NOT NULL AS queued, coalesce(ins.inserted, false) AS inserted,
-         s.pk IS NOT NULL AS stored, coalesce(s.version, 0) AS version, s.status, q.pk IS NOT NULL AS was_queued, q.refused IS NOT NULL AS was_refused
+  SELECT x.n, coalesce(ins.pk, x.qpk, x.spk)::text AS id, ins.pk IS NOT NULL AS queued, coalesce(ins.inserted, false) AS inserted,
+         x.spk IS NOT NULL AS stored, coalesce(x.sversion, 0) AS version, x.sstatus AS status, x.qpk IS NOT NULL AS was_queued, coalesce(x.qrefused, false) AS was_refused
     FROM x LEFT JOIN ins ON ins.organization_id = x.org AND ins.submission_id = x.sid
-    LEFT JOIN submission s ON s.organization_id = x.org AND s.submission_id = x.sid
-    LEFT JOIN intake_queue q ON q.organization_id = x.org AND q.submission_id = x.sid
    ORDER BY x.n`;
 
 interface AcceptRow {
@@ -123,17 +128,17 @@ export class SqlIntakeQueue implements IntakeQueue {
 
   async finish(owner: string, claimed: readonly ClaimedVisit[], written: readonly ClaimedVisit[], refused: readonly { visit: ClaimedVisit; outcome: OperationOutcome }[]): Promise<void> {
     if (claimed.length === 0) return;
-    const ticketRows = (vs: readonly ClaimedVisit[]) => json(vs.map((v) => ({ id: v.id, ticket: v.ticket })));
     await inTransaction(this.ds, async (sql) => {
       if (written.length > 0) {
-        await sql.rows(`DELETE FROM intake_queue q USING jsonb_to_recordset($1::jsonb) AS x(id uuid, ticket bigint)
-                         WHERE q.pk = x.id AND q.ticket = x.ticket`, [ticketRows(written)]);
+        // By primary key (= ANY): a join with jsonb_to_recordset would be planned as a scan of the queue.
+        await sql.rows('DELETE FROM intake_queue WHERE pk = ANY($1::uuid[]) AND ticket = ($2::bigint[])[array_position($1::uuid[], pk)]',
+          [written.map((v) => v.id), written.map((v) => v.ticket)]);
       }
       if (refused.length > 0) {
         await sql.rows(`UPDATE intake_queue q SET refused = x.outcome, lease_owner = NULL, lease_until = NULL
-                          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, ticket bigint, outcome jsonb)
-                         WHERE q.pk = x.id AND q.ticket = x.ticket`,
-        [json(refused.map((r) => ({ id: r.visit.id, ticket: r.visit.ticket, outcome: r.outcome })))]);
+                          FROM (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, ticket bigint, outcome jsonb)) x
+                         WHERE q.pk = x.id AND q.ticket = x.ticket AND q.pk = ANY($2::uuid[])`,
+        [json(refused.map((r) => ({ id: r.visit.id, ticket: r.visit.ticket, outcome: r.outcome }))), refused.map((r) => r.visit.id)]);
       }
       // The rest (a payload changed meanwhile, a visit left for the next round, an unexpected error): handed back.
       await sql.rows('UPDATE intake_queue SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND pk = ANY($2::uuid[])',
@@ -158,6 +163,12 @@ export class SqlIntakeQueue implements IntakeQueue {
       payloadHash: row.payload_hash, receivedAt: row.received_at, updatedAt: row.updated_at, warnings: row.warnings, attempts: row.attempts,
       ...(row.refused ? { refused: row.refused } : {}),
     };
+  }
+
+  async oldestSeconds(): Promise<number | undefined> {
+    const [row] = await withConnection(this.ds, (sql) => sql.rows<{ age: number }>(
+      `SELECT extract(epoch FROM ${CLOCK} - updated_at)::float8 AS age FROM intake_queue WHERE refused IS NULL ORDER BY ticket LIMIT 1`));
+    return row ? Number(row.age) : undefined;
   }
 
   async stats(): Promise<IntakeQueueStats> {

@@ -111,6 +111,15 @@ export function pwsPeopleOf(plan: Pick<WritePlan, 'contributions'>): string[] {
 export const pwsPersonLock = (person: string): string => `pws-person:${person}`;
 
 /**
+ * Every advisory key writing the plan takes: its conditional matches and its PWS people (locked
+ * across organisations). Two plans sharing one are never written by concurrent transactions that
+ * could take them in a cycle (`$import` groups, the materialiser's rounds).
+ */
+export function planLockKeys(plan: Pick<WritePlan, 'lockKeys' | 'contributions'>): string[] {
+  return [...(plan.lockKeys ?? []), ...pwsPeopleOf(plan).map(pwsPersonLock)];
+}
+
+/**
  * The advisory-lock key of a conditional match: matches are per organisation, so two
  * organisations creating their own Patient for one NIK do not wait for each other.
  */

@@ -1,5 +1,5 @@
 import { issue, OperationOutcomeError } from '../../../src/kernel';
-import { importVisits, type ImportDeps, type ImportLine, type ImportResult, type LineWritten } from '../../../src/pipeline/import-visits';
+import { importVisits, readyPlan, type ImportDeps, type ImportLine, type ImportResult, type LineWritten } from '../../../src/pipeline/import-visits';
 import type { WritePlan } from '../../../src/write-plan/plan';
 
 async function* linesOf(texts: string[]): AsyncGenerator<ImportLine> {
@@ -33,7 +33,7 @@ function deps(groups: string[][], groupSize: number): ImportDeps {
     plan: async (body) => {
       const b = body as { submissionId: string; bad?: boolean };
       if (b.bad) throw new OperationOutcomeError(422, [issue('HTTP-BODY-NOT-OBJECT')]);
-      return { plan: { submissionId: b.submissionId } as WritePlan, warnings: [], results: [] };
+      return readyPlan({ plan: { submissionId: b.submissionId } as WritePlan, warnings: [], results: [] });
     },
     write: async (plans) => {
       groups.push(plans.map((p) => p.submissionId));
@@ -82,7 +82,7 @@ describe('$import group commit (importVisits)', () => {
     d.writers = 3;
     d.plan = async (body) => {
       const b = body as { submissionId: string; nik?: string };
-      return { plan: { submissionId: b.submissionId, lockKeys: b.nik ? [`nik|${b.nik}`] : [] } as unknown as WritePlan, warnings: [], results: [] };
+      return readyPlan({ plan: { submissionId: b.submissionId, lockKeys: b.nik ? [`nik|${b.nik}`] : [] } as unknown as WritePlan, warnings: [], results: [] });
     };
     d.write = (plans) => new Promise((resolve) => {
       started.push(plans.map((p) => p.submissionId));
@@ -123,7 +123,7 @@ describe('$import group commit (importVisits)', () => {
     d.plan = async (body) => {
       const b = body as { submissionId: string; person: string; org: string };
       const plan = { submissionId: b.submissionId, lockKeys: [`${b.org}|nik|${b.person}`], contributions: { rows: [{ personKey: b.person }], aliases: [] } };
-      return { plan: plan as unknown as WritePlan, warnings: [], results: [] };
+      return readyPlan({ plan: plan as unknown as WritePlan, warnings: [], results: [] });
     };
     d.write = (plans) => new Promise((resolve) => {
       started.push(plans.map((p) => p.submissionId));

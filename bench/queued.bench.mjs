@@ -1,0 +1,206 @@
+// Queued intake (INTAKE_MODE=queued, docs/decisions/0022; issue 12's accept targets). Drives
+// POST /ilp/v1/encounters with autocannon (unique, varied visits from the catalogue, a distinct
+// patient each, 16 connections) against the gateway as its own process, relay off, and prints:
+//   - accepted visits/s and p50/p99 of the 202s, against the direct intake of the same run (peer);
+//   - the materialiser: visits written per second during the burst and after it, the queue depth
+//     each second, and how long the backlog took to be written once the burst stopped;
+//   - one `$import` upload (NDJSON) in queued mode;
+//   - the embedded PGlite in queued mode.
+// Bounded: about 2–4 minutes at BENCH_SECONDS=10 (the drains take as long as the backlog).
+import console from 'node:console';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { startGateway } from './lib/processes.mjs';
+import { visitGenerator } from './lib/visits.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+const pg = require('pg');
+const { loadCatalogue } = require(join(ROOT, 'dist/catalog'));
+
+const SECONDS = Number(process.env.BENCH_SECONDS || 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
+const PGLITE_CONNECTIONS = 4;
+const ORG = '10000005';
+const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const QUEUED = { INTAKE_MODE: 'queued' };
+const f1 = (n) => n.toFixed(1);
+const fr = (n) => (n < 10 ? f1(n) : Math.round(n).toLocaleString('en-US'));
+
+const catalogue = loadCatalogue();
+const gen = visitGenerator(ROOT, catalogue, { runId: process.pid, organizationId: ORG });
+let nextVisit = 0;
+const nextBody = () => JSON.stringify(gen(nextVisit++));
+
+function drive(url, seconds, connections = CONNECTIONS) {
+  return autocannon({
+    url, connections, duration: seconds, pipelining: 1, timeout: 60,
+    requests: [{ method: 'POST', path: '/ilp/v1/encounters', headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: nextBody() }) }],
+  });
+}
+
+const rate = (r) => r['2xx'] / (r.duration || SECONDS);
+const line = (label, r) => `${label.padEnd(46)} ${fr(rate(r)).padStart(6)} /s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(5)} ms   non-2xx ${r.non2xx}, errors ${r.errors}`;
+
+/** Queue depth and written submissions, from the database (PostgreSQL) or the gateway's own metrics (PGlite). */
+function sqlCounter(client) {
+  return async () => {
+    const { rows } = await client.query(`SELECT (SELECT count(*) FROM intake_queue WHERE refused IS NULL)::int AS queued,
+      (SELECT count(*) FROM intake_queue WHERE refused IS NOT NULL)::int AS refused, (SELECT count(*) FROM submission)::int AS written`);
+    return rows[0];
+  };
+}
+
+function metricsCounter(url) {
+  return async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const value = (re) => Number(text.match(re)?.[1] ?? 0);
+    return {
+      queued: value(/^ilp_gateway_intake_queue_depth\{state="received"\} (\d+)/m),
+      refused: value(/^ilp_gateway_intake_queue_depth\{state="refused"\} (\d+)/m),
+      written: value(/^ilp_gateway_materialised_total\{result="written"\} (\d+)/m),
+    };
+  };
+}
+
+/** A burst of `seconds`, the queue sampled every second, then the drain timed until the queue is empty. */
+async function burstAndDrain(url, seconds, connections, count, drainLimitS = 600) {
+  const before = await count();
+  const trend = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      await sleep(1000);
+      if (sampling) trend.push((await count()).queued);
+    }
+  })();
+  const started = Date.now();
+  const r = await drive(url, seconds, connections);
+  sampling = false;
+  await sampler;
+  const atStop = await count();
+  const burstS = (Date.now() - started) / 1000;
+  const stopAt = Date.now();
+  let now = atStop;
+  while (now.queued > 0 && Date.now() - stopAt < drainLimitS * 1000) {
+    await sleep(250);
+    now = await count();
+  }
+  const drainS = (Date.now() - stopAt) / 1000;
+  return {
+    r, trend, burstS, drainS, left: now.queued, refused: now.refused - before.refused,
+    accepted: atStop.queued - before.queued + (atStop.written - before.written),
+    writtenDuring: (atStop.written - before.written) / burstS,
+    writtenAfter: drainS > 0 ? (now.written - atStop.written) / drainS : 0,
+    writtenTotal: now.written - before.written,
+  };
+}
+
+/** One `$import` upload for `seconds` (visits generated as the gateway reads them, at most `maxLines`). */
+async function importFor(url, seconds, maxLines) {
+  const end = Date.now() + seconds * 1000;
+  let sent = 0;
+  const body = new ReadableStream({
+    pull(controller) {
+      if (Date.now() >= end || sent++ >= maxLines) { controller.close(); return; }
+      controller.enqueue(new TextEncoder().encode(`${nextBody()}\n`));
+    },
+  }, { highWaterMark: 4 });
+  const started = Date.now();
+  const res = await fetch(`${url}/ilp/v1/encounters/$import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body, duplex: 'half' });
+  const lines = (await res.text()).trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const accepted = lines.filter((l) => l.status === 202).length;
+  return { status: res.status, lines: lines.length, accepted, perSecond: accepted / ((Date.now() - started) / 1000) };
+}
+
+async function waitEmpty(count, limitS = 600) {
+  const t0 = Date.now();
+  while ((await count()).queued > 0 && Date.now() - t0 < limitS * 1000) await sleep(250);
+  return (Date.now() - t0) / 1000;
+}
+
+function report(label, b) {
+  console.log(line(`  ${label}`, b.r));
+  console.log(`    materialiser: ${fr(b.writtenDuring)} written/s during the burst, ${fr(b.writtenAfter)} /s after it; queue each second: ${b.trend.join(' → ')}`);
+  console.log(`    backlog of ${b.trend.at(-1) ?? 0}+ written ${f1(b.drainS)} s after the burst stopped${b.left > 0 ? `, ${b.left} STILL QUEUED` : ''}; ${b.writtenTotal} written, ${b.refused} refused`);
+}
+
+async function postgres(admin) {
+  const database = `ilp_queued_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  try {
+    await client.connect();
+    const count = sqlCounter(client);
+    const out = {};
+    // The peer: the direct intake, same machine, same run, its own process on the same database.
+    const direct = await startGateway(ROOT, { database: url.toString() });
+    try {
+      await drive(direct.url, 3);
+      out.direct = await drive(direct.url, SECONDS);
+    } finally {
+      await direct.stop();
+    }
+    const gw = await startGateway(ROOT, { database: url.toString(), env: QUEUED });
+    try {
+      await drive(gw.url, 3);
+      await waitEmpty(count);
+      out.burst = await burstAndDrain(gw.url, SECONDS, CONNECTIONS, count);
+      const t0 = await count();
+      out.import = await importFor(gw.url, SECONDS, SECONDS * 1500);
+      out.importDrainS = await waitEmpty(count);
+      out.importWritten = (await count()).written - t0.written;
+    } finally {
+      await gw.stop();
+    }
+    return out;
+  } finally {
+    await client.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  }
+}
+
+async function pglite() {
+  const dir = mkdtempSync(join(tmpdir(), 'ilp-bench-queued-'));
+  const gw = await startGateway(ROOT, { database: dir, readyMs: 180_000, env: QUEUED });
+  try {
+    const count = metricsCounter(gw.url);
+    // WebAssembly compiles in tiers as it runs (bench/ingest.bench.mjs): the same 10 s warm-up.
+    await drive(gw.url, 10, PGLITE_CONNECTIONS);
+    await waitEmpty(count);
+    return await burstAndDrain(gw.url, SECONDS, PGLITE_CONNECTIONS, count);
+  } finally {
+    await gw.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const admin = new pg.Client({ connectionString: ADMIN_URL });
+await admin.connect();
+let pgr;
+try {
+  pgr = await postgres(admin);
+} finally {
+  await admin.end();
+}
+console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+console.log(`queued intake on PostgreSQL, ${CONNECTIONS} connections, ${SECONDS} s bursts, relay off (each visit unique, own patient)`);
+console.log(line('  peer: direct intake (INTAKE_MODE=direct)', pgr.direct));
+report('queued intake (INTAKE_MODE=queued): 202s', pgr.burst);
+console.log(`  → accepted ${(rate(pgr.burst.r) / rate(pgr.direct)).toFixed(2)}x the direct intake of this run; sustained (burst + backlog): ${fr(pgr.burst.writtenTotal / (pgr.burst.burstS + pgr.burst.drainS))} written/s`);
+const target = rate(pgr.burst.r) >= 400 && pgr.burst.r.latency.p99 < 250;
+console.log(`  → ${target ? 'MET' : 'NOT MET'}: >= 400 visits/s accepted at ${CONNECTIONS} connections with p99 < 250 ms`);
+console.log(`  ${'$import (NDJSON, 1 upload, queued)'.padEnd(44)} ${fr(pgr.import.perSecond).padStart(6)} /s   (${pgr.import.accepted} of ${pgr.import.lines} lines accepted, HTTP ${pgr.import.status}); backlog written ${f1(pgr.importDrainS)} s after the upload (${pgr.importWritten} written)`);
+console.log(`  → ${pgr.import.perSecond >= 600 ? 'MET' : 'NOT MET'}: $import >= 600 visits/s accepted`);
+const lite = await pglite();
+console.log(`embedded PGlite, ${PGLITE_CONNECTIONS} connections, queued`);
+report('queued intake: 202s', lite);
+console.log(`  → ${rate(lite.r) >= 100 ? 'MET' : 'NOT MET'}: >= 100 visits/s accepted on the embedded default`);
