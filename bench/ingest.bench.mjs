@@ -15,6 +15,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { captureVisit, countRows, dbFloor } from './lib/db-floor.mjs';
 import { procCpuMicros, startGateway, startHttpFloor, startSim } from './lib/processes.mjs';
+import { importFor } from './lib/import-upload.mjs';
 import { visitGenerator } from './lib/visits.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,27 +60,6 @@ function drive(url, seconds, connections = CONNECTIONS, path = '/ilp/v1/encounte
 const rate = (r) => r['2xx'] / (r.duration || SECONDS);
 const line = (label, r) => `${label.padEnd(44)} ${fr(rate(r)).padStart(6)} /s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(5)} ms   non-2xx ${r.non2xx}, errors ${r.errors}`;
 
-/**
- * One `$import` upload streamed for `seconds` (new visits generated as the gateway reads them, so
- * the upload is paced by the gateway, at most `maxLines`), results read as they come: accepted lines per second.
- */
-async function importFor(url, seconds, maxLines) {
-  const end = Date.now() + seconds * 1000;
-  let sent = 0;
-  const body = new ReadableStream({
-    pull(controller) {
-      // Socket buffers take many lines ahead of the gateway: cap them, so the phase stays bounded.
-      if (Date.now() >= end || sent++ >= maxLines) { controller.close(); return; }
-      controller.enqueue(new TextEncoder().encode(`${nextBody()}\n`));
-    },
-  }, { highWaterMark: 4 });
-  const started = Date.now();
-  const res = await fetch(`${url}/ilp/v1/encounters/$import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body, duplex: 'half' });
-  const text = await res.text();
-  const lines = text.trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  const accepted = lines.filter((l) => l.status === 202).length;
-  return { status: res.status, lines: lines.length, accepted, perSecond: accepted / ((Date.now() - started) / 1000) };
-}
 
 async function backendPids(admin, database) {
   const { rows } = await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]);
@@ -127,7 +107,7 @@ async function postgresPhases(admin, database, url) {
     } finally {
       await gw2.stop();
     }
-    results.import = await importFor(gw.url, Math.min(SECONDS, 10), Math.ceil(Math.min(SECONDS, 10) * Math.max(40, 2 * rate(results.pg.r))));
+    results.import = await importFor(gw.url, Math.min(SECONDS, 10), Math.ceil(Math.min(SECONDS, 10) * Math.max(40, 2 * rate(results.pg.r))), nextBody);
     await gw.stop();
 
     // Floors, with the gateway stopped so that they do not share the CPU with it.

@@ -16,6 +16,7 @@ import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startGateway } from './lib/processes.mjs';
+import { importFor } from './lib/import-upload.mjs';
 import { visitGenerator } from './lib/visits.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,22 +103,6 @@ async function burstAndDrain(url, seconds, connections, count, drainLimitS = 600
   };
 }
 
-/** One `$import` upload for `seconds` (visits generated as the gateway reads them, at most `maxLines`). */
-async function importFor(url, seconds, maxLines) {
-  const end = Date.now() + seconds * 1000;
-  let sent = 0;
-  const body = new ReadableStream({
-    pull(controller) {
-      if (Date.now() >= end || sent++ >= maxLines) { controller.close(); return; }
-      controller.enqueue(new TextEncoder().encode(`${nextBody()}\n`));
-    },
-  }, { highWaterMark: 4 });
-  const started = Date.now();
-  const res = await fetch(`${url}/ilp/v1/encounters/$import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body, duplex: 'half' });
-  const lines = (await res.text()).trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  const accepted = lines.filter((l) => l.status === 202).length;
-  return { status: res.status, lines: lines.length, accepted, perSecond: accepted / ((Date.now() - started) / 1000) };
-}
 
 async function waitEmpty(count, limitS = 600) {
   const t0 = Date.now();
@@ -155,7 +140,7 @@ async function postgres(admin) {
       await waitEmpty(count);
       out.burst = await burstAndDrain(gw.url, SECONDS, CONNECTIONS, count);
       const t0 = await count();
-      out.import = await importFor(gw.url, SECONDS, SECONDS * 1500);
+      out.import = await importFor(gw.url, SECONDS, SECONDS * 1500, nextBody);
       out.importDrainS = await waitEmpty(count);
       out.importWritten = (await count()).written - t0.written;
     } finally {

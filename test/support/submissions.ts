@@ -31,3 +31,23 @@ export function uniqueId(prefix = 'TEST'): string {
   counter += 1;
   return `${prefix}-${process.pid}-${Date.now()}-${counter}`;
 }
+
+/** The golden newborn visit (test/fixtures/golden), the base of the Posyandu weighings below. */
+export function newbornVisit(): Json {
+  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'golden', 'newborn-kn1-no-nik.input.json'), 'utf8')) as Json;
+}
+
+/** A monthly weighing at the Posyandu of a boy born 2023-03-10 (17–19 months old in Aug–Oct 2024: KBM 200 g). */
+export function posyanduWeighing(submissionId: string, date: string, kg: number, child = { nik: '9104223107000004', name: 'Raka Pratama' }): Json {
+  const s = newbornVisit();
+  s.submissionId = submissionId;
+  s.setting = 'posyandu';
+  s.lifeCycle = ['balita'];
+  s.visitType = 'sehat';
+  delete s.visitOrdinal;
+  s.start = `${date}T09:00:00+07:00`;
+  s.end = `${date}T09:10:00+07:00`;
+  s.patient = { nik: child.nik, name: child.name, birthDate: '2023-03-10', gender: 'male', address: { villageCode: '3508012001' } };
+  s.screenings = [{ type: 'growth-development', items: [{ code: 'body-weight', value: kg }, { code: 'body-height', value: 80.0 }] }];
+  return s;
+}

@@ -4,34 +4,19 @@
  * computed `results` in the 202 answer, the submission status and $validate, and a newborn without
  * a NIK whose record is linked, not duplicated, when the NIK arrives.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { TestGateway, startGateway } from '../../support/gateway';
-import type { Json } from '../../support/submissions';
+import { newbornVisit, posyanduWeighing, type Json } from '../../support/submissions';
 
 let gw: TestGateway;
 beforeAll(async () => { gw = await startGateway(); });
 afterAll(async () => { await gw.close(); });
 
-const newborn = (): Json => JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'golden', 'newborn-kn1-no-nik.input.json'), 'utf8')) as Json;
+const newborn = newbornVisit;
 
 interface Result { item: string; value: unknown; unit?: string; interpretation: { system: string; code: string }[] }
 
-/** A monthly weighing at the Posyandu of a boy born 2023-03-10 (17–19 months old: KBM 200 g). */
-function weighing(submissionId: string, date: string, kg: number): Json {
-  const s = newborn();
-  s.submissionId = submissionId;
-  s.setting = 'posyandu';
-  s.lifeCycle = ['balita'];
-  s.visitType = 'sehat';
-  delete s.visitOrdinal;
-  s.start = `${date}T09:00:00+07:00`;
-  s.end = `${date}T09:10:00+07:00`;
-  s.patient = { nik: '9104223107000004', name: 'Raka Pratama', birthDate: '2023-03-10', gender: 'male', address: { villageCode: '3508012001' } };
-  s.screenings = [{ type: 'growth-development', items: [{ code: 'body-weight', value: kg }, { code: 'body-height', value: 80.0 }] }];
-  return s;
-}
+const weighing = (submissionId: string, date: string, kg: number): Json => posyanduWeighing(submissionId, date, kg);
 
 const gain = (results: Result[]): unknown => results.find((r) => r.item === 'weight-gain')?.value;
 

@@ -3,13 +3,11 @@
  * and answered 202 `received` at once, and written (resources, search index, PWS rows, outbox)
  * when the materialiser runs; the materialiser is drained by hand here so each step can be seen.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import type { Materialiser } from '../../../src/pipeline/materialise';
 import { testDbKind } from '../../support/database';
 import { TestGateway, startGateway } from '../../support/gateway';
-import { example, uniqueId, type Json } from '../../support/submissions';
+import { example, posyanduWeighing, uniqueId, type Json } from '../../support/submissions';
 
 let gw: TestGateway;
 let materialiser: Materialiser;
@@ -162,20 +160,8 @@ describe(`queued intake (${testDbKind()})`, () => {
   });
 });
 
-/** A boy born 2023-03-10 weighed at the Posyandu (KBM 200 g at 17–19 months), as in posyandu.test.ts. */
-function weighing(submissionId: string, date: string, kg: number): Json {
-  const s = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'golden', 'newborn-kn1-no-nik.input.json'), 'utf8')) as Json;
-  s.submissionId = submissionId;
-  s.setting = 'posyandu';
-  s.lifeCycle = ['balita'];
-  s.visitType = 'sehat';
-  delete s.visitOrdinal;
-  s.start = `${date}T09:00:00+07:00`;
-  s.end = `${date}T09:10:00+07:00`;
-  s.patient = { nik: '9104223107000012', name: 'Bima Saputra', birthDate: '2023-03-10', gender: 'male', address: { villageCode: '3508012001' } };
-  s.screenings = [{ type: 'growth-development', items: [{ code: 'body-weight', value: kg }, { code: 'body-height', value: 80.0 }] }];
-  return s;
-}
+/** A boy born 2023-03-10 weighed at the Posyandu (KBM 200 g at 17–19 months), another child than posyandu.test.ts's. */
+const weighing = (submissionId: string, date: string, kg: number): Json => posyanduWeighing(submissionId, date, kg, { nik: '9104223107000012', name: 'Bima Saputra' });
 
 test(`three months of one child uploaded at once: each is written after the one before, so the stored weight gain sees its history (${testDbKind()})`, async () => {
   const months = [weighing(uniqueId('W-AUG'), '2024-08-14', 10.0), weighing(uniqueId('W-SEP'), '2024-09-11', 10.1), weighing(uniqueId('W-OCT'), '2024-10-09', 10.15)];
