@@ -33,7 +33,8 @@ import { createIlpValidator } from './validation/ilp/ilp-validator';
 import { validateOperation } from './validation/operation';
 import { Semaphore, type Logger } from './kernel';
 import { createRelay, CredentialVault, type NationalTarget, type Relay } from './relay';
-import { IntakeLoad, Materialiser } from './pipeline/materialise';
+import { Materialiser } from './pipeline/materialise';
+import { IntakeLoad } from './api/intake-load';
 import { planVisitWithHistory, type IntakeDeps } from './pipeline/submit-visit';
 import { openDatabase } from './store/open-database';
 import type { Database } from './store/ports';
@@ -172,7 +173,7 @@ function materialiserFor(config: Config, logger: Logger, db: Database, metrics: 
   registerIntakeQueueGauges(metrics, () => db.intakeQueue.stats());
   const c = config.intake;
   return new Materialiser({
-    queue: db.intakeQueue, submissions: db.submissions, plan: (payload) => planVisitWithHistory(payload, intake), logger,
+    queue: db.intakeQueue, plan: (payload) => planVisitWithHistory(payload, intake), logger,
     batchSize: c.batchSize, leaseSeconds: c.leaseSeconds, pollMs: c.pollMs, writers: c.writers,
     yieldTo: { busySince: (instant) => load.busySince(instant), share: c.busySharePercent / 100, maxLagSeconds: c.maxLagSeconds },
     observe: (round) => {

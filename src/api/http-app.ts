@@ -39,8 +39,10 @@ export function createHttpApp(deps: HttpDeps): Express {
     res.on('finish', () => deps.metrics.httpResponses.inc({ status: String(res.statusCode) }));
     next();
   });
-  // INTAKE_MODE=queued: intake requests counted at arrival, before authentication and body parsing;
-  // the materialiser yields to a burst of them (src/pipeline/materialise.ts, IntakeLoad).
+  for (const guard of deps.guards ?? []) app.use(guard);
+  // INTAKE_MODE=queued: intake requests counted at arrival, after authentication (a flood of refused
+  // requests must not slow the writing) and before body parsing; the materialiser yields to a burst
+  // of them (src/api/intake-load.ts).
   const load = deps.queued?.load;
   if (load) {
     app.use('/ilp/v1/encounters', (req, res, next) => {
@@ -49,7 +51,6 @@ export function createHttpApp(deps: HttpDeps): Express {
       next();
     });
   }
-  for (const guard of deps.guards ?? []) app.use(guard);
   app.use(healthRouter(deps));
   const bodies = [jsonBody(deps.bodyLimitBytes), safeJson(deps.maxJsonDepth)];
   app.use('/ilp/v1', ...bodies, ilpRouter(deps));

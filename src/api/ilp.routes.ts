@@ -4,7 +4,7 @@ import { buildOpenApi } from '../intake/openapi';
 import { fail, operationOutcome } from '../kernel';
 import type { Observation } from 'fhir/r4';
 import { resultsFromStored, type VisitResult } from '../mapping/results';
-import { IntakeDeps, prepareVisitWithHistory, queuedVisitOf, submitVisit } from '../pipeline/submit-visit';
+import { IntakeDeps, prepareToQueue, prepareVisitWithHistory, submitVisit } from '../pipeline/submit-visit';
 import type { ResourceStore, SubmissionRecord, SubmissionStore } from '../store/ports';
 import { dataFilter, mayActFor, passes, requireWriter } from '../auth/access-decision';
 import { noteAudit } from './audit.middleware';
@@ -102,13 +102,10 @@ function statusView(s: SubmissionRecord, results: VisitResult[], queued?: Queued
   };
 }
 
-/**
- * INTAKE_MODE=queued: validated and mapped exactly as the direct intake, so a refusal is the same
- * 4xx; then kept, not written (the materialiser plans it again, with the history written by then).
- */
+/** INTAKE_MODE=queued: validated and mapped as the direct intake (prepareToQueue), then kept, not written. */
 async function acceptQueued(body: unknown, res: Response, deps: IlpRouteDeps, queued: QueuedIntake): Promise<void> {
-  const prepared = await prepareVisitWithHistory(body, deps.intake);
-  const accepted = await queued.queue.accept(queuedVisitOf(prepared));
+  const { visit, prepared } = await prepareToQueue(body, deps.intake);
+  const accepted = await queued.queue.accept(visit);
   queued.poke();
   deps.metrics.submissions.inc({ result: accepted.kind });
   noteAudit(res, { resources: [], update: accepted.kind === 'updated' });

@@ -4,8 +4,8 @@ import type { ImportConfig } from '../config/config';
 import { fail, issue, OperationOutcomeError, type Logger, type Semaphore } from '../kernel';
 import { importVisits, readyPlan, type ImportResult, type LineWritten, type ReadyLine } from '../pipeline/import-visits';
 import type { WritePlan } from '../write-plan/plan';
-import { planVisitWithHistory, prepareVisitWithHistory, queuedVisitOf, type IntakeDeps } from '../pipeline/submit-visit';
-import type { IntakeLoad } from '../pipeline/materialise';
+import { planVisitWithHistory, prepareToQueue, type IntakeDeps } from '../pipeline/submit-visit';
+import type { IntakeLoad } from './intake-load';
 import type { IntakeQueue, VisitToQueue } from '../store/intake-queue-ports';
 import type { SubmissionStore } from '../store/ports';
 import { scanJson } from './body';
@@ -38,7 +38,7 @@ export interface QueuedIntake {
   queue: IntakeQueue;
   /** The process's materialiser: a visit was queued. */
   poke(): void;
-  /** Intake requests in progress (counted by src/api/http-app.ts), which the materialiser yields to. */
+  /** Intake arrivals (counted by src/api/http-app.ts), which the materialiser yields to. */
   load: IntakeLoad;
 }
 
@@ -62,8 +62,8 @@ function directSink(deps: ImportRouteDeps): LineSink<WritePlan> {
 function queuedSink(deps: ImportRouteDeps, queued: QueuedIntake): LineSink<VisitToQueue> {
   return {
     plan: async (body) => {
-      const prepared = await prepareVisitWithHistory(body, deps.intake);
-      return { write: queuedVisitOf(prepared), warnings: prepared.issues, locks: [] };
+      const { visit, prepared } = await prepareToQueue(body, deps.intake);
+      return { write: visit, warnings: prepared.issues, locks: [] };
     },
     write: async (visits) => {
       const outcomes = await queued.queue.acceptMany(visits);

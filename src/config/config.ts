@@ -64,23 +64,23 @@ export interface IntakeConfig {
    * its 202. `queued`: its validated payload is kept durably and answered 202 `received` at once,
    * and the materialiser writes it after; FHIR search and PWS figures lag by the queue (INTAKE_MODE).
    */
-  mode: 'direct' | 'queued';
+  readonly mode: 'direct' | 'queued';
   /** Queued visits written in one transaction at most (MATERIALISE_BATCH). */
-  batchSize: number;
+  readonly batchSize: number;
   /** Materialiser loops of this process, each on its own connection (MATERIALISE_WRITERS). */
-  writers: number;
+  readonly writers: number;
   /** How long a claimed batch is this process's: a crashed process's visits are taken over after it (MATERIALISE_LEASE_SECONDS). */
-  leaseSeconds: number;
+  readonly leaseSeconds: number;
   /** How often an idle materialiser looks for visits queued by other processes (MATERIALISE_POLL_MS). */
-  pollMs: number;
+  readonly pollMs: number;
   /**
    * Intake first: while visits arrive (or an `$import` upload runs), the materialiser takes at most
    * this share of its time, in percent, so a burst is accepted at close to full speed; 100 = it
    * never pauses (MATERIALISE_BUSY_SHARE).
    */
-  busySharePercent: number;
+  readonly busySharePercent: number;
   /** ...but never while the oldest queued visit is older than this: the lag a burst may build (MATERIALISE_MAX_LAG_SECONDS). */
-  maxLagSeconds: number;
+  readonly maxLagSeconds: number;
 }
 
 export interface ImportConfig {

@@ -4,14 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { OperationOutcome } from 'fhir/r4';
 import { OperationOutcomeError, operationOutcome, type Logger } from '../kernel';
 import type { ClaimedVisit, IntakeQueue } from '../store/intake-queue-ports';
-import type { SubmissionStore } from '../store/ports';
 import { planLockKeys, type WritePlan } from '../write-plan/plan';
 import type { PlannedVisit } from './submit-visit';
 
 export interface MaterialiserDeps {
   queue: IntakeQueue;
-  /** Group commit of the direct intake's write plans (SqlSubmissionStore.writeMany). */
-  submissions: Pick<SubmissionStore, 'writeMany'>;
   /** The single intake's steps up to its write plan (planVisitWithHistory), run again on the queued payload. */
   plan(payload: unknown): Promise<PlannedVisit>;
   logger: Logger;
@@ -44,48 +41,17 @@ export interface RoundSummary {
 }
 
 /**
- * Whether this process's intake is busy (the materialiser's `yieldTo.busySince`): a visit arrived
- * (counted at arrival, src/api/http-app.ts) since a given instant, or an `$import` upload, a burst
- * by itself, is running. The materialiser asks about the time since its round began less a second,
- * not only the last second: on the embedded PGlite a round blocks the event loop, so the visits that
- * arrive meanwhile are counted only after it.
- */
-export class IntakeLoad {
-  private last = Number.NEGATIVE_INFINITY;
-  private uploads = 0;
-
-  constructor(private readonly now: () => number = Date.now) {}
-
-  /** A visit arrived. */
-  arrived(): void {
-    this.last = this.now();
-  }
-
-  /** An upload started; call what it returns when it ends. */
-  upload(): () => void {
-    this.uploads += 1;
-    let ended = false;
-    return () => {
-      if (!ended) this.uploads -= 1;
-      ended = true;
-    };
-  }
-
-  busySince(instant: number): boolean {
-    return this.uploads > 0 || this.last >= instant;
-  }
-}
-
-/**
  * The pause after a round while intake is busy: each of `writers` loops pauses so that together
  * they take about `share` of the time (a round of d ms, then d × writers × (1 − share) / share);
- * none once the oldest queued visit is `maxLagSeconds` old, so a long burst is written behind at
- * most that lag.
+ * none once the oldest queued visit is `maxLagSeconds` old, and never longer than until it is, so
+ * a long burst is written behind at most about that lag.
  */
 export function pauseAfterRound(p: { roundMs: number; writers: number; share: number; oldestSeconds: number | undefined; maxLagSeconds: number }): number {
   if (p.share >= 1 || (p.oldestSeconds !== undefined && p.oldestSeconds >= p.maxLagSeconds)) return 0;
   const share = Math.max(0.01, p.share);
-  return (Math.max(0, p.roundMs) * Math.max(1, p.writers) * (1 - share)) / share;
+  const pause = (Math.max(0, p.roundMs) * Math.max(1, p.writers) * (1 - share)) / share;
+  // Never past the lag allowed: the pause ends when the oldest visit reaches it.
+  return p.oldestSeconds === undefined ? pause : Math.min(pause, (p.maxLagSeconds - p.oldestSeconds) * 1000);
 }
 
 const ZERO: RoundSummary = { claimed: 0, written: 0, unchanged: 0, refused: 0, later: 0 };
@@ -115,6 +81,8 @@ export class Materialiser {
   private loops: Promise<void>[] = [];
   private readonly wake = new Set<() => void>();
   private readonly stopWake = new Set<() => void>();
+  /** Advisory keys of the visits in the rounds in progress, all loops of this process. */
+  private readonly busyKeys = new Set<string>();
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly deps: MaterialiserDeps) {}
@@ -168,6 +136,7 @@ export class Materialiser {
   }
 
   private async loop(): Promise<void> {
+    let failures = 0;
     while (this.running) {
       // A macrotask turn between rounds: on the embedded PGlite every query resolves without I/O, so
       // back-to-back rounds would otherwise never let the HTTP server read a request (seen: none
@@ -177,6 +146,7 @@ export class Materialiser {
       let r: RoundSummary = ZERO;
       try {
         r = await this.round();
+        failures = 0;
         if (r.written + r.unchanged + r.refused > 0) {
           const pause = await this.pauseAfter(started);
           // Not woken by pokes: every accepted visit pokes, and the pause is what leaves the time to accept them.
@@ -184,7 +154,11 @@ export class Materialiser {
           continue;
         }
       } catch (err) {
-        this.deps.logger.error({ err }, 'materialiser round failed; retrying after the poll interval');
+        // The database is down or refuses: back off (to 30 s), do not log every poll.
+        failures += 1;
+        if (failures === 1 || failures % 10 === 0) this.deps.logger.error({ err, failures }, 'materialiser round failed; retrying with backoff');
+        if (this.running) await this.idle(false, Math.min(30_000, this.deps.pollMs * 2 ** Math.min(failures, 8)));
+        continue;
       }
       if (this.running) await this.idle();
     }
@@ -204,55 +178,68 @@ export class Materialiser {
     });
   }
 
-  /** One claimed batch: planned, written in one transaction, finished in the queue. */
+  /**
+   * One claimed batch: planned, written in one transaction (each visit fenced by its ticket,
+   * IntakeQueue.writeClaimed), finished in the queue. A visit whose patient or PWS person is in a
+   * round of any loop of this process waits for the next round, so its history includes that visit.
+   */
   async round(): Promise<RoundSummary> {
     const { queue, logger } = this.deps;
     const claimed = await queue.claim(this.owner, this.deps.batchSize, this.deps.leaseSeconds);
     if (claimed.length === 0) return ZERO;
-    const held = new Set<string>();
-    const toWrite: { visit: ClaimedVisit; plan: WritePlan }[] = [];
-    const refused: { visit: ClaimedVisit; outcome: OperationOutcome }[] = [];
-    let later = 0;
-    for (const visit of claimed) {
-      try {
-        const { plan } = await this.deps.plan(visit.payload);
-        const keys = planLockKeys(plan);
-        if (keys.some((k) => held.has(k))) {
-          later += 1;
-          continue;
-        }
-        for (const k of keys) held.add(k);
-        toWrite.push({ visit, plan: { ...plan, submissionPk: visit.id } });
-      } catch (err) {
+    const mine: string[] = [];
+    try {
+      const toWrite: { visit: ClaimedVisit; plan: WritePlan }[] = [];
+      const refused: { visit: ClaimedVisit; outcome: OperationOutcome }[] = [];
+      const retry: { visit: ClaimedVisit; afterSeconds: number }[] = [];
+      let later = 0;
+      const failed = (visit: ClaimedVisit, err: unknown, what: string): void => {
         const outcome = refusal(err);
-        if (outcome) refused.push({ visit, outcome });
-        else {
-          later += 1;
-          logger.error({ err, submission: visit.id, attempts: visit.attempts }, 'a queued visit could not be planned; it stays queued');
+        if (outcome) {
+          refused.push({ visit, outcome });
+          return;
+        }
+        retry.push({ visit, afterSeconds: retryAfterSeconds(visit.attempts) });
+        logger.error({ err, submission: visit.id, attempts: visit.attempts }, `a queued visit could not be ${what}; it stays queued and is tried again later`);
+      };
+      for (const visit of claimed) {
+        try {
+          const { plan } = await this.deps.plan(visit.payload);
+          const keys = planLockKeys(plan);
+          if (keys.some((k) => this.busyKeys.has(k))) {
+            later += 1;
+            continue;
+          }
+          for (const k of keys) this.busyKeys.add(k);
+          mine.push(...keys);
+          toWrite.push({ visit, plan });
+        } catch (err) {
+          failed(visit, err, 'planned');
         }
       }
+      const outcomes = toWrite.length > 0 ? await queue.writeClaimed(toWrite) : [];
+      let written = 0;
+      let unchanged = 0;
+      toWrite.forEach((w, i) => {
+        const out = outcomes[i];
+        if (out === 'superseded') later += 1;
+        else if (out && !('error' in out)) {
+          if (out.saved.kind === 'unchanged') unchanged += 1;
+          else written += 1;
+        } else failed(w.visit, out?.error, 'written');
+      });
+      await queue.finish(this.owner, claimed, refused, retry);
+      const summary = { claimed: claimed.length, written, unchanged, refused: refused.length, later: later + retry.length };
+      this.deps.observe?.(summary);
+      if (refused.length > 0) logger.warn({ refused: refused.map((r) => r.visit.id) }, 'queued visits refused at their write; their status says why');
+      return summary;
+    } finally {
+      for (const k of mine) this.busyKeys.delete(k);
     }
-    const outcomes = toWrite.length > 0 ? await this.deps.submissions.writeMany(toWrite.map((w) => w.plan)) : [];
-    const written: ClaimedVisit[] = [];
-    let unchanged = 0;
-    toWrite.forEach((w, i) => {
-      const out = outcomes[i];
-      if (out && !('error' in out)) {
-        written.push(w.visit);
-        if (out.saved.kind === 'unchanged') unchanged += 1;
-        return;
-      }
-      const outcome = out ? refusal(out.error) : undefined;
-      if (outcome) refused.push({ visit: w.visit, outcome });
-      else {
-        later += 1;
-        logger.error({ err: out?.error, submission: w.visit.id, attempts: w.visit.attempts }, 'a queued visit could not be written; it stays queued');
-      }
-    });
-    await queue.finish(this.owner, claimed, written, refused);
-    const summary = { claimed: claimed.length, written: written.length - unchanged, unchanged, refused: refused.length, later };
-    this.deps.observe?.(summary);
-    if (refused.length > 0) logger.warn({ refused: refused.map((r) => r.visit.id) }, 'queued visits refused at their write; their status says why');
-    return summary;
   }
+}
+
+/** 2, 4, 8 … seconds after each failed attempt, at most 10 minutes: never given up (nothing accepted is lost). */
+export function retryAfterSeconds(attempts: number): number {
+  return Math.min(600, 2 ** Math.min(Math.max(1, attempts), 10));
 }

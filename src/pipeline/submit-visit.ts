@@ -129,12 +129,18 @@ export async function planVisitWithHistory(body: unknown, deps: IntakeDeps): Pro
   return { plan: planVisit(prepared, deps), warnings: prepared.issues, results: prepared.results };
 }
 
-/** What INTAKE_MODE=queued keeps of a prepared visit (src/store/intake-queue-ports.ts): the materialiser plans it again. */
-export function queuedVisitOf(prepared: PreparedVisit): VisitToQueue {
-  return {
+/**
+ * INTAKE_MODE=queued: the direct intake's steps up to the mapped, validated visit (the same 4xx for a
+ * bad one), and what the queue keeps of it (src/store/intake-queue-ports.ts): the materialiser plans
+ * it again when it writes it, with the history written by then.
+ */
+export async function prepareToQueue(body: unknown, deps: IntakeDeps): Promise<{ visit: VisitToQueue; prepared: PreparedVisit }> {
+  const prepared = await prepareVisitWithHistory(body, deps);
+  const visit = {
     organizationId: prepared.sub.raw.organizationId, submissionId: prepared.sub.raw.submissionId,
     payload: prepared.sub.raw, payloadHash: prepared.payloadHash, warnings: prepared.issues.map(toFhirIssue),
   };
+  return { visit, prepared };
 }
 
 /** Prepares the visit, then stores its plan with its outbox row in one transaction (idempotent by submissionId). */

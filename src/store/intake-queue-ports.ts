@@ -1,5 +1,6 @@
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
-import type { SubmissionStatus } from './ports';
+import type { WritePlan } from '../write-plan/plan';
+import type { SubmissionStatus, WriteOutcome } from './ports';
 
 /**
  * The intake queue (INTAKE_MODE=queued, docs/decisions/0022): visits accepted durably at once and
@@ -74,15 +75,21 @@ export interface IntakeQueue {
   /** Up to `limit` visits, oldest ticket first, leased to `owner` for `leaseSeconds` (a crashed owner's lease runs out). */
   claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedVisit[]>;
   /**
-   * After a write: `written` leave the queue (only if their ticket is still the one claimed: a
-   * payload changed meanwhile stays for the next round), `refused` keep their outcome, and every
-   * other visit of `claimed` is handed back.
+   * Writes claimed visits' plans in one transaction, each only if its ticket is still the one
+   * claimed, and removes those from the queue in the same transaction; `superseded`: a newer
+   * payload was accepted meanwhile (or another process wrote it), nothing written for it.
    */
-  finish(owner: string, claimed: readonly ClaimedVisit[], written: readonly ClaimedVisit[], refused: readonly { visit: ClaimedVisit; outcome: OperationOutcome }[]): Promise<void>;
+  writeClaimed(items: readonly { visit: ClaimedVisit; plan: WritePlan }[]): Promise<(WriteOutcome | 'superseded' | { error: unknown })[]>;
+  /**
+   * After a round: `refused` keep their outcome (if their ticket is still the one claimed), `retry`
+   * are not claimable for `afterSeconds`, and every other visit of `claimed` still leased to
+   * `owner` is handed back at once.
+   */
+  finish(owner: string, claimed: readonly ClaimedVisit[], refused: readonly { visit: ClaimedVisit; outcome: OperationOutcome }[], retry: readonly { visit: ClaimedVisit; afterSeconds: number }[]): Promise<void>;
   /** Hands back every lease of `owner` (shutdown); returns how many. */
   release(owner: string): Promise<number>;
   get(id: string): Promise<QueuedVisit | undefined>;
-  /** Seconds since the oldest visit waiting to be written was accepted; undefined when none waits. One index probe. */
+  /** Seconds since the oldest visit waiting to be written was accepted (backing-off ones aside); undefined when none waits. */
   oldestSeconds(): Promise<number | undefined>;
   stats(): Promise<IntakeQueueStats>;
 }

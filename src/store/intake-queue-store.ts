@@ -5,8 +5,12 @@ import { UUID } from '../fhir/ids';
 import { containsNul } from '../write-plan/decide';
 import { nulCharacter } from '../write-plan/errors';
 import type { AcceptOutcome, ClaimedVisit, IntakeQueue, IntakeQueueStats, QueuedVisit, VisitToQueue } from './intake-queue-ports';
-import type { SubmissionStatus } from './ports';
-import { CLOCK, inTransaction, iso, json, one, withConnection } from './sql';
+import type { WritePlan } from '../write-plan/plan';
+import { writePlan } from './plan-store';
+import type { SubmissionStatus, WriteOutcome } from './ports';
+import type { PwsYearMembers } from './pws-year';
+import { CLOCK, inTransaction, isRace, iso, json, one, withConnection } from './sql';
+import { groupCommit } from './submission-store';
 
 /**
  * Accepting is one INSERT … ON CONFLICT, autocommitted, for one visit or a group (docs/decisions/0022):
@@ -14,9 +18,11 @@ import { CLOCK, inTransaction, iso, json, one, withConnection } from './sql';
  *   submission's id when there is one, so the visit keeps its gateway id);
  * - a queue row with another hash, or one that was refused → its payload replaced, a new ticket;
  * - otherwise (the same payload queued, or already written) → nothing: `unchanged`.
- * It takes no lock. A race with a materialiser that is writing the same visit at that moment can
- * only queue a payload that is then found already written: writing a plan is idempotent by
- * payload hash (plan-store.ts), so that costs a redundant round, never a second outbox row.
+ * A changed payload keeps the row's id and the lease of a materialiser writing it: that write is
+ * fenced by the ticket it claimed (writeClaimed), so it stores nothing once the ticket changed.
+ * It takes no lock. Its snapshot is from before the statement, so a concurrent accept or write
+ * may have changed the row meanwhile: a visit whose answer says nothing (the row it conflicted
+ * with was not in its snapshot) is accepted again, once, in a new statement.
  */
 const ACCEPT_SQL = `
   WITH x AS MATERIALIZED (
@@ -31,13 +37,16 @@ const ACCEPT_SQL = `
   c AS (SELECT ${CLOCK} AS t),
   ins AS (
     INSERT INTO intake_queue AS q (pk, organization_id, submission_id, payload, payload_hash, warnings, received_at, updated_at)
-    SELECT coalesce(x.spk, x.pk), x.org, x.sid, x.payload, x.hash, x.warnings, coalesce(x.sreceived, c.t), c.t
+    SELECT coalesce(x.spk, x.qpk, x.pk), x.org, x.sid, x.payload, x.hash, x.warnings, coalesce(x.sreceived, c.t), c.t
       FROM x CROSS JOIN c
      WHERE x.spk IS NULL OR x.shash <> x.hash OR x.qpk IS NOT NULL
     ON CONFLICT (organization_id, submission_id) DO UPDATE
       SET payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash, warnings = EXCLUDED.warnings, updated_at = EXCLUDED.updated_at,
-          ticket = nextval('intake_queue_ticket'), refused = NULL, attempts = 0, lease_owner = NULL, lease_until = NULL
+          ticket = nextval('intake_queue_ticket'), refused = NULL, attempts = 0,
+          lease_until = CASE WHEN q.lease_owner IS NULL THEN NULL ELSE q.lease_until END
       WHERE q.payload_hash <> EXCLUDED.payload_hash OR q.refused IS NOT NULL
+    -- xmax is 0 on a row this statement inserted, and this transaction's id on one it updated (PostgreSQL's
+    -- usual way to tell the two apart after ON CONFLICT DO UPDATE; PGlite is the same engine).
     RETURNING q.pk, q.organization_id, q.submission_id, (q.xmax = 0) AS inserted)
   SELECT x.n, coalesce(ins.pk, x.qpk, x.spk)::text AS id, ins.pk IS NOT NULL AS queued, coalesce(ins.inserted, false) AS inserted,
          x.spk IS NOT NULL AS stored, coalesce(x.sversion, 0) AS version, x.sstatus AS status, x.qpk IS NOT NULL AS was_queued, coalesce(x.qrefused, false) AS was_refused
@@ -56,10 +65,16 @@ interface AcceptRow {
   was_refused: boolean;
 }
 
-function outcomeOf(row: AcceptRow, v: VisitToQueue): AcceptOutcome {
+/** The answer for one visit; undefined when the statement's snapshot could not tell (see ACCEPT_SQL). */
+function outcomeOf(row: AcceptRow, v: VisitToQueue): AcceptOutcome | undefined {
   const base = { id: row.id, organizationId: v.organizationId, submissionId: v.submissionId, version: row.version };
-  if (row.queued) return { ...base, kind: row.stored ? 'updated' : row.inserted || row.was_refused ? 'created' : 'updated', status: 'received' };
-  return { ...base, kind: 'unchanged', status: row.was_queued ? (row.was_refused ? 'refused' : 'received') : (row.status ?? 'accepted') };
+  if (row.queued) {
+    const kind = row.stored ? 'updated' : row.inserted || row.was_refused ? 'created' : 'updated';
+    return { ...base, kind, status: 'received' };
+  }
+  if (row.was_queued) return { ...base, kind: 'unchanged', status: row.was_refused ? 'refused' : 'received' };
+  if (row.stored && row.status) return { ...base, kind: 'unchanged', status: row.status };
+  return undefined;
 }
 
 interface QueueRow {
@@ -75,7 +90,13 @@ interface QueueRow {
 }
 
 export class SqlIntakeQueue implements IntakeQueue {
-  constructor(private readonly ds: DataSource) {}
+  /** Groups accepted again visit by visit after the group statement failed (tests and the logs tell the two apart). */
+  groupFallbacks = 0;
+  /** Claimed batches rolled back and written again visit by visit (writeClaimed). */
+  writeFallbacks = 0;
+
+  /** `pwsYear`: the PWS year membership kept in each visit's transaction, as SqlSubmissionStore does (pws-year.ts). */
+  constructor(private readonly ds: DataSource, private readonly pwsYear?: PwsYearMembers) {}
 
   async accept(visit: VisitToQueue): Promise<AcceptOutcome> {
     const [out] = await this.acceptGroup([visit]);
@@ -94,6 +115,7 @@ export class SqlIntakeQueue implements IntakeQueue {
         return await this.acceptGroup(visits);
       } catch {
         // Below, one by one: each visit meets (and reports) its own error, if any.
+        this.groupFallbacks += 1;
       }
     }
     const out: (AcceptOutcome | { error: unknown })[] = [];
@@ -101,15 +123,30 @@ export class SqlIntakeQueue implements IntakeQueue {
     return out;
   }
 
-  private async acceptGroup(visits: readonly VisitToQueue[]): Promise<AcceptOutcome[]> {
+  /**
+   * The group's statement; a race with a concurrent accept of the same new visit (unique
+   * violation on the id both chose) and a visit its snapshot could not answer are accepted again
+   * in a new statement, once: by then the other request's row is committed and seen.
+   */
+  private async acceptGroup(visits: readonly VisitToQueue[], again = true): Promise<AcceptOutcome[]> {
     for (const v of visits) if (containsNul(v.payload) || containsNul(v.warnings)) nulCharacter('payload');
     const rows = visits.map((v, n) => ({ n, pk: randomUUID(), org: v.organizationId, sid: v.submissionId, payload: v.payload ?? null, hash: v.payloadHash, warnings: v.warnings }));
-    const found = await withConnection(this.ds, (sql) => sql.rows<AcceptRow>(ACCEPT_SQL, [json(rows)]));
-    return visits.map((v, n) => {
+    let found: AcceptRow[];
+    try {
+      found = await withConnection(this.ds, (sql) => sql.rows<AcceptRow>(ACCEPT_SQL, [json(rows)]));
+    } catch (err) {
+      if (!again || !isRace(err)) throw err;
+      return this.acceptGroup(visits, false);
+    }
+    const out: AcceptOutcome[] = [];
+    for (const [n, v] of visits.entries()) {
       const row = found[n];
       if (!row || row.n !== n) throw new Error('the intake queue answered rows out of order');
-      return outcomeOf(row, v);
-    });
+      const answer = outcomeOf(row, v) ?? (again ? (await this.acceptGroup([v], false))[0] : undefined);
+      if (!answer) throw new Error(`the intake queue could not tell what became of submission ${v.submissionId.slice(0, 64)}`);
+      out.push(answer);
+    }
+    return out;
   }
 
   async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedVisit[]> {
@@ -126,21 +163,43 @@ export class SqlIntakeQueue implements IntakeQueue {
       .sort((a, b) => (BigInt(a.ticket) < BigInt(b.ticket) ? -1 : 1));
   }
 
-  async finish(owner: string, claimed: readonly ClaimedVisit[], written: readonly ClaimedVisit[], refused: readonly { visit: ClaimedVisit; outcome: OperationOutcome }[]): Promise<void> {
+  /**
+   * Group commit of claimed visits (SqlSubmissionStore's groupCommit), each fenced by its ticket:
+   * its queue row is deleted in the same transaction, and only if the ticket is still the one
+   * claimed; otherwise (a changed payload was accepted meanwhile, or another process wrote it after
+   * a lease ran out) nothing is written for it: `superseded`. The delete locks the row until the
+   * commit, so an accept changing it meanwhile waits and then queues its payload anew.
+   */
+  writeClaimed(items: readonly { visit: ClaimedVisit; plan: WritePlan }[]): Promise<(WriteOutcome | 'superseded' | { error: unknown })[]> {
+    return groupCommit<{ visit: ClaimedVisit; plan: WritePlan }, WriteOutcome | 'superseded'>(this.ds, this.pwsYear, items, {
+      write: async (sql, { visit, plan }, counts) => {
+        const [current] = await sql.rows<{ pk: string }>('DELETE FROM intake_queue WHERE pk = $1 AND ticket = $2 RETURNING pk', [visit.id, visit.ticket]);
+        if (!current) return 'superseded';
+        return writePlan(sql, { ...plan, submissionPk: visit.id }, this.pwsYear, counts);
+      },
+      submissionIdOf: ({ visit }) => visit.submissionId,
+      fellBack: () => { this.writeFallbacks += 1; },
+    });
+  }
+
+  async finish(owner: string, claimed: readonly ClaimedVisit[], refused: readonly { visit: ClaimedVisit; outcome: OperationOutcome }[], retry: readonly { visit: ClaimedVisit; afterSeconds: number }[]): Promise<void> {
     if (claimed.length === 0) return;
     await inTransaction(this.ds, async (sql) => {
-      if (written.length > 0) {
-        // By primary key (= ANY): a join with jsonb_to_recordset would be planned as a scan of the queue.
-        await sql.rows('DELETE FROM intake_queue WHERE pk = ANY($1::uuid[]) AND ticket = ($2::bigint[])[array_position($1::uuid[], pk)]',
-          [written.map((v) => v.id), written.map((v) => v.ticket)]);
-      }
       if (refused.length > 0) {
         await sql.rows(`UPDATE intake_queue q SET refused = x.outcome, lease_owner = NULL, lease_until = NULL
                           FROM (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, ticket bigint, outcome jsonb)) x
                          WHERE q.pk = x.id AND q.ticket = x.ticket AND q.pk = ANY($2::uuid[])`,
         [json(refused.map((r) => ({ id: r.visit.id, ticket: r.visit.ticket, outcome: r.outcome }))), refused.map((r) => r.visit.id)]);
       }
-      // The rest (a payload changed meanwhile, a visit left for the next round, an unexpected error): handed back.
+      // Backing off: not claimable before then, by anyone (a visit that fails for a reason of its own
+      // must not be retried every poll, nor block the visits behind it).
+      if (retry.length > 0) {
+        await sql.rows(`UPDATE intake_queue SET lease_owner = NULL, lease_until = ${CLOCK} + make_interval(secs => ($3::double precision[])[array_position($2::uuid[], pk)])
+                         WHERE lease_owner = $1 AND pk = ANY($2::uuid[])`,
+        [owner, retry.map((r) => r.visit.id), retry.map((r) => r.afterSeconds)]);
+      }
+      // The rest still leased to this owner (written ones are gone; a visit left for the next round, a
+      // payload changed meanwhile): handed back at once.
       await sql.rows('UPDATE intake_queue SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1 AND pk = ANY($2::uuid[])',
         [owner, claimed.map((v) => v.id)]);
     });
@@ -167,7 +226,8 @@ export class SqlIntakeQueue implements IntakeQueue {
 
   async oldestSeconds(): Promise<number | undefined> {
     const [row] = await withConnection(this.ds, (sql) => sql.rows<{ age: number }>(
-      `SELECT extract(epoch FROM ${CLOCK} - updated_at)::float8 AS age FROM intake_queue WHERE refused IS NULL ORDER BY ticket LIMIT 1`));
+      `SELECT extract(epoch FROM ${CLOCK} - updated_at)::float8 AS age FROM intake_queue
+        WHERE refused IS NULL AND NOT (lease_owner IS NULL AND lease_until > ${CLOCK}) ORDER BY ticket LIMIT 1`));
     return row ? Number(row.age) : undefined;
   }
 

@@ -199,7 +199,7 @@ class SqlDatabase implements GatewayDatabase {
   ) {
     this.kind = backend.kind;
     this.submissions = new SqlSubmissionStore(ds, pwsYear);
-    this.intakeQueue = new SqlIntakeQueue(ds);
+    this.intakeQueue = new SqlIntakeQueue(ds, pwsYear);
     this.resources = new SqlResourceStore(ds);
     this.outbox = new SqlOutboxStore(ds);
     this.fhir = createFhirStores(ds, pwsYear);

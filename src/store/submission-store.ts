@@ -25,28 +25,13 @@ export class SqlSubmissionStore implements SubmissionStore {
   /**
    * Group commit (`$import`): the plans one after the other in ONE transaction, so a burst pays one
    * commit (one WAL flush) for many visits. Each plan's outcome is an outcome or the error that plan
-   * alone would have met: when any plan fails, the group is rolled back and every plan is written on
-   * its own, so one bad line never costs the others their result.
+   * alone would have met (groupCommit).
    */
   async writeMany(plans: readonly WritePlan[]): Promise<(WriteOutcome | { error: unknown })[]> {
-    if (plans.length > 1) {
-      try {
-        return await inTransaction(this.ds, async (sql) => {
-          const out: WriteOutcome[] = [];
-          // The group's PWS village counts last, summed and in key order: two groups never cross (pws-year.ts refresh).
-          const counts: CountDelta[] = [];
-          for (const plan of plans) out.push(await writePlan(sql, plan, this.pwsYear, counts));
-          await this.pwsYear?.applyCounts(sql, counts);
-          return out;
-        });
-      } catch {
-        // Written again below, plan by plan: each meets (and reports) its own error, if any.
-        this.groupFallbacks += 1;
-      }
-    }
-    const out: (WriteOutcome | { error: unknown })[] = [];
-    for (const plan of plans) out.push(await this.write(plan).catch((error: unknown) => ({ error })));
-    return out;
+    return groupCommit(this.ds, this.pwsYear, plans, {
+      write: (sql, plan, counts) => writePlan(sql, plan, this.pwsYear, counts), submissionIdOf: (plan) => plan.submissionId,
+      fellBack: () => { this.groupFallbacks += 1; },
+    });
   }
 
   /** The plan of a mapped Bundle (src/write-plan/plan.ts), written: for callers holding a Bundle, such as tests and tools. */
@@ -64,6 +49,37 @@ export class SqlSubmissionStore implements SubmissionStore {
       loadRecord(sql, 'WHERE s.organization_id = $1 AND s.submission_id = $2', [organizationId, submissionId]),
     );
   }
+}
+
+/**
+ * Several writes in ONE transaction, each a write plan's (`write`), with the PWS village counts of
+ * them all applied last, summed and in key order, so two groups never cross (pws-year.ts refresh).
+ * When any fails, the group is rolled back and each item is written again in a transaction of its
+ * own (retried once after a race), so one bad item never costs the others their result; `fellBack`
+ * is told (tests and the logs tell a group commit from its fallback).
+ */
+export async function groupCommit<I, R>(
+  ds: DataSource, pwsYear: PwsYearMembers | undefined, items: readonly I[],
+  how: { write(sql: Sql, item: I, counts?: CountDelta[]): Promise<R>; submissionIdOf(item: I): string; fellBack(): void },
+): Promise<(R | { error: unknown })[]> {
+  const { write } = how;
+  if (items.length > 1) {
+    try {
+      return await inTransaction(ds, async (sql) => {
+        const out: R[] = [];
+        const counts: CountDelta[] = [];
+        for (const item of items) out.push(await write(sql, item, counts));
+        await pwsYear?.applyCounts(sql, counts);
+        return out;
+      });
+    } catch {
+      // Written again below, item by item: each meets (and reports) its own error, if any.
+      how.fellBack();
+    }
+  }
+  const out: (R | { error: unknown })[] = [];
+  for (const item of items) out.push(await inTransactionRetryingRace(ds, (sql) => write(sql, item), how.submissionIdOf(item)).catch((error: unknown) => ({ error })));
+  return out;
 }
 
 async function loadRecord(sql: Sql, where: string, params: unknown[]): Promise<SubmissionRecord | undefined> {

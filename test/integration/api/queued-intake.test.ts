@@ -4,7 +4,15 @@
  * when the materialiser runs; the materialiser is drained by hand here so each step can be seen.
  */
 import request from 'supertest';
+import type { Bundle } from 'fhir/r4';
+import { Client } from 'pg';
+import { loadCatalogue } from '../../../src/catalog';
+import { compileSubmissionValidator } from '../../../src/intake/schema-validator';
 import type { Materialiser } from '../../../src/pipeline/materialise';
+import { planVisitWithHistory } from '../../../src/pipeline/submit-visit';
+import { createIlpValidator } from '../../../src/validation/ilp/ilp-validator';
+import type { WritePlan } from '../../../src/write-plan/plan';
+import type { TestDatabase } from '../../support/database';
 import { testDbKind } from '../../support/database';
 import { TestGateway, startGateway } from '../../support/gateway';
 import { example, posyanduWeighing, uniqueId, type Json } from '../../support/submissions';
@@ -19,6 +27,14 @@ beforeAll(async () => {
 afterAll(async () => { await gw?.close(); });
 
 const visit = (patch: Json = {}): Json => ({ ...example(), submissionId: uniqueId('QUEUED'), ...patch });
+
+/** The direct intake's plan of a payload, as another gateway process's materialiser would make it. */
+async function planOf(payload: unknown): Promise<WritePlan> {
+  const catalogue = loadCatalogue();
+  const validator = createIlpValidator();
+  const deps = { catalogue, schema: compileSubmissionValidator(catalogue), validateBundle: (b: Bundle) => validator.validate(b), now: () => Date.now() };
+  return (await planVisitWithHistory(payload, deps)).plan;
+}
 
 async function outboxRows(id: string): Promise<number> {
   return (await gw.db.outbox.list(10_000)).filter((r) => r.submissionPk === id).length;
@@ -117,31 +133,44 @@ describe(`queued intake (${testDbKind()})`, () => {
     expect((await request(gw.url).get(`/ilp/v1/submissions/${queued.id}`)).body.status).toBe('accepted');
   });
 
-  test('exactly once when a lease runs out mid-write: the second writer finds the visit unchanged, one outbox row', async () => {
+  test('exactly once when a lease runs out mid-write: the late writer is fenced out by its ticket, one outbox row', async () => {
     const body = visit();
     const res = await request(gw.url).post('/ilp/v1/encounters').send(body);
     const id = res.body.id as string;
     // Another process claimed it with a lease that ran out (it stalled or crashed)...
     const stalled = await gw.db.intakeQueue.claim('stalled-process', 10, 0.001);
-    expect(stalled.map((v) => v.id)).toContain(id);
+    const mine = stalled.find((v) => v.id === id)!;
+    expect(mine).toBeDefined();
     await new Promise((r) => setTimeout(r, 20));
     // ...so this process takes it over and writes it.
-    const taken = await materialiser.drain();
-    expect(taken.written).toBeGreaterThanOrEqual(1);
-    // The stalled process then writes its copy and finishes: nothing new, no second outbox row.
-    const { planVisitWithHistory } = await import('../../../src/pipeline/submit-visit');
-    const { loadCatalogue } = await import('../../../src/catalog');
-    const { compileSubmissionValidator } = await import('../../../src/intake/schema-validator');
-    const { createIlpValidator } = await import('../../../src/validation/ilp/ilp-validator');
-    const catalogue = loadCatalogue();
-    const validator = createIlpValidator();
-    const mine = stalled.find((v) => v.id === id)!;
-    const { plan } = await planVisitWithHistory(mine.payload, { catalogue, schema: compileSubmissionValidator(catalogue), validateBundle: (b) => validator.validate(b), now: () => Date.now() });
-    const [late] = await gw.db.submissions.writeMany([{ ...plan, submissionPk: id }]);
-    expect(late && !('error' in late) ? late.saved.kind : late).toBe('unchanged');
-    await gw.db.intakeQueue.finish('stalled-process', stalled, stalled, []);
+    expect((await materialiser.drain()).written).toBeGreaterThanOrEqual(1);
+    // The stalled process then writes its copy: its ticket is gone, nothing is written.
+    const [late] = await gw.db.intakeQueue.writeClaimed([{ visit: mine, plan: await planOf(mine.payload) }]);
+    expect(late).toBe('superseded');
+    await gw.db.intakeQueue.finish('stalled-process', stalled, [], []);
     expect(await outboxRows(id)).toBe(1);
     expect((await gw.db.submissions.getSubmission(id))?.version).toBe(1);
+  });
+
+  test('a payload changed while an older one is being written: the older write is fenced out, the newer one is stored', async () => {
+    const body = visit();
+    const first = await request(gw.url).post('/ilp/v1/encounters').send(body);
+    const id = first.body.id as string;
+    // A slow writer claims the first payload (its lease runs out, as a stalled round's would).
+    const slow = (await gw.db.intakeQueue.claim('slow-writer', 10, 0.001)).find((v) => v.id === id)!;
+    const newer = { ...body, end: '2024-07-29T09:40:00+07:00' };
+    const changed = await request(gw.url).post('/ilp/v1/encounters').send(newer);
+    expect(changed.body).toMatchObject({ id, result: 'updated', status: 'received' });
+    await new Promise((r) => setTimeout(r, 20));
+    // This process writes the newer payload; then the slow writer tries the older one.
+    await materialiser.drain();
+    const [stale] = await gw.db.intakeQueue.writeClaimed([{ visit: slow, plan: await planOf(slow.payload) }]);
+    expect(stale).toBe('superseded');
+    const stored = await gw.db.submissions.getSubmission(id);
+    expect(stored?.version).toBe(1);
+    const enc = stored?.resources.find((r) => r.resourceType === 'Encounter');
+    expect(((await gw.db.resources.read('Encounter', enc!.id))?.resource as { period?: { end?: string } }).period?.end).toBe('2024-07-29T02:40:00+00:00');
+    expect(await outboxRows(id)).toBe(1);
   });
 
   test('NDJSON $import queues every accepted line; the materialiser writes them all', async () => {
@@ -186,3 +215,25 @@ test(`three months of one child uploaded at once: each is written after the one 
   // As the direct intake answers the same months sent one by one (posyandu.test.ts).
   expect(stored).toEqual(['B', 'T', 'T']);
 });
+
+if (testDbKind() === 'postgres') {
+  // Two sessions at once exist only on PostgreSQL (PGlite is one session).
+  test('an accept racing another accept of the same new visit answers with the row the other one queued (postgres)', async () => {
+    const body = visit();
+    const other = new Client({ connectionString: (gw.db as TestDatabase).url });
+    await other.connect();
+    try {
+      // The other request's row, not yet committed: this accept's statement starts before it commits.
+      await other.query('BEGIN');
+      const { rows } = await other.query(`INSERT INTO intake_queue (pk, organization_id, submission_id, payload, payload_hash, received_at, updated_at)
+        VALUES (gen_random_uuid(), $1, $2, '{}'::jsonb, $3, now(), now()) RETURNING pk::text AS pk`, [body.organizationId, body.submissionId, 'the-same-hash']);
+      const racing = gw.db.intakeQueue.accept({ organizationId: body.organizationId as string, submissionId: body.submissionId as string, payload: body, payloadHash: 'the-same-hash', warnings: [] });
+      await new Promise((r) => setTimeout(r, 200));
+      await other.query('COMMIT');
+      const answer = await racing;
+      expect(answer).toMatchObject({ id: (rows[0] as { pk: string }).pk, kind: 'unchanged', status: 'received' });
+    } finally {
+      await other.end();
+    }
+  });
+}
