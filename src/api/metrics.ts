@@ -68,7 +68,7 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'ilp_gateway_' });
   return {
     registry,
-    submissions: new Counter({ name: 'ilp_gateway_submissions_total', help: 'ILP submissions stored, by result (created, updated, unchanged)', labelNames: ['result'], registers: [registry] }),
+    submissions: new Counter({ name: 'ilp_gateway_submissions_total', help: 'ILP submissions accepted, by result (created, updated, unchanged); with INTAKE_MODE=queued counted when queued', labelNames: ['result'], registers: [registry] }),
     httpResponses: new Counter({ name: 'ilp_gateway_http_responses_total', help: 'HTTP responses by status code', labelNames: ['status'], registers: [registry] }),
     materialised: new Counter({ name: 'ilp_gateway_materialised_total', help: 'Queued visits by how their write ended (written, unchanged, refused, later)', labelNames: ['result'], registers: [registry] }),
     relayResults: new Counter({ name: 'ilp_gateway_relay_results_total', help: 'Relay attempts by result', labelNames: ['result'], registers: [registry] }),

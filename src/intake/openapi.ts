@@ -66,8 +66,12 @@ export function buildOpenApi(catalogue: Catalogue, version: string): Record<stri
         SubmissionAccepted: {
           type: 'object',
           properties: {
-            id: { type: 'string', format: 'uuid' }, status: { enum: ['accepted', 'relaying', 'delivered', 'rejected', 'failed'] },
-            result: { enum: ['created', 'updated', 'unchanged'] }, version: { type: 'integer' },
+            id: { type: 'string', format: 'uuid' },
+            status: {
+              enum: ['accepted', 'relaying', 'delivered', 'rejected', 'failed', 'received', 'refused'],
+              description: 'received and refused only with INTAKE_MODE=queued: the visit is kept, not yet written (results computed from the history written at that moment; read the status for the stored ones), or could not be written',
+            },
+            result: { enum: ['created', 'updated', 'unchanged'] }, version: { type: 'integer', description: 'The stored version; with INTAKE_MODE=queued the one stored so far (0 before the first write)' },
             submissionId: { type: 'string' }, organizationId: { type: 'string' }, results: RESULTS, outcome: OO,
           },
         },

@@ -87,8 +87,9 @@ export class Materialiser {
 
   constructor(private readonly deps: MaterialiserDeps) {}
 
+  /** Starts the loops; after stop() it does nothing (a stopped materialiser stays stopped). */
   start(): void {
-    if (this.running) return;
+    if (this.running || this.stopping) return;
     this.running = true;
     const writers = Math.max(1, this.deps.writers ?? 1);
     for (let i = 0; i < writers; i += 1) {
