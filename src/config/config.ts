@@ -207,7 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
     intake: {
       mode: intakeMode ?? 'direct',
       batchSize: intVar(env, 'MATERIALISE_BATCH', 32, 1, 500, problems),
-      writers: intVar(env, 'MATERIALISE_WRITERS', 2, 1, 8, problems),
+      writers: intVar(env, 'MATERIALISE_WRITERS', 3, 1, 8, problems),
       leaseSeconds: intVar(env, 'MATERIALISE_LEASE_SECONDS', 60, 5, 3600, problems),
       pollMs: intVar(env, 'MATERIALISE_POLL_MS', 250, 10, 60_000, problems),
       busySharePercent: intVar(env, 'MATERIALISE_BUSY_SHARE', 10, 1, 100, problems),

@@ -149,9 +149,7 @@ export class Materialiser {
         r = await this.round();
         failures = 0;
         if (r.written + r.unchanged + r.refused > 0) {
-          const pause = await this.pauseAfter(started);
-          // Not woken by pokes: every accepted visit pokes, and the pause is what leaves the time to accept them.
-          if (pause > 0 && this.running) await this.idle(false, pause);
+          await this.pause(await this.pauseAfter(started));
           continue;
         }
       } catch (err) {
@@ -163,6 +161,17 @@ export class Materialiser {
       }
       if (this.running) await this.idle();
     }
+  }
+
+  /**
+   * The pause after a round, in slices of the poll interval: it ends as soon as intake has been
+   * quiet for a second (a burst that ended must not leave the backlog waiting). Not woken by
+   * pokes: every accepted visit pokes, and the pause is what leaves the time to accept them.
+   */
+  private async pause(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    const busy = (): boolean => this.deps.yieldTo?.busySince(Date.now() - 1000) ?? false;
+    while (this.running && Date.now() < until && busy()) await this.idle(false, Math.min(this.deps.pollMs, until - Date.now()));
   }
 
   /** Waits `ms` (the poll interval), a poke (when `pokeable`) or stop(). */
