@@ -61,7 +61,9 @@ test('EMBEDDED_VACUUM_MINUTES: 0 (never) to 1440, default 60', () => {
 });
 
 test('INTAKE_MODE: direct (default) or queued, with the materialiser settings and their bounds', () => {
-  expect(loadConfig({}).intake).toEqual({ mode: 'direct', batchSize: 32, writers: 3, leaseSeconds: 60, pollMs: 250, busySharePercent: 10, maxLagSeconds: 60 });
+  expect(loadConfig({}).intake).toEqual({ mode: 'direct', batchSize: 32, writers: 1, leaseSeconds: 60, pollMs: 250, busySharePercent: 10, maxLagSeconds: 60 });
+  expect(loadConfig({ DATABASE_URL: 'postgres://db/ilp' }).intake.writers).toBe(3);
+  expect(loadConfig({ MATERIALISE_WRITERS: '2' }).intake.writers).toBe(2);
   expect(loadConfig({ INTAKE_MODE: 'queued', MATERIALISE_BATCH: '8', MATERIALISE_BUSY_SHARE: '100' }).intake).toMatchObject({ mode: 'queued', batchSize: 8, busySharePercent: 100 });
   expect(() => loadConfig({ INTAKE_MODE: 'async' })).toThrow('INTAKE_MODE must be direct or queued, got "async"');
   expect(() => loadConfig({ MATERIALISE_BUSY_SHARE: '0' })).toThrow('MATERIALISE_BUSY_SHARE');
