@@ -67,13 +67,13 @@ function refusal(err: unknown): OperationOutcome | undefined {
 /**
  * The second half of INTAKE_MODE=queued (docs/decisions/0022): claims queued visits (oldest ticket
  * first, SKIP LOCKED, leased), plans each again exactly as the direct intake would (so the child's
- * weighing history is read now, after every earlier visit was written), writes the plans in one
- * transaction (SqlSubmissionStore.writeMany: group commit; a plan's own error falls back to one
- * transaction per plan) and removes them from the queue. Exactly once: writing a plan is
- * idempotent by payload hash, so a visit written twice (a lease that ran out mid-write, a crash
- * between the write and the queue's delete) is found `unchanged` the second time, with no second
- * outbox row. A visit whose patient (or PWS person) is already in the round waits for the next
- * one, so its weighing history includes the earlier visit (a Posyandu's months uploaded at once).
+ * weighing history is read now, after every earlier visit was written), and writes the batch in one
+ * transaction (IntakeQueue.writeClaimed: the direct intake's group commit, each visit fenced by its
+ * ticket and removed from the queue in the same transaction). Exactly once: a visit whose ticket
+ * changed (a newer payload, or another process that took over a run-out lease and wrote it) is
+ * `superseded` and nothing is written for it; writing a plan is also idempotent by payload hash. A
+ * visit whose patient (or PWS person) is in a round in progress of any loop waits for the next one,
+ * so its weighing history includes the earlier visit (a Posyandu's months uploaded at once).
  */
 export class Materialiser {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
