@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { Issue, Logger, OperationOutcomeError, issue, operationOutcome } from '../kernel';
+import { Issue, Logger, OperationOutcomeError, issue, operationOutcome, safeError } from '../kernel';
 import { requestId } from './request-context';
 
 interface BodyParserError {
@@ -24,16 +24,6 @@ function fromBodyParser(err: BodyParserError): OperationOutcomeError {
       // entity.parse.failed, request.aborted, request.size.invalid, stream.encoding.set …
       return new OperationOutcomeError(400, [issue('HTTP-BODY-MALFORMED', { reason: (err.message ?? 'unreadable').slice(0, 200) })]);
   }
-}
-
-/**
- * What of an unexpected error may be logged: its class, code and stack. Not the whole object nor
- * the message: a PostgreSQL error quotes row values ("Key (value)=(…)"), which can be a NIK.
- */
-function safeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { type: typeof err };
-  const code = (err as { code?: unknown }).code;
-  return { type: err.name, code: typeof code === 'string' ? code : undefined, stack: err.stack?.split('\n').slice(1, 8).join('\n') };
 }
 
 /** A RangeError from JSON.parse on absurd nesting is a bad request, not our failure. */

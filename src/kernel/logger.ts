@@ -24,3 +24,13 @@ export function createLogger(level: string, name = 'ilp-gateway', destination?: 
   };
   return destination ? pino(options, destination) : pino(options);
 }
+
+/**
+ * What of an unexpected error may be logged: its class, code and stack. Not the whole object nor
+ * the message: a PostgreSQL error quotes row values ("Key (value)=(…)"), which can be a NIK.
+ */
+export function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const code = (err as { code?: unknown }).code;
+  return { type: err.name, code: typeof code === 'string' ? code : undefined, stack: err.stack?.split('\n').slice(1, 8).join('\n') };
+}

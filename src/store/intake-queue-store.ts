@@ -110,11 +110,11 @@ export class SqlIntakeQueue implements IntakeQueue {
    */
   async acceptMany(visits: readonly VisitToQueue[]): Promise<(AcceptOutcome | { error: unknown })[]> {
     const keys = new Set(visits.map((v) => `${v.organizationId}\u0000${v.submissionId}`));
-    if (visits.length > 1 && keys.size === visits.length && !visits.some((v) => containsNul(v.payload) || containsNul(v.warnings))) {
+    if (visits.length > 1 && keys.size === visits.length) {
       try {
         return await this.acceptGroup(visits);
       } catch {
-        // Below, one by one: each visit meets (and reports) its own error, if any.
+        // Below, one by one: each visit meets (and reports) its own error, if any (a NUL character too).
         this.groupFallbacks += 1;
       }
     }
