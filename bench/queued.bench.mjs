@@ -1,7 +1,9 @@
 // Queued intake (INTAKE_MODE=queued, docs/decisions/0022; issue 12's accept targets). Drives
 // POST /ilp/v1/encounters with autocannon (unique, varied visits from the catalogue, a distinct
 // patient each, 16 connections) against the gateway as its own process, relay off, and prints:
-//   - accepted visits/s and p50/p99 of the 202s, against the direct intake of the same run (peer);
+//   - accepted visits/s and p50/p99 of the 202s, against the direct intake of the same run (peer)
+//     and the database floor of the same run (a whole visit's rows by a bare pg client, bench/lib/db-floor.mjs);
+//   - the CPU of the gateway and of PostgreSQL per accepted visit;
 //   - the materialiser: visits written per second during the burst and after it, the queue depth
 //     each second, and how long the backlog took to be written once the burst stopped;
 //   - one `$import` upload (NDJSON) in queued mode;
@@ -15,7 +17,8 @@ import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { startGateway } from './lib/processes.mjs';
+import { captureVisit, countRows, dbFloor } from './lib/db-floor.mjs';
+import { procCpuMicros, startGateway } from './lib/processes.mjs';
 import { importFor } from './lib/import-upload.mjs';
 import { visitGenerator } from './lib/visits.mjs';
 
@@ -71,7 +74,7 @@ function metricsCounter(url) {
 }
 
 /** A burst of `seconds`, the queue sampled every second, then the drain timed until the queue is empty. */
-async function burstAndDrain(url, seconds, connections, count, drainLimitS = 600) {
+async function burstAndDrain(url, seconds, connections, count, drainLimitS = 600, cpuAtStop = undefined) {
   const before = await count();
   const trend = [];
   let sampling = true;
@@ -85,6 +88,7 @@ async function burstAndDrain(url, seconds, connections, count, drainLimitS = 600
   const r = await drive(url, seconds, connections);
   sampling = false;
   await sampler;
+  const cpu = cpuAtStop ? await cpuAtStop() : undefined;
   const atStop = await count();
   const burstS = (Date.now() - started) / 1000;
   const stopAt = Date.now();
@@ -95,7 +99,7 @@ async function burstAndDrain(url, seconds, connections, count, drainLimitS = 600
   }
   const drainS = (Date.now() - stopAt) / 1000;
   return {
-    r, trend, burstS, drainS, left: now.queued, refused: now.refused - before.refused,
+    r, trend, burstS, drainS, cpu, left: now.queued, refused: now.refused - before.refused,
     accepted: atStop.queued - before.queued + (atStop.written - before.written),
     writtenDuring: (atStop.written - before.written) / burstS,
     writtenAfter: drainS > 0 ? (now.written - atStop.written) / drainS : 0,
@@ -128,7 +132,15 @@ async function postgres(admin) {
     const out = {};
     // The peer: the direct intake, same machine, same run, its own process on the same database.
     const direct = await startGateway(ROOT, { database: url.toString() });
+    let capture;
+    let first;
     try {
+      // One visit alone: the rows it writes are the database floor's template (bench/lib/db-floor.mjs).
+      const empty = await countRows(client);
+      first = gen(nextVisit++);
+      const res = await fetch(`${direct.url}/ilp/v1/encounters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(first) });
+      if (res.status !== 202) throw new Error(`the first visit was answered ${res.status}: ${await res.text()}`);
+      capture = await captureVisit(client, empty);
       await drive(direct.url, 3);
       out.direct = await drive(direct.url, SECONDS);
     } finally {
@@ -138,13 +150,25 @@ async function postgres(admin) {
     try {
       await drive(gw.url, 3);
       await waitEmpty(count);
-      out.burst = await burstAndDrain(gw.url, SECONDS, CONNECTIONS, count);
+      const pids = (await client.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database])).rows.map((r) => r.pid);
+      const [p0, pg0] = [await gw.probe(), procCpuMicros(pids)];
+      out.burst = await burstAndDrain(gw.url, SECONDS, CONNECTIONS, count, 600, async () => {
+        const [p1, pg1] = [await gw.probe(), procCpuMicros(pids)];
+        return { gatewayMicros: p1.cpuMicros - p0.cpuMicros, postgresMicros: pg1 - pg0 };
+      });
       const t0 = await count();
       out.import = await importFor(gw.url, SECONDS, SECONDS * 1500, nextBody);
       out.importDrainS = await waitEmpty(count);
       out.importWritten = (await count()).written - t0.written;
     } finally {
       await gw.stop();
+    }
+    // The database floor of the same run: a whole visit's rows, bare pg, one transaction per visit.
+    const pool = new pg.Pool({ connectionString: url.toString(), max: CONNECTIONS });
+    try {
+      out.floor = await dbFloor(pool, capture, { submissionId: first.submissionId, nik: first.patient.nik, seconds: SECONDS, connections: CONNECTIONS });
+    } finally {
+      await pool.end();
     }
     return out;
   } finally {
@@ -180,9 +204,12 @@ console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((n) =>
 console.log(`queued intake on PostgreSQL, ${CONNECTIONS} connections, ${SECONDS} s bursts, relay off (each visit unique, own patient)`);
 console.log(line('  peer: direct intake (INTAKE_MODE=direct)', pgr.direct));
 report('queued intake (INTAKE_MODE=queued): 202s', pgr.burst);
-console.log(`  → accepted ${(rate(pgr.burst.r) / rate(pgr.direct)).toFixed(2)}x the direct intake of this run; sustained (burst + backlog): ${fr(pgr.burst.writtenTotal / (pgr.burst.burstS + pgr.burst.drainS))} written/s`);
-const target = rate(pgr.burst.r) >= 400 && pgr.burst.r.latency.p99 < 250;
-console.log(`  → ${target ? 'MET' : 'NOT MET'}: >= 400 visits/s accepted at ${CONNECTIONS} connections with p99 < 250 ms`);
+const accepted = pgr.burst.r['2xx'];
+if (pgr.burst.cpu) console.log(`    CPU per accepted visit during the burst (materialiser's share included): gateway ${f1(pgr.burst.cpu.gatewayMicros / 1000 / accepted)} ms, PostgreSQL ${f1(pgr.burst.cpu.postgresMicros / 1000 / accepted)} ms`);
+console.log(`  ${'database floor (a visit\'s rows, bare pg, 1 tx each)'.padEnd(44)} ${fr(pgr.floor.perSecond).padStart(6)} /s   (${pgr.floor.rowsPerVisit} rows in ${pgr.floor.statementsPerVisit} statements per visit)`);
+console.log(`  → accepted ${(rate(pgr.burst.r) / rate(pgr.direct)).toFixed(2)}x the direct intake of this run and ${(100 * rate(pgr.burst.r) / pgr.floor.perSecond).toFixed(0)}% of the database floor; sustained (burst + backlog): ${fr(pgr.burst.writtenTotal / (pgr.burst.burstS + pgr.burst.drainS))} written/s`);
+const target = rate(pgr.burst.r) >= 400 && pgr.burst.r.latency.p99 < 250 && rate(pgr.burst.r) >= pgr.floor.perSecond / 2;
+console.log(`  → ${target ? 'MET' : 'NOT MET'}: >= 400 visits/s accepted at ${CONNECTIONS} connections with p99 < 250 ms, and >= 50% of the database floor`);
 console.log(`  ${'$import (NDJSON, 1 upload, queued)'.padEnd(44)} ${fr(pgr.import.perSecond).padStart(6)} /s   (${pgr.import.accepted} of ${pgr.import.lines} lines accepted, HTTP ${pgr.import.status}); backlog written ${f1(pgr.importDrainS)} s after the upload (${pgr.importWritten} written)`);
 console.log(`  → ${pgr.import.perSecond >= 600 ? 'MET' : 'NOT MET'}: $import >= 600 visits/s accepted`);
 const lite = await pglite();

@@ -6,5 +6,10 @@
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function isInvalidText(s: string): boolean {
-  return s.includes('\u0000') || LONE_SURROGATE.test(s);
+  return s.includes('\u0000') || hasLoneSurrogate(s);
+}
+
+/** Not well-formed UTF-16 (String.prototype.isWellFormed, ES2024, negated). */
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s);
 }

@@ -1,18 +1,29 @@
-import { v5 as uuidv5 } from 'uuid';
+import { parse as uuidParse, v5 as uuidv5 } from 'uuid';
 import type { InterpretContext } from '../catalog/interpret';
 import type { Catalogue } from '../catalog/types';
 import { toUtcInstant } from '../fhir/datetime';
+import { hasLoneSurrogate } from '../kernel';
 import type { NormalisedSubmission } from '../intake/submission';
 
 /** Namespace of the gateway's deterministic resource ids (UUID v5). Never change it: ids would move. */
 const ID_NAMESPACE = '3c5b8a0e-6f1d-5b7e-9a43-0f3e1d2c4b5a';
+/**
+ * The namespace parsed once and the name as UTF-8 bytes: given strings, uuid parses the namespace
+ * twice and encodes the name char by char on every call (a third of an id's cost). The bytes are
+ * the same (RFC 9562 §5.5: the name in its canonical encoding, UTF-8 here).
+ */
+const NAMESPACE_BYTES = uuidParse(ID_NAMESPACE);
 
 /**
  * Resource ids derive from (organisation, submissionId, role), so a re-sent visit maps onto the
  * same resources and a changed payload becomes a new version of them, not a second visit.
  */
 export function resourceId(orgId: string, submissionId: string, role: string): string {
-  return uuidv5(`${orgId}|${submissionId}|${role}`, ID_NAMESPACE);
+  const name = `${orgId}|${submissionId}|${role}`;
+  // Buffer.from would replace a lone surrogate with U+FFFD, so two names could share an id; uuid's
+  // own string path throws on one (URIError), and so does this. The HTTP edge refuses such text first (api/body.ts).
+  if (hasLoneSurrogate(name)) throw new URIError('a resource id name holds a lone surrogate');
+  return uuidv5(Buffer.from(name, 'utf8'), NAMESPACE_BYTES);
 }
 
 export interface MappingContext {

@@ -68,7 +68,7 @@ export interface IntakeQueueStats {
 }
 
 export interface IntakeQueue {
-  /** One visit, durable when it resolves (one statement, autocommit). */
+  /** One visit, durable when it resolves: an autocommitted statement, shared with the accepts made at the same moment. */
   accept(visit: VisitToQueue): Promise<AcceptOutcome>;
   /** Several visits with distinct keys in one statement (`$import`); each its outcome or the error it alone met. */
   acceptMany(visits: readonly VisitToQueue[]): Promise<(AcceptOutcome | { error: unknown })[]>;

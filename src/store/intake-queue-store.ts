@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
 import type { DataSource } from 'typeorm';
 import { UUID } from '../fhir/ids';
+import { GroupCalls } from '../kernel/group-calls';
 import { containsNul } from '../write-plan/decide';
 import { nulCharacter } from '../write-plan/errors';
 import type { AcceptOutcome, ClaimedVisit, IntakeQueue, IntakeQueueStats, QueuedVisit, VisitToQueue } from './intake-queue-ports';
@@ -95,10 +96,24 @@ export class SqlIntakeQueue implements IntakeQueue {
   /** Claimed batches rolled back and written again visit by visit (writeClaimed). */
   writeFallbacks = 0;
 
+  /**
+   * Single accepts made at the same time share one statement (kernel/group-calls.ts): one commit
+   * and one WAL flush for the requests of a moment instead of one each. Measured at 16 connections
+   * (bench/queued.bench.mjs): PostgreSQL had spent about 1 ms of CPU per accepted visit on its own
+   * INSERT and commit, beside the gateway's process on the same two cores. Two groups may run at
+   * once, so one slow flush does not hold every request.
+   */
+  private readonly grouped = new GroupCalls<VisitToQueue, AcceptOutcome>((visits) => this.acceptMany(visits), { flights: 2, maxGroup: 64 });
+
   /** `pwsYear`: the PWS year membership kept in each visit's transaction, as SqlSubmissionStore does (pws-year.ts). */
   constructor(private readonly ds: DataSource, private readonly pwsYear?: PwsYearMembers) {}
 
-  async accept(visit: VisitToQueue): Promise<AcceptOutcome> {
+  accept(visit: VisitToQueue): Promise<AcceptOutcome> {
+    return this.grouped.run(visit);
+  }
+
+  /** One visit in a statement of its own. */
+  private async acceptOne(visit: VisitToQueue): Promise<AcceptOutcome> {
     const [out] = await this.acceptGroup([visit]);
     if (!out) throw new Error('the intake queue answered no row for an accepted visit');
     return out;
@@ -119,7 +134,7 @@ export class SqlIntakeQueue implements IntakeQueue {
       }
     }
     const out: (AcceptOutcome | { error: unknown })[] = [];
-    for (const v of visits) out.push(await this.accept(v).catch((error: unknown) => ({ error })));
+    for (const v of visits) out.push(await this.acceptOne(v).catch((error: unknown) => ({ error })));
     return out;
   }
 

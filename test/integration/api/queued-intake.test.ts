@@ -10,6 +10,7 @@ import { loadCatalogue } from '../../../src/catalog';
 import { compileSubmissionValidator } from '../../../src/intake/schema-validator';
 import type { Materialiser } from '../../../src/pipeline/materialise';
 import { planVisitWithHistory } from '../../../src/pipeline/submit-visit';
+import { SqlIntakeQueue } from '../../../src/store/intake-queue-store';
 import { createIlpValidator } from '../../../src/validation/ilp/ilp-validator';
 import type { WritePlan } from '../../../src/write-plan/plan';
 import type { TestDatabase } from '../../support/database';
@@ -111,6 +112,38 @@ describe(`queued intake (${testDbKind()})`, () => {
     expect(res.status).toBe(422);
     expect(res.body.resourceType).toBe('OperationOutcome');
     expect((await gw.db.intakeQueue.stats()).received).toBe(before);
+  });
+
+  test('accepts made at the same moment share a statement, and each gets its own answer: a NUL in one fails that one only', async () => {
+    const spy = jest.spyOn(SqlIntakeQueue.prototype, 'acceptMany');
+    try {
+      const bodies = Array.from({ length: 12 }, () => visit());
+      const same = visit();
+      const nul = visit();
+      const toQueue = (b: Json, hash: string) => ({ organizationId: b.organizationId as string, submissionId: b.submissionId as string, payload: b, payloadHash: hash, warnings: [] });
+      const answers = await Promise.allSettled([
+        ...bodies.map((b) => gw.db.intakeQueue.accept(toQueue(b, `hash-${b.submissionId as string}`))),
+        // The same visit twice in one moment, then changed: answered in arrival order.
+        gw.db.intakeQueue.accept(toQueue(same, 'first')),
+        gw.db.intakeQueue.accept(toQueue(same, 'first')),
+        gw.db.intakeQueue.accept(toQueue(same, 'second')),
+        gw.db.intakeQueue.accept(toQueue({ ...nul, practitioner: { ihsNumber: 'N1', name: 'a\u0000b' } }, 'nul')),
+      ]);
+      const groups = spy.mock.calls.map(([visits]) => visits.length);
+      expect(Math.max(...groups)).toBeGreaterThan(1);
+      const value = (i: number) => (answers[i] as PromiseFulfilledResult<{ kind: string; status: string; id: string }>).value;
+      for (let i = 0; i < bodies.length; i++) expect(value(i)).toMatchObject({ kind: 'created', status: 'received', submissionId: bodies[i]?.submissionId });
+      expect(new Set(bodies.map((_, i) => value(i).id)).size).toBe(bodies.length);
+      expect([value(12).kind, value(13).kind, value(14).kind]).toEqual(['created', 'unchanged', 'updated']);
+      expect(value(14).id).toBe(value(12).id);
+      expect(answers[15]).toMatchObject({ status: 'rejected' });
+      expect((answers[15] as PromiseRejectedResult).reason).toMatchObject({ status: 422 });
+      expect((await gw.db.intakeQueue.get(value(14).id))?.payloadHash).toBe('second');
+    } finally {
+      spy.mockRestore();
+      // These were queued by hand with made-up hashes: written or refused by the next drain, they must not linger.
+      await materialiser.drain();
+    }
   });
 
   test('a visit that cannot be written is refused with its outcome, kept for the vendor, and replaced by a corrected re-send', async () => {
