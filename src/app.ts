@@ -74,7 +74,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   // IMPORT_WRITERS_TOTAL: one semaphore for every $import upload of this process (issue #12 follow-up).
   const importSlots = new Semaphore(config.import.writersTotal);
   registerImportSlotGauges(metrics, importSlots);
-  const intake: IntakeDeps = { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle), now: () => Date.now(), weighings: db.weighings };
+  const intake: IntakeDeps = { catalogue, schema, validateBundle: (bundle) => validator.validate(bundle, { depthBounded: true }), now: () => Date.now(), weighings: db.weighings };
   const load = new IntakeLoad();
   const materialiser = config.intake.mode === 'queued' ? materialiserFor(config, logger, db, metrics, intake, load) : undefined;
   const reportJob: ReportJobDeps = { pws: db.pws, reports: db.pwsReports, now: () => Date.now(), logger, leaseSeconds: config.pwsReports.leaseSeconds };

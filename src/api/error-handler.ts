@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { Issue, Logger, OperationOutcomeError, issue, operationOutcome, safeError } from '../kernel';
+import { Issue, Logger, OperationOutcomeError, issue, operationOutcome } from '../kernel';
 import { requestId } from './request-context';
 
 interface BodyParserError {
@@ -43,7 +43,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (isStackOverflow(err)) oo = new OperationOutcomeError(400, [issue('HTTP-BODY-TOO-DEEP', { limit: 'the parser' })]);
     else {
       const id = requestId(res);
-      logger.error({ error: safeError(err), requestId: id, method: req.method, path: req.path }, 'unhandled error');
+      logger.error({ error: err, requestId: id, method: req.method, path: req.path }, 'unhandled error');
       oo = new OperationOutcomeError(500, [issue('HTTP-INTERNAL', { requestId: id })]);
     }
     if (res.headersSent) return;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import type { ImportConfig } from '../config/config';
-import { fail, issue, OperationOutcomeError, safeError, type Logger, type Semaphore } from '../kernel';
+import { fail, issue, OperationOutcomeError, type Logger, type Semaphore } from '../kernel';
 import { importVisits, readyPlan, type ImportResult, type LineWritten, type ReadyLine } from '../pipeline/import-visits';
 import type { WritePlan } from '../write-plan/plan';
 import { planVisitWithHistory, prepareToQueue, type IntakeDeps } from '../pipeline/submit-visit';
@@ -124,7 +124,7 @@ export function importHandler(deps: ImportRouteDeps) {
         return outcomes;
       },
       unexpected: (err, line) => {
-        deps.logger.error({ requestId: requestId(res), line, error: safeError(err) }, 'import line failed');
+        deps.logger.error({ requestId: requestId(res), line, error: err }, 'import line failed');
         return issue('HTTP-INTERNAL', { requestId: requestId(res) });
       },
       limits: deps.limits,

@@ -14,13 +14,15 @@ const REDACTED = [
 
 /**
  * One logger for the process. Redaction keeps NIKs, names, phone numbers and tokens out of logs:
- * a log line must never identify a patient.
+ * a log line must never identify a patient. An error logged as `err` or `error` goes through
+ * safeError, at every call site alike (a raw PostgreSQL error would log its message, with row values).
  */
 export function createLogger(level: string, name = 'ilp-gateway', destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     name,
     level,
     redact: { paths: REDACTED, censor: '[redacted]' },
+    serializers: { err: safeError, error: safeError },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { OperationOutcome } from 'fhir/r4';
-import { OperationOutcomeError, operationOutcome, safeError, type Logger } from '../kernel';
+import { OperationOutcomeError, operationOutcome, type Logger } from '../kernel';
 import type { ClaimedVisit, IntakeQueue } from '../store/intake-queue-ports';
 import { planLockKeys, type WritePlan } from '../write-plan/plan';
 import type { PlannedVisit } from './submit-visit';
@@ -93,7 +93,7 @@ export class Materialiser {
     this.running = true;
     const writers = Math.max(1, this.deps.writers ?? 1);
     for (let i = 0; i < writers; i += 1) {
-      this.loops.push(this.loop().catch((err: unknown) => this.deps.logger.error({ err: safeError(err) }, 'materialiser loop stopped')));
+      this.loops.push(this.loop().catch((err: unknown) => this.deps.logger.error({ err }, 'materialiser loop stopped')));
     }
   }
 
@@ -155,7 +155,7 @@ export class Materialiser {
       } catch (err) {
         // The database is down or refuses: back off (to 30 s), do not log every poll.
         failures += 1;
-        if (failures === 1 || failures % 10 === 0) this.deps.logger.error({ err: safeError(err), failures }, 'materialiser round failed; retrying with backoff');
+        if (failures === 1 || failures % 10 === 0) this.deps.logger.error({ err, failures }, 'materialiser round failed; retrying with backoff');
         if (this.running) await this.idle(false, Math.min(30_000, this.deps.pollMs * 2 ** Math.min(failures, 8)));
         continue;
       }
@@ -210,7 +210,7 @@ export class Materialiser {
           return;
         }
         retry.push({ visit, afterSeconds: retryAfterSeconds(visit.attempts) });
-        logger.error({ err: safeError(err), submission: visit.id, attempts: visit.attempts }, `a queued visit could not be ${what}; it stays queued and is tried again later`);
+        logger.error({ err, submission: visit.id, attempts: visit.attempts }, `a queued visit could not be ${what}; it stays queued and is tried again later`);
       };
       for (const visit of claimed) {
         try {

@@ -31,6 +31,12 @@ export interface ValidateOptions {
   unknownExtensions?: 'warning' | 'error';
   /** Option-driven checks, as the HL7 validator's options (context.ts ValidationPolicy). */
   policy?: ValidationPolicy;
+  /**
+   * true: the caller built the value and knows it nests far less than MAX_DEPTH, so the up-front
+   * depth pass is skipped (a tenth of validating the intake's own mapped Bundle, whose shape the
+   * mapping fixes whatever the payload holds). Never for a value a client sent.
+   */
+  depthBounded?: boolean;
 }
 
 export interface ValidatorOptions {
@@ -131,7 +137,7 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
       resources.forEach((r) => registry.add(r));
     },
     validate(resource, opts = {}) {
-      if (nestedDeeperThan(resource, MAX_DEPTH)) return [tooDeep()];
+      if (!opts.depthBounded && nestedDeeperThan(resource, MAX_DEPTH)) return [tooDeep()];
       const issues: Issue[] = [];
       const root = isObj(resource) ? resource : {};
       const type = isObj(resource) && typeof resource.resourceType === 'string' ? resource.resourceType : 'Resource';

@@ -25,3 +25,17 @@ test.each(cases)('%s', (file) => {
   if (!existsSync(goldenPath)) throw new Error(`${goldenPath} is missing: run UPDATE_GOLDEN=1 npx jest test/unit/mapping/golden.test.ts and review it`);
   expect(actual).toEqual(JSON.parse(readFileSync(goldenPath, 'utf8')));
 });
+
+/** Levels of objects and arrays (`{}` is one). */
+function depth(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  return 1 + Math.max(0, ...Object.values(v).map(depth));
+}
+
+// The gateway validates its own mapped Bundle with `depthBounded` (src/app.ts): the mapping fixes the
+// nesting, since every payload value it copies is a primitive (the generated schema is closed).
+test.each(cases)('%s maps to a Bundle nesting far less than the validator\'s MAX_DEPTH', (file) => {
+  const { bundle } = prepareVisit(JSON.parse(readFileSync(join(DIR, file), 'utf8')), intakeDeps());
+  expect(depth(bundle)).toBeGreaterThan(3);
+  expect(depth(bundle)).toBeLessThanOrEqual(16);
+});
