@@ -95,7 +95,7 @@ export async function buildApp(config: Config, logger: Logger, opts: { db?: Data
   const auditHook = audit ? [auditTrail({ recorder: audit.recorder, logger, observer: `ILP Gateway ${VERSION}`, knownClient: (id) => auth.directory.isKnown(id) })] : [];
   // Refused intake requests (issue 11): recorded after the answer, never on its path.
   const ops: OpsTrail | undefined = config.ops.attemptsEnabled ? startOpsTrail(db.ops, config.ops, logger) : undefined;
-  const opsHooks = ops ? { trail: ops, logger } : undefined;
+  const opsHooks = ops ? { trail: ops, logger, queued: config.intake.mode === 'queued' } : undefined;
   const http = createHttpApp({
     guards: [...auditHook, authorize(auth), ...(opsHooks ? [intakeAttempts(opsHooks)] : [])],
     ...(opsHooks ? { importObserver: importLineObserver(opsHooks) } : {}),

@@ -105,7 +105,7 @@ function statusView(s: SubmissionRecord, results: VisitResult[], queued?: Queued
 /** INTAKE_MODE=queued: validated and mapped as the direct intake (prepareToQueue), then kept, not written. */
 async function acceptQueued(body: unknown, res: Response, deps: IlpRouteDeps, queued: QueuedIntake): Promise<void> {
   const { visit, prepared } = await prepareToQueue(body, deps.intake);
-  const accepted = await queued.queue.accept(visit);
+  const accepted = await queued.queue.accept({ ...visit, clientId: principalOf(res).clientId });
   queued.poke();
   deps.metrics.submissions.inc({ result: accepted.kind });
   noteAudit(res, { resources: [], update: accepted.kind === 'updated' });

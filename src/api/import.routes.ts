@@ -12,6 +12,7 @@ import { scanJson } from './body';
 import type { Metrics } from './metrics';
 import { ndjsonLines } from './ndjson-lines';
 import { requestId } from './request-context';
+import { principalOf } from './auth.routes';
 
 export interface ImportRouteDeps {
   intake: IntakeDeps;
@@ -59,11 +60,11 @@ function directSink(deps: ImportRouteDeps): LineSink<WritePlan> {
 }
 
 /** Validated and mapped as the direct intake does; the materialiser plans each visit again when it writes it. */
-function queuedSink(deps: ImportRouteDeps, queued: QueuedIntake): LineSink<VisitToQueue> {
+function queuedSink(deps: ImportRouteDeps, queued: QueuedIntake, clientId: string): LineSink<VisitToQueue> {
   return {
     plan: async (body) => {
       const { visit, prepared } = await prepareToQueue(body, deps.intake);
-      return { write: visit, warnings: prepared.issues, locks: [] };
+      return { write: { ...visit, clientId }, warnings: prepared.issues, locks: [] };
     },
     write: async (visits) => {
       const outcomes = await queued.queue.acceptMany(visits);
@@ -132,7 +133,7 @@ export function importHandler(deps: ImportRouteDeps) {
       groupSize: deps.limits.groupSize,
       writers: deps.limits.writers,
     });
-    const results = deps.queued ? importWith(queuedSink(deps, deps.queued)) : importWith(directSink(deps));
+    const results = deps.queued ? importWith(queuedSink(deps, deps.queued, principalOf(res).clientId)) : importWith(directSink(deps));
     res.status(200).type(NDJSON);
     res.flushHeaders();
     try {

@@ -16,6 +16,11 @@ import type { AttemptEndpoint } from '../store/ops-ports';
 export interface IntakeAttemptDeps {
   trail: OpsTrail;
   logger: Logger;
+  /**
+   * INTAKE_MODE=queued: an accepted ILP visit has no version yet; its client travels with its queue
+   * row and is written with the version (intake_queue.client_id), so nothing is attributed here.
+   */
+  queued?: boolean;
 }
 
 function endpointOf(method: string, path: string): AttemptEndpoint | undefined {
@@ -44,7 +49,7 @@ function onFinish(req: Request, res: Response, endpoint: AttemptEndpoint, answer
   if (!p) return; // unauthenticated (401) or refused before a principal: nobody to attribute it to
   if (res.statusCode === 202 && endpoint === 'ilp') {
     const a = answer as { id?: unknown; version?: unknown; result?: unknown } | undefined;
-    if (typeof a?.id === 'string' && typeof a.version === 'number' && a.result !== 'unchanged') {
+    if (!deps.queued && typeof a?.id === 'string' && typeof a.version === 'number' && a.result !== 'unchanged') {
       deps.trail.attribution.push({ submissionPk: a.id, version: a.version, clientId: p.clientId });
     }
     return;
@@ -96,7 +101,7 @@ export function importLineObserver(deps: IntakeAttemptDeps) {
       if (!p) return;
       if (result.status === 202) {
         // A created visit is version 1; an updated one is the submission's current version.
-        if (result.id && result.result !== 'unchanged') deps.trail.attribution.push({ submissionPk: result.id, version: result.result === 'created' ? 1 : null, clientId: p.clientId });
+        if (!deps.queued && result.id && result.result !== 'unchanged') deps.trail.attribution.push({ submissionPk: result.id, version: result.result === 'created' ? 1 : null, clientId: p.clientId });
         return;
       }
       if (!isRecordedRefusal(result.status)) return;

@@ -15,6 +15,8 @@ export interface VisitToQueue {
   /** payloadHash() of the payload (catalogue version included): equal hash, nothing to do. */
   payloadHash: string;
   warnings: OperationOutcomeIssue[];
+  /** The API client that sent it: written with the version it becomes (submission_version.client_id, issue 11). */
+  clientId?: string;
 }
 
 /** `received`: accepted, not yet written. `refused`: it could not be written; `refused` says why. */
@@ -42,6 +44,8 @@ export interface ClaimedVisit {
   payload: unknown;
   /** Claims so far, this one included. */
   attempts: number;
+  /** The client that sent the queued payload (VisitToQueue.clientId); absent when unknown. */
+  clientId?: string;
 }
 
 /** A queued visit as its status read shows it. */

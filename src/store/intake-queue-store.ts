@@ -31,18 +31,19 @@ const ACCEPT_SQL = `
     -- jsonb_to_recordset's guess of 100 rows, as a hash join over a scan of the whole queue.
     SELECT x.*, s.pk AS spk, s.payload_hash AS shash, s.received_at AS sreceived, s.version AS sversion, s.status AS sstatus,
            q.pk AS qpk, q.refused IS NOT NULL AS qrefused
-      FROM jsonb_to_recordset($1::jsonb) AS x(n integer, pk uuid, org text, sid text, payload jsonb, hash text, warnings jsonb)
+      FROM jsonb_to_recordset($1::jsonb) AS x(n integer, pk uuid, org text, sid text, payload jsonb, hash text, warnings jsonb, client text)
       LEFT JOIN LATERAL (SELECT pk, payload_hash, received_at, version, status FROM submission s
                           WHERE s.organization_id = x.org AND s.submission_id = x.sid LIMIT 1) s ON true
       LEFT JOIN LATERAL (SELECT pk, refused FROM intake_queue q WHERE q.organization_id = x.org AND q.submission_id = x.sid LIMIT 1) q ON true),
   c AS (SELECT ${CLOCK} AS t),
   ins AS (
-    INSERT INTO intake_queue AS q (pk, organization_id, submission_id, payload, payload_hash, warnings, received_at, updated_at)
-    SELECT coalesce(x.spk, x.qpk, x.pk), x.org, x.sid, x.payload, x.hash, x.warnings, coalesce(x.sreceived, c.t), c.t
+    INSERT INTO intake_queue AS q (pk, organization_id, submission_id, payload, payload_hash, warnings, received_at, updated_at, client_id)
+    SELECT coalesce(x.spk, x.qpk, x.pk), x.org, x.sid, x.payload, x.hash, x.warnings, coalesce(x.sreceived, c.t), c.t, x.client
       FROM x CROSS JOIN c
      WHERE x.spk IS NULL OR x.shash <> x.hash OR x.qpk IS NOT NULL
     ON CONFLICT (organization_id, submission_id) DO UPDATE
-      SET payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash, warnings = EXCLUDED.warnings, updated_at = EXCLUDED.updated_at,
+      -- The changed payload is its sender's: the version it becomes is attributed to that client.
+      SET payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash, warnings = EXCLUDED.warnings, updated_at = EXCLUDED.updated_at, client_id = EXCLUDED.client_id,
           ticket = nextval('intake_queue_ticket'), refused = NULL, attempts = 0,
           lease_until = CASE WHEN q.lease_owner IS NULL THEN NULL ELSE q.lease_until END
       WHERE q.payload_hash <> EXCLUDED.payload_hash OR q.refused IS NOT NULL
@@ -145,7 +146,7 @@ export class SqlIntakeQueue implements IntakeQueue {
    */
   private async acceptGroup(visits: readonly VisitToQueue[], again = true): Promise<AcceptOutcome[]> {
     for (const v of visits) if (containsNul(v.payload) || containsNul(v.warnings)) nulCharacter('payload');
-    const rows = visits.map((v, n) => ({ n, pk: randomUUID(), org: v.organizationId, sid: v.submissionId, payload: v.payload ?? null, hash: v.payloadHash, warnings: v.warnings }));
+    const rows = visits.map((v, n) => ({ n, pk: randomUUID(), org: v.organizationId, sid: v.submissionId, payload: v.payload ?? null, hash: v.payloadHash, warnings: v.warnings, client: v.clientId ?? null }));
     let found: AcceptRow[];
     try {
       found = await withConnection(this.ds, (sql) => sql.rows<AcceptRow>(ACCEPT_SQL, [json(rows)]));
@@ -165,16 +166,16 @@ export class SqlIntakeQueue implements IntakeQueue {
   }
 
   async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedVisit[]> {
-    const rows = await withConnection(this.ds, (sql) => sql.rows<{ pk: string; ticket: string; organization_id: string; submission_id: string; payload: unknown; attempts: number }>(
+    const rows = await withConnection(this.ds, (sql) => sql.rows<{ pk: string; ticket: string; organization_id: string; submission_id: string; payload: unknown; attempts: number; client_id: string | null }>(
       `UPDATE intake_queue q SET lease_owner = $1, lease_until = ${CLOCK} + make_interval(secs => $3::double precision), attempts = q.attempts + 1
          FROM (SELECT pk FROM intake_queue WHERE refused IS NULL AND (lease_until IS NULL OR lease_until < ${CLOCK})
                 ORDER BY ticket LIMIT $2 FOR UPDATE SKIP LOCKED) c
         WHERE q.pk = c.pk
-        RETURNING q.pk::text AS pk, q.ticket::text AS ticket, q.organization_id, q.submission_id, q.payload, q.attempts`,
+        RETURNING q.pk::text AS pk, q.ticket::text AS ticket, q.organization_id, q.submission_id, q.payload, q.attempts, q.client_id`,
       [owner, limit, leaseSeconds],
     ));
     return rows
-      .map((r) => ({ id: r.pk, ticket: r.ticket, organizationId: r.organization_id, submissionId: r.submission_id, payload: r.payload, attempts: r.attempts }))
+      .map((r) => ({ id: r.pk, ticket: r.ticket, organizationId: r.organization_id, submissionId: r.submission_id, payload: r.payload, attempts: r.attempts, ...(r.client_id ? { clientId: r.client_id } : {}) }))
       .sort((a, b) => (BigInt(a.ticket) < BigInt(b.ticket) ? -1 : 1));
   }
 
@@ -190,7 +191,7 @@ export class SqlIntakeQueue implements IntakeQueue {
       write: async (sql, { visit, plan }, counts) => {
         const [current] = await sql.rows<{ pk: string }>('DELETE FROM intake_queue WHERE pk = $1 AND ticket = $2 RETURNING pk', [visit.id, visit.ticket]);
         if (!current) return 'superseded';
-        return writePlan(sql, { ...plan, submissionPk: visit.id }, this.pwsYear, counts);
+        return writePlan(sql, { ...plan, submissionPk: visit.id, ...(visit.clientId ? { clientId: visit.clientId } : {}) }, this.pwsYear, counts);
       },
       submissionIdOf: ({ visit }) => visit.submissionId,
       fellBack: () => { this.writeFallbacks += 1; },

@@ -171,8 +171,8 @@ const VERSION_CTES = `
 
 const WRITE_SQL = `
   WITH ${VERSION_CTES},
-  sv AS (INSERT INTO submission_version (submission_pk, version, payload, payload_hash, resources, removed, received_at)
-           VALUES ($4, $5, $6::jsonb, $7, $8::jsonb, $9::jsonb, $10::timestamptz)),
+  sv AS (INSERT INTO submission_version (submission_pk, version, payload, payload_hash, resources, removed, received_at, client_id)
+           VALUES ($4, $5, $6::jsonb, $7, $8::jsonb, $9::jsonb, $10::timestamptz, $17)),
   ob AS (INSERT INTO outbox (submission_pk, submission_version, available_at, created_at) VALUES ($4, $5, $10::timestamptz, $10::timestamptz)),
   sub AS (UPDATE submission SET version = $5, status = 'accepted', payload_hash = $7, payload = $6::jsonb, warnings = $12::jsonb,
             national_outcome = NULL, updated_at = $10::timestamptz, source = $13 WHERE pk = $4 AND $11::boolean),
@@ -226,7 +226,7 @@ async function writeDecision(sql: Sql, plan: WritePlan, claimed: Claimed, versio
   const [written] = await sql.rows<{ old_people: string[] | null }>(WRITE_SQL, [
     versions, identifiers, search, claimed.pk, version, json(plan.payload ?? null), plan.payloadHash,
     json(d.written), json(d.removed), claimed.now, claimed.kind === 'existing', json(plan.warnings), plan.source,
-    plan.contributions !== undefined, json(contributionRows(plan)), json(aliases),
+    plan.contributions !== undefined, json(contributionRows(plan)), json(aliases), plan.clientId ?? null,
   ]);
   // Rare: a stored Patient moved; its clinical resources outside this plan take the new region.
   for (const patient of d.regionChanged) await reindexDependants(sql, patient);

@@ -66,6 +66,12 @@ export interface WritePlan {
    * named (INTAKE_MODE=queued, src/pipeline/materialise.ts). Absent: a new id is chosen at the write.
    */
   submissionPk?: string;
+  /**
+   * The API client that sent this version, written with it (submission_version.client_id, issue 11):
+   * a queued visit's, carried by its queue row. Absent: the direct intake attributes the version
+   * after its answer (src/api/intake-attempts.middleware.ts).
+   */
+  clientId?: string;
 }
 
 /** What the ILP pipeline (and tests) hand over: a mapped transaction Bundle of PUT entries. */
