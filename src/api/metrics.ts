@@ -13,8 +13,18 @@ export interface Metrics {
   upstreamSeconds: Histogram<'operation' | 'status'>;
 }
 
+/**
+ * One database read per scrape for gauges that share it: prom-client collects a registry's metrics
+ * concurrently, so the gauges of one table await the same read instead of making one each.
+ */
+function sharedRead<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () => (inFlight ??= read().finally(() => { inFlight = undefined; }));
+}
+
 /** Outbox gauges read from the database at scrape time (so every replica reports the shared queue). */
-export function registerQueueGauges(m: Metrics, stats: () => Promise<{ pending: number; claimed: number; failed: number; oldestSeconds: number }>): void {
+export function registerQueueGauges(m: Metrics, read: () => Promise<{ pending: number; claimed: number; failed: number; oldestSeconds: number }>): void {
+  const stats = sharedRead(read);
   new Gauge({
     name: 'ilp_gateway_relay_queue_depth', help: 'Outbox rows by status (pending, claimed, failed)', labelNames: ['status'], registers: [m.registry],
     async collect() {
@@ -31,7 +41,8 @@ export function registerQueueGauges(m: Metrics, stats: () => Promise<{ pending: 
 }
 
 /** INTAKE_MODE=queued: visits accepted and not yet written, read at scrape time (src/store/intake-queue-store.ts). */
-export function registerIntakeQueueGauges(m: Metrics, stats: () => Promise<{ received: number; leased: number; refused: number; oldestSeconds: number }>): void {
+export function registerIntakeQueueGauges(m: Metrics, read: () => Promise<{ received: number; leased: number; refused: number; oldestSeconds: number }>): void {
+  const stats = sharedRead(read);
   new Gauge({
     name: 'ilp_gateway_intake_queue_depth', help: 'Queued visits (INTAKE_MODE=queued) by state: received (waiting or being written), leased (being written), refused', labelNames: ['state'], registers: [m.registry],
     async collect() {
