@@ -174,6 +174,11 @@ const WRITE_SQL = `
   sv AS (INSERT INTO submission_version (submission_pk, version, payload, payload_hash, resources, removed, received_at, client_id)
            VALUES ($4, $5, $6::jsonb, $7, $8::jsonb, $9::jsonb, $10::timestamptz, $17)),
   ob AS (INSERT INTO outbox (submission_pk, submission_version, available_at, created_at) VALUES ($4, $5, $10::timestamptz, $10::timestamptz)),
+  -- A payload of the same visit still queued (INTAKE_MODE=queued, decision 0022) is older than this one:
+  -- written now, it would later overwrite it. Gone with this write; a materialiser holding it finds
+  -- its ticket gone and writes nothing (intake-queue-store.ts writeClaimed). For the materialiser's
+  -- own write the row is already gone. One index probe, so a direct replica beside a queued one is safe.
+  qgone AS (DELETE FROM intake_queue WHERE organization_id = $18 AND submission_id = $19),
   sub AS (UPDATE submission SET version = $5, status = 'accepted', payload_hash = $7, payload = $6::jsonb, warnings = $12::jsonb,
             national_outcome = NULL, updated_at = $10::timestamptz, source = $13 WHERE pk = $4 AND $11::boolean),
   pc AS (SELECT * FROM jsonb_to_recordset($15::jsonb) AS r(fact text, person_key text, organization_id text, village_code text, local_date date,
@@ -227,6 +232,7 @@ async function writeDecision(sql: Sql, plan: WritePlan, claimed: Claimed, versio
     versions, identifiers, search, claimed.pk, version, json(plan.payload ?? null), plan.payloadHash,
     json(d.written), json(d.removed), claimed.now, claimed.kind === 'existing', json(plan.warnings), plan.source,
     plan.contributions !== undefined, json(contributionRows(plan)), json(aliases), plan.clientId ?? null,
+    plan.organizationId, plan.submissionId,
   ]);
   // Rare: a stored Patient moved; its clinical resources outside this plan take the new region.
   for (const patient of d.regionChanged) await reindexDependants(sql, patient);

@@ -206,6 +206,23 @@ describe(`queued intake (${testDbKind()})`, () => {
     expect(await outboxRows(id)).toBe(1);
   });
 
+  test('a direct write of a newer payload (a direct replica beside a queued one) removes the older queued payload, which is never written over it', async () => {
+    const body = visit();
+    const queued = await request(gw.url).post('/ilp/v1/encounters').send(body);
+    const id = queued.body.id as string;
+    // Another replica in direct mode gets the corrected visit and writes it at once.
+    const newer = { ...body, end: '2024-07-29T09:45:00+07:00' };
+    const direct = await gw.db.submissions.write(await planOf(newer));
+    expect(direct.saved.kind).toBe('created');
+    expect(await gw.db.intakeQueue.get(id)).toBeUndefined();
+    await materialiser.drain();
+    const stored = await gw.db.submissions.getSubmission(direct.saved.submission.id);
+    expect(stored?.version).toBe(1);
+    const enc = stored?.resources.find((r) => r.resourceType === 'Encounter');
+    expect(((await gw.db.resources.read('Encounter', enc!.id))?.resource as { period?: { end?: string } }).period?.end).toBe('2024-07-29T02:45:00+00:00');
+    expect(await gw.db.submissions.getSubmission(id)).toBeUndefined();
+  });
+
   test('NDJSON $import queues every accepted line; the materialiser writes them all', async () => {
     const bodies = [visit(), visit(), visit()];
     const lines = [JSON.stringify(bodies[0]), '{"broken": ', JSON.stringify(bodies[1]), JSON.stringify(bodies[2])].join('\n');
