@@ -165,6 +165,9 @@ async function postgres(admin) {
     }
     // The database floor of the same run: a whole visit's rows, bare pg, one transaction per visit.
     const pool = new pg.Pool({ connectionString: url.toString(), max: CONNECTIONS });
+    // pool.end() resolves before its clients' sockets are closed: DROP DATABASE … WITH (FORCE) right
+    // after can terminate one, whose error would otherwise be an unhandled 'error' event.
+    pool.on('error', () => undefined);
     try {
       out.floor = await dbFloor(pool, capture, { submissionId: first.submissionId, nik: first.patient.nik, seconds: SECONDS, connections: CONNECTIONS });
     } finally {

@@ -83,10 +83,11 @@ export async function dbFloor(pool, capture, { submissionId, nik, seconds, conne
   let next = 0;
   let done = 0;
   const end = Date.now() + seconds * 1000;
+  let failed;
   const lane = async () => {
     const client = await pool.connect();
     try {
-      while (Date.now() < end) {
+      while (Date.now() < end && failed === undefined) {
         const copy = copyOf(capture, next++, submissionId, nik);
         await client.query('BEGIN');
         for (const t of copy) {
@@ -95,12 +96,17 @@ export async function dbFloor(pool, capture, { submissionId, nik, seconds, conne
         await client.query('COMMIT');
         done += 1;
       }
+    } catch (err) {
+      // The first failure stops every lane, so that none is still writing when the caller drops the database.
+      failed ??= err;
+      await client.query('ROLLBACK').catch(() => undefined);
     } finally {
       client.release();
     }
   };
   const started = Date.now();
   await Promise.all(Array.from({ length: connections }, lane));
+  if (failed !== undefined) throw failed;
   return {
     perSecond: done / ((Date.now() - started) / 1000),
     statementsPerVisit: capture.tables.length + 2,
