@@ -118,7 +118,7 @@ export function auditTrail(deps: AuditTrailDeps): RequestHandler {
         deps.recorder.record(rowOf(kind, req, res, started, deps));
       } catch (err) {
         // Never the request's problem, always the operator's: say it loudly.
-        deps.logger.error({ err: { type: (err as Error).name, stack: (err as Error).stack?.split('\n').slice(0, 4).join('\n') } }, 'AUDIT EVENT NOT BUILT');
+        deps.logger.error({ err }, 'AUDIT EVENT NOT BUILT');
       }
     });
     const wait = deps.recorder.admit();

@@ -143,7 +143,7 @@ export function importHandler(deps: ImportRouteDeps) {
       }
     } catch (err) {
       // The upload broke off (client gone, connection reset): what was committed stays committed.
-      if (!(err instanceof OperationOutcomeError)) deps.logger.info({ requestId: requestId(res), reason: err instanceof Error ? err.message : String(err) }, 'import ended early');
+      if (!(err instanceof OperationOutcomeError)) deps.logger.info({ requestId: requestId(res), err }, 'import ended early');
     }
     res.end();
   };

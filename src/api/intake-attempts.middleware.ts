@@ -86,7 +86,7 @@ export function intakeAttempts(deps: IntakeAttemptDeps): RequestHandler {
       try {
         onFinish(req, res, endpoint, answer, deps);
       } catch (err) {
-        deps.logger.warn({ err: { type: (err as Error).name } }, 'intake attempt not recorded');
+        deps.logger.warn({ err }, 'intake attempt not recorded');
       }
     });
     next();
@@ -111,7 +111,7 @@ export function importLineObserver(deps: IntakeAttemptDeps) {
         payloadMaxBytes: deps.trail.payloadMaxBytes(p.clientId), clientId: p.clientId, ...(organizationId ? { organizationId } : {}),
       }));
     } catch (err) {
-      deps.logger.warn({ err: { type: (err as Error).name } }, 'intake attempt not recorded');
+      deps.logger.warn({ err }, 'intake attempt not recorded');
     }
   };
 }

@@ -116,7 +116,7 @@ export class AuditRecorder {
         this.queue.unshift(...batch);
         this.backoffUntil = Date.now() + this.opts.flushIntervalMs;
         this.opts.counters?.flushFailed();
-        this.opts.logger.error({ err: { code: (err as { code?: unknown }).code, type: (err as Error).name }, depth: this.queue.length }, 'audit events could not be written; retrying');
+        this.opts.logger.error({ err, depth: this.queue.length }, 'audit events could not be written; retrying');
         break;
       }
     }

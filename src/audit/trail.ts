@@ -28,7 +28,7 @@ export function startAuditTrail(store: AuditStore, config: AuditConfig, logger: 
     return n;
   };
   // Every replica purges; the DELETE is idempotent, so concurrent purges only share the work.
-  const timer = setInterval(() => purge().catch((err: unknown) => logger.error({ err: { type: (err as Error).name } }, 'audit retention purge failed')), PURGE_EVERY_MS);
+  const timer = setInterval(() => purge().catch((err: unknown) => logger.error({ err }, 'audit retention purge failed')), PURGE_EVERY_MS);
   timer.unref();
   return {
     recorder,

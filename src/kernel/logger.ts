@@ -28,11 +28,27 @@ export function createLogger(level: string, name = 'ilp-gateway', destination?: 
 }
 
 /**
- * What of an unexpected error may be logged: its class, code and stack. Not the whole object nor
- * the message: a PostgreSQL error quotes row values ("Key (value)=(…)"), which can be a NIK.
+ * Fields of an error that name a place or a kind, never a value: node's system error codes
+ * (ECONNRESET, ERR_TLS_CERT_ALTNAME_INVALID, syscall), and PostgreSQL's table, column, constraint,
+ * routine and severity (the SQLSTATE is `code`). Not the message nor pg's `detail`: those quote
+ * row values ("Key (value)=(…)"), which can be a NIK.
  */
-export function safeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { type: typeof err };
-  const code = (err as { code?: unknown }).code;
-  return { type: err.name, code: typeof code === 'string' ? code : undefined, stack: err.stack?.split('\n').slice(1, 8).join('\n') };
+const SAFE_FIELDS = ['code', 'syscall', 'errno', 'table', 'column', 'constraint', 'routine', 'severity'] as const;
+
+/**
+ * What of an unexpected error may be logged: its class, the SAFE_FIELDS, its stack without the
+ * message line, and the same of its `cause` (a `fetch failed` TypeError says why only there).
+ * Idempotent: an object that is already what it returns (or a hand-built `{ type, … }`) keeps its
+ * safe fields. The logger applies it to every `err` and `error` it is given (createLogger).
+ */
+export function safeError(err: unknown, depth = 0): Record<string, unknown> {
+  if (typeof err !== 'object' || err === null) return { type: typeof err };
+  const e = err as Record<string, unknown>;
+  const out: Record<string, unknown> = { type: err instanceof Error ? err.name : typeof e.type === 'string' ? e.type : 'object' };
+  for (const k of SAFE_FIELDS) if (typeof e[k] === 'string' || typeof e[k] === 'number') out[k] = e[k];
+  if (err instanceof Error) out.stack = err.stack?.split('\n').slice(1, 8).join('\n');
+  else if (typeof e.stack === 'string') out.stack = e.stack;
+  if (e.cause !== undefined && depth < 3) out.cause = safeError(e.cause, depth + 1);
+  if (err instanceof AggregateError) out.errors = err.errors.slice(0, 5).map((x: unknown) => safeError(x, depth + 1));
+  return out;
 }

@@ -54,7 +54,7 @@ export function startOpsTrail(store: OpsStore, config: OpsConfig, logger: Logger
     if (n > 0) logger.info({ purged: n, retentionDays: config.attemptRetentionDays }, 'intake attempts: old attempts deleted');
     return n;
   };
-  const timer = setInterval(() => purge().catch((err: unknown) => logger.error({ err: { type: (err as Error).name } }, 'intake attempt purge failed')), PURGE_EVERY_MS);
+  const timer = setInterval(() => purge().catch((err: unknown) => logger.error({ err }, 'intake attempt purge failed')), PURGE_EVERY_MS);
   timer.unref();
   const quota = payloadQuota(config.attemptPayloadsPerClientMinute);
   return {

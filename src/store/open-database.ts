@@ -287,7 +287,7 @@ class SqlDatabase implements GatewayDatabase {
     this.maintenanceTimer ??= setInterval(() => {
       this.maintain().then(
         (r) => { if (r.ran) this.logger?.info({ ms: r.ms }, 'embedded database vacuumed and analyzed'); },
-        (err: unknown) => this.logger?.error({ err: { type: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : String(err) } }, 'embedded database maintenance failed'),
+        (err: unknown) => this.logger?.error({ err }, 'embedded database maintenance failed'),
       );
     }, ms);
     this.maintenanceTimer.unref();

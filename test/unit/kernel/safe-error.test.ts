@@ -19,3 +19,19 @@ test('the process logger passes every `err` and `error` through safeError, whate
   expect(JSON.parse(lines[0] as string).err).toMatchObject({ type: 'Error', code: '23505' });
   expect(JSON.parse(lines[1] as string)).toMatchObject({ error: { type: 'Error', code: '23505' }, submission: 'abc' });
 });
+
+test('safeError keeps what names a place or a kind (pg table and constraint, system codes, the cause), is idempotent, and drops message and detail', () => {
+  const pgErr = Object.assign(new Error('duplicate key value violates unique constraint "resource_identifier_pkey"'), {
+    code: '23505', table: 'resource_identifier', constraint: 'resource_identifier_pkey', severity: 'ERROR', detail: 'Key (value)=(3174012345678901) already exists.',
+  });
+  const fetchErr = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9 for 3174012345678901'), { code: 'ECONNREFUSED', syscall: 'connect' }) });
+  const a = safeError(pgErr);
+  expect(a).toMatchObject({ type: 'Error', code: '23505', table: 'resource_identifier', constraint: 'resource_identifier_pkey', severity: 'ERROR' });
+  const b = safeError(fetchErr);
+  expect(b).toMatchObject({ type: 'TypeError', cause: { type: 'Error', code: 'ECONNREFUSED', syscall: 'connect' } });
+  for (const logged of [a, b]) expect(JSON.stringify(logged)).not.toContain('3174012345678901');
+  expect(safeError(a)).toEqual(a);
+  expect(safeError({ type: 'QueryFailedError', code: '53100' })).toEqual({ type: 'QueryFailedError', code: '53100' });
+  const agg = safeError(new AggregateError([pgErr], 'two failures'));
+  expect(agg).toMatchObject({ type: 'AggregateError', errors: [{ code: '23505' }] });
+});
