@@ -67,7 +67,8 @@ function queuedSink(deps: ImportRouteDeps, queued: QueuedIntake, clientId: strin
       return { write: { ...visit, clientId }, warnings: prepared.issues, locks: [] };
     },
     write: async (visits) => {
-      const outcomes = await queued.queue.acceptMany(visits);
+      // A group that failed as a whole (the database unreachable) fails each of its lines, as a direct group does.
+      const outcomes = await queued.queue.acceptMany(visits).catch((error: unknown) => visits.map(() => ({ error })));
       queued.poke();
       return outcomes.map((o) => ('error' in o ? o : { kind: o.kind, id: o.id, submissionId: o.submissionId }));
     },

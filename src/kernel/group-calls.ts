@@ -9,14 +9,20 @@
  * `runGroup` answers one result per item, in order: a value, or `{ error }` for an item of its own
  * failing (the others are unaffected). A `runGroup` that throws fails its whole group. Used for
  * the queued intake's accept (src/store/intake-queue-store.ts, docs/decisions/0022).
+ *
+ * With `keyOf`, calls of one key never share a group nor run in two groups at once: a later call
+ * waits until the group holding the earlier one has finished, so calls of one key run in the
+ * order they were made (a re-sent visit is never overtaken by its older payload).
  */
 export class GroupCalls<I, O> {
   private flying = 0;
-  private readonly waiting: { item: I; resolve(o: O): void; reject(e: unknown): void }[] = [];
+  private waiting: { item: I; resolve(o: O): void; reject(e: unknown): void }[] = [];
+  /** Keys of the calls in running groups (with keyOf). */
+  private readonly busy = new Set<string>();
 
   constructor(
     private readonly runGroup: (items: readonly I[]) => Promise<readonly (O | { error: unknown })[]>,
-    private readonly options: { flights: number; maxGroup: number },
+    private readonly options: { flights: number; maxGroup: number; keyOf?: (item: I) => string },
   ) {
     if (!Number.isInteger(options.flights) || options.flights < 1) throw new RangeError(`flights must be at least 1, got ${options.flights}`);
     if (!Number.isInteger(options.maxGroup) || options.maxGroup < 1) throw new RangeError(`maxGroup must be at least 1, got ${options.maxGroup}`);
@@ -36,10 +42,33 @@ export class GroupCalls<I, O> {
 
   private fly(): void {
     while (this.flying < this.options.flights && this.waiting.length > 0) {
-      const group = this.waiting.splice(0, this.options.maxGroup);
+      const group = this.take();
+      // Every waiting call's key is in a running group: that group's end flies again.
+      if (group.length === 0) return;
       this.flying += 1;
       void this.runOne(group);
     }
+  }
+
+  /** The next group: the oldest calls, at most one per key and none whose key is in a running group. */
+  private take(): GroupCalls<I, O>['waiting'] {
+    const { keyOf, maxGroup } = this.options;
+    if (!keyOf) return this.waiting.splice(0, maxGroup);
+    const group: GroupCalls<I, O>['waiting'] = [];
+    const rest: GroupCalls<I, O>['waiting'] = [];
+    const keys = new Set<string>();
+    for (const w of this.waiting) {
+      const key = keyOf(w.item);
+      if (group.length < maxGroup && !keys.has(key) && !this.busy.has(key)) {
+        group.push(w);
+        keys.add(key);
+      } else {
+        rest.push(w);
+      }
+    }
+    this.waiting = rest;
+    for (const key of keys) this.busy.add(key);
+    return group;
   }
 
   private async runOne(group: GroupCalls<I, O>['waiting']): Promise<void> {
@@ -54,6 +83,8 @@ export class GroupCalls<I, O> {
     } catch (err) {
       for (const g of group) g.reject(err);
     } finally {
+      const { keyOf } = this.options;
+      if (keyOf) for (const g of group) this.busy.delete(keyOf(g.item));
       this.flying -= 1;
       this.fly();
     }

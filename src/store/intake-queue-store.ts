@@ -21,26 +21,34 @@ import { groupCommit } from './submission-store';
  * - otherwise (the same payload queued, or already written) → nothing: `unchanged`.
  * A changed payload keeps the row's id and the lease of a materialiser writing it: that write is
  * fenced by the ticket it claimed (writeClaimed), so it stores nothing once the ticket changed.
- * It takes no lock. Its snapshot is from before the statement, so a concurrent accept or write
- * may have changed the row meanwhile: a visit whose answer says nothing (the row it conflicted
- * with was not in its snapshot) is accepted again, once, in a new statement.
+ * Its snapshot is from before the statement, so a concurrent accept or write may have changed the
+ * row meanwhile: a visit whose answer says nothing (the row it conflicted with was not in its
+ * snapshot) is accepted again, once, in a new statement.
+ *
+ * A group's statement never waits for a row lock: a materialiser holds the queue row of each visit
+ * it is writing until its batch commits, and a group waiting on one would hold every request in it
+ * (and could wait in a cycle with that batch). So a group locks the existing queue rows it found
+ * with SKIP LOCKED first; a visit whose row is locked is left out (`busy`) and accepted alone, in a
+ * statement that waits for the lock as a single accept always did.
  */
-const ACCEPT_SQL = `
+function acceptSql(group: boolean): string {
+  return `
   WITH x AS MATERIALIZED (
     -- LATERAL … LIMIT 1 (not flattened into a join): one index probe per visit. A join is planned for
     -- jsonb_to_recordset's guess of 100 rows, as a hash join over a scan of the whole queue.
     SELECT x.*, s.pk AS spk, s.payload_hash AS shash, s.received_at AS sreceived, s.version AS sversion, s.status AS sstatus,
-           q.pk AS qpk, q.refused IS NOT NULL AS qrefused
+           q.pk AS qpk, q.refused IS NOT NULL AS qrefused, ${group ? 'q.pk IS NOT NULL AND l.pk IS NULL' : 'false'} AS busy
       FROM jsonb_to_recordset($1::jsonb) AS x(n integer, pk uuid, org text, sid text, payload jsonb, hash text, warnings jsonb, client text)
       LEFT JOIN LATERAL (SELECT pk, payload_hash, received_at, version, status FROM submission s
                           WHERE s.organization_id = x.org AND s.submission_id = x.sid LIMIT 1) s ON true
-      LEFT JOIN LATERAL (SELECT pk, refused FROM intake_queue q WHERE q.organization_id = x.org AND q.submission_id = x.sid LIMIT 1) q ON true),
+      LEFT JOIN LATERAL (SELECT pk, refused FROM intake_queue q WHERE q.organization_id = x.org AND q.submission_id = x.sid LIMIT 1) q ON true
+      ${group ? 'LEFT JOIN LATERAL (SELECT l.pk FROM intake_queue l WHERE l.pk = q.pk FOR UPDATE SKIP LOCKED) l ON true' : ''}),
   c AS (SELECT ${CLOCK} AS t),
   ins AS (
     INSERT INTO intake_queue AS q (pk, organization_id, submission_id, payload, payload_hash, warnings, received_at, updated_at, client_id)
     SELECT coalesce(x.spk, x.qpk, x.pk), x.org, x.sid, x.payload, x.hash, x.warnings, coalesce(x.sreceived, c.t), c.t, x.client
       FROM x CROSS JOIN c
-     WHERE x.spk IS NULL OR x.shash <> x.hash OR x.qpk IS NOT NULL
+     WHERE NOT x.busy AND (x.spk IS NULL OR x.shash <> x.hash OR x.qpk IS NOT NULL)
     ON CONFLICT (organization_id, submission_id) DO UPDATE
       -- The changed payload is its sender's: the version it becomes is attributed to that client.
       SET payload = EXCLUDED.payload, payload_hash = EXCLUDED.payload_hash, warnings = EXCLUDED.warnings, updated_at = EXCLUDED.updated_at, client_id = EXCLUDED.client_id,
@@ -51,9 +59,13 @@ const ACCEPT_SQL = `
     -- usual way to tell the two apart after ON CONFLICT DO UPDATE; PGlite is the same engine).
     RETURNING q.pk, q.organization_id, q.submission_id, (q.xmax = 0) AS inserted)
   SELECT x.n, coalesce(ins.pk, x.qpk, x.spk)::text AS id, ins.pk IS NOT NULL AS queued, coalesce(ins.inserted, false) AS inserted,
-         x.spk IS NOT NULL AS stored, coalesce(x.sversion, 0) AS version, x.sstatus AS status, x.qpk IS NOT NULL AS was_queued, coalesce(x.qrefused, false) AS was_refused
+         x.spk IS NOT NULL AS stored, coalesce(x.sversion, 0) AS version, x.sstatus AS status, x.qpk IS NOT NULL AS was_queued,
+         coalesce(x.qrefused, false) AS was_refused, x.busy
     FROM x LEFT JOIN ins ON ins.organization_id = x.org AND ins.submission_id = x.sid
    ORDER BY x.n`;
+}
+const ACCEPT_GROUP_SQL = acceptSql(true);
+const ACCEPT_ONE_SQL = acceptSql(false);
 
 interface AcceptRow {
   n: number;
@@ -65,10 +77,12 @@ interface AcceptRow {
   status: SubmissionStatus | null;
   was_queued: boolean;
   was_refused: boolean;
+  busy: boolean;
 }
 
 /** The answer for one visit; undefined when the statement's snapshot could not tell (see ACCEPT_SQL). */
 function outcomeOf(row: AcceptRow, v: VisitToQueue): AcceptOutcome | undefined {
+  if (row.busy) return undefined;
   const base = { id: row.id, organizationId: v.organizationId, submissionId: v.submissionId, version: row.version };
   if (row.queued) {
     const kind = row.stored ? 'updated' : row.inserted || row.was_refused ? 'created' : 'updated';
@@ -77,6 +91,31 @@ function outcomeOf(row: AcceptRow, v: VisitToQueue): AcceptOutcome | undefined {
   if (row.was_queued) return { ...base, kind: 'unchanged', status: row.was_refused ? 'refused' : 'received' };
   if (row.stored && row.status) return { ...base, kind: 'unchanged', status: row.status };
   return undefined;
+}
+
+/** A visit a group statement left for a statement of its own (acceptNow). */
+const UNDECIDED = Symbol('undecided');
+type Undecided = typeof UNDECIDED;
+
+const keyOf = (v: VisitToQueue): string => `${v.organizationId}\u0000${v.submissionId}`;
+
+/** PostgreSQL text and jsonb cannot hold U+0000 (write-plan/decide.ts). */
+function storable(v: VisitToQueue): boolean {
+  return !containsNul(v.payload) && !containsNul(v.warnings);
+}
+
+function nulError(): unknown {
+  try {
+    return nulCharacter('payload');
+  } catch (err) {
+    return err;
+  }
+}
+
+/** SQLSTATE class 22 (data exception) or 23 (integrity constraint): something in a row, not the database. */
+function rowCaused(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 interface QueueRow {
@@ -92,7 +131,7 @@ interface QueueRow {
 }
 
 export class SqlIntakeQueue implements IntakeQueue {
-  /** Groups accepted again visit by visit after the group statement failed (tests and the logs tell the two apart). */
+  /** Groups accepted again visit by visit after the group statement failed on an error a row caused (tests read it). */
   groupFallbacks = 0;
   /** Claimed batches rolled back and written again visit by visit (writeClaimed). */
   writeFallbacks = 0;
@@ -104,62 +143,88 @@ export class SqlIntakeQueue implements IntakeQueue {
    * INSERT and commit, beside the gateway's process on the same two cores. Two groups may run at
    * once, so one slow flush does not hold every request.
    */
-  private readonly grouped = new GroupCalls<VisitToQueue, AcceptOutcome>((visits) => this.acceptMany(visits), { flights: 2, maxGroup: 64 });
+  private readonly grouped = new GroupCalls<VisitToQueue, AcceptOutcome | Undecided>((visits) => this.acceptNow(visits), { flights: 2, maxGroup: 64, keyOf });
 
   /** `pwsYear`: the PWS year membership kept in each visit's transaction, as SqlSubmissionStore does (pws-year.ts). */
   constructor(private readonly ds: DataSource, private readonly pwsYear?: PwsYearMembers) {}
 
-  accept(visit: VisitToQueue): Promise<AcceptOutcome> {
-    return this.grouped.run(visit);
+  /**
+   * In a group with the accepts of the same moment; a visit the group left undecided (its queue row
+   * is being written by a materialiser) is accepted alone after the group, outside it, so waiting
+   * for that batch holds this request only.
+   */
+  async accept(visit: VisitToQueue): Promise<AcceptOutcome> {
+    const out = await this.grouped.run(visit);
+    return out === UNDECIDED ? this.acceptOne(visit) : out;
   }
 
-  /** One visit in a statement of its own. */
+  /** One visit in a statement of its own, which waits for a row lock held by a materialiser's batch. */
   private async acceptOne(visit: VisitToQueue): Promise<AcceptOutcome> {
-    const [out] = await this.acceptGroup([visit]);
+    const [out] = await this.acceptGroup([visit], false);
     if (!out) throw new Error('the intake queue answered no row for an accepted visit');
     return out;
   }
 
-  /**
-   * One statement for the group. ON CONFLICT may touch a row once per statement, so a group
-   * holding one key twice (importVisits never builds one) is accepted visit by visit, in order.
-   */
+  /** Visits with distinct keys in one statement (an `$import` group), each with its outcome or the error it alone met (acceptNow). */
   async acceptMany(visits: readonly VisitToQueue[]): Promise<(AcceptOutcome | { error: unknown })[]> {
-    const keys = new Set(visits.map((v) => `${v.organizationId}\u0000${v.submissionId}`));
-    if (visits.length > 1 && keys.size === visits.length) {
-      try {
-        return await this.acceptGroup(visits);
-      } catch {
-        // Below, one by one: each visit meets (and reports) its own error, if any (a NUL character too).
-        this.groupFallbacks += 1;
-      }
-    }
+    const now = await this.acceptNow(visits);
     const out: (AcceptOutcome | { error: unknown })[] = [];
-    for (const v of visits) out.push(await this.acceptOne(v).catch((error: unknown) => ({ error })));
+    for (const [i, o] of now.entries()) out.push(o === UNDECIDED ? await this.acceptOne(visits[i] as VisitToQueue).catch((error: unknown) => ({ error })) : o);
     return out;
   }
 
   /**
-   * The group's statement; a race with a concurrent accept of the same new visit (unique
-   * violation on the id both chose) and a visit its snapshot could not answer are accepted again
-   * in a new statement, once: by then the other request's row is committed and seen.
+   * The group's statement, which waits for no row lock:
+   * - a visit that can never be stored (a NUL character) gets its error without reaching SQL;
+   * - a visit whose queue row a materialiser is writing, and one the statement could not answer,
+   *   are UNDECIDED: the caller accepts each alone;
+   * - an error a row can cause (SQLSTATE class 22, data, or 23, integrity) makes the group accepted
+   *   visit by visit, so that it fails alone; any other (the database unreachable, a timeout) fails
+   *   the group at once, as it would have failed each visit: nothing is retried 64 times over.
+   * ON CONFLICT may touch a row once per statement, so a group holding one key twice (neither
+   * GroupCalls nor importVisits builds one) is accepted visit by visit, in order.
    */
-  private async acceptGroup(visits: readonly VisitToQueue[], again = true): Promise<AcceptOutcome[]> {
-    for (const v of visits) if (containsNul(v.payload) || containsNul(v.warnings)) nulCharacter('payload');
+  private async acceptNow(visits: readonly VisitToQueue[]): Promise<(AcceptOutcome | Undecided | { error: unknown })[]> {
+    const out: (AcceptOutcome | Undecided | { error: unknown } | undefined)[] = visits.map((v) => (storable(v) ? undefined : { error: nulError() }));
+    const ready = visits.flatMap((v, i) => (out[i] === undefined ? [i] : []));
+    const keys = new Set(ready.map((i) => keyOf(visits[i] as VisitToQueue)));
+    if (ready.length > 0 && keys.size === ready.length) {
+      try {
+        const found = await this.acceptGroup(ready.map((i) => visits[i] as VisitToQueue), true);
+        found.forEach((o, j) => { out[ready[j] as number] = o ?? UNDECIDED; });
+      } catch (err) {
+        if (!rowCaused(err)) throw err;
+        this.groupFallbacks += 1;
+      }
+    }
+    for (let i = 0; i < visits.length; i++) {
+      if (out[i] === undefined) out[i] = await this.acceptOne(visits[i] as VisitToQueue).catch((error: unknown) => ({ error }));
+    }
+    return out as (AcceptOutcome | Undecided | { error: unknown })[];
+  }
+
+  /**
+   * One statement. A race with a concurrent accept of the same new visit (unique violation on the
+   * id both chose) is accepted again in a new statement, once: by then the other request's row is
+   * committed and seen. In a group, a visit left undecided (busy, or not answerable from the
+   * statement's snapshot) is `undefined`: acceptMany accepts it alone; alone, it is tried once more.
+   */
+  private async acceptGroup(visits: readonly VisitToQueue[], group: boolean, again = true): Promise<(AcceptOutcome | undefined)[]> {
+    for (const v of visits) if (!storable(v)) nulCharacter('payload');
     const rows = visits.map((v, n) => ({ n, pk: randomUUID(), org: v.organizationId, sid: v.submissionId, payload: v.payload ?? null, hash: v.payloadHash, warnings: v.warnings, client: v.clientId ?? null }));
     let found: AcceptRow[];
     try {
-      found = await withConnection(this.ds, (sql) => sql.rows<AcceptRow>(ACCEPT_SQL, [json(rows)]));
+      found = await withConnection(this.ds, (sql) => sql.rows<AcceptRow>(group ? ACCEPT_GROUP_SQL : ACCEPT_ONE_SQL, [json(rows)]));
     } catch (err) {
       if (!again || !isRace(err)) throw err;
-      return this.acceptGroup(visits, false);
+      return this.acceptGroup(visits, group, false);
     }
-    const out: AcceptOutcome[] = [];
+    const out: (AcceptOutcome | undefined)[] = [];
     for (const [n, v] of visits.entries()) {
       const row = found[n];
       if (!row || row.n !== n) throw new Error('the intake queue answered rows out of order');
-      const answer = outcomeOf(row, v) ?? (again ? (await this.acceptGroup([v], false))[0] : undefined);
-      if (!answer) throw new Error(`the intake queue could not tell what became of submission ${v.submissionId.slice(0, 64)}`);
+      const answer = outcomeOf(row, v) ?? (group ? undefined : again ? (await this.acceptGroup([v], false, false))[0] : undefined);
+      if (!answer && !group) throw new Error(`the intake queue could not tell what became of submission ${v.submissionId.slice(0, 64)}`);
       out.push(answer);
     }
     return out;

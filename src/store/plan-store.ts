@@ -22,7 +22,11 @@ import { CLOCK, iso, json, type Sql } from './sql';
  *   4. with PWS contributions and year tables: the touched people's rows read, their year
  *      membership written (pws-year.ts refresh: two statements).
  * Locks are always taken in the same order (advisory keys, submission row, resource rows), so two
- * writers never wait for each other in a cycle.
+ * writers never wait for each other in a cycle. One exception, only while replicas of both intake
+ * modes run side by side (a switch of INTAKE_MODE): the materialiser holds a visit's queue row
+ * before these locks (writeClaimed's fence), a direct write of the same visit takes it last (qgone
+ * in statement 3). PostgreSQL then breaks the cycle (40P01) and the loser retries (sql.ts; a
+ * materialiser batch is written again visit by visit).
  */
 
 interface Claimed {
@@ -52,16 +56,19 @@ interface SubmissionDbRow {
 /** Statement 1: the conditional matches' advisory locks in sorted order, then the submission row (the first request for a submissionId inserts it). */
 async function claim(sql: Sql, plan: WritePlan, extraLocks: readonly string[]): Promise<Claimed> {
   const pk = plan.submissionPk ?? randomUUID();
-  const [inserted] = await sql.rows<{ now: string }>(
+  const [inserted] = await sql.rows<{ pk: string; now: string }>(
     `WITH locks AS (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) AS n FROM (SELECT k FROM unnest($7::text[]) AS k ORDER BY k) AS keys),
      clock AS (SELECT ${CLOCK} AS t FROM locks)
      INSERT INTO submission (pk, organization_id, submission_id, version, status, payload_hash, payload, warnings, received_at, updated_at, source)
-     SELECT $1, $2, $3, 1, 'accepted', $4, $5::jsonb, $6::jsonb, clock.t, clock.t, $8 FROM clock
+     -- A payload of this visit still queued (INTAKE_MODE=queued) named its gateway id in its 202: the
+     -- visit keeps it when a direct write supersedes it (WRITE_SQL's qgone removes the queue row).
+     SELECT coalesce((SELECT q.pk FROM intake_queue q WHERE q.organization_id = $2 AND q.submission_id = $3), $1::uuid),
+            $2, $3, 1, 'accepted', $4, $5::jsonb, $6::jsonb, clock.t, clock.t, $8 FROM clock
      ON CONFLICT (organization_id, submission_id) DO NOTHING
-     RETURNING ${iso('received_at')} AS now`,
+     RETURNING pk::text AS pk, ${iso('received_at')} AS now`,
     [pk, plan.organizationId, plan.submissionId, plan.payloadHash, json(plan.payload ?? null), json(plan.warnings), [...plan.lockKeys, ...extraLocks], plan.source],
   );
-  if (inserted) return { kind: 'created', pk, now: inserted.now };
+  if (inserted) return { kind: 'created', pk: inserted.pk, now: inserted.now };
   // Another request inserted it: the unique index made this one wait for its commit; now lock the row.
   const [row] = await sql.rows<SubmissionDbRow>(
     `SELECT s.pk, s.version, s.status, s.payload_hash, ${iso('s.received_at')} AS received_at, ${iso('s.updated_at')} AS updated_at,
@@ -174,8 +181,8 @@ const WRITE_SQL = `
   sv AS (INSERT INTO submission_version (submission_pk, version, payload, payload_hash, resources, removed, received_at, client_id)
            VALUES ($4, $5, $6::jsonb, $7, $8::jsonb, $9::jsonb, $10::timestamptz, $17)),
   ob AS (INSERT INTO outbox (submission_pk, submission_version, available_at, created_at) VALUES ($4, $5, $10::timestamptz, $10::timestamptz)),
-  -- A payload of the same visit still queued (INTAKE_MODE=queued, decision 0022) is older than this one:
-  -- written now, it would later overwrite it. Gone with this write; a materialiser holding it finds
+  -- A payload of the same visit still queued (INTAKE_MODE=queued, decision 0022) was accepted before this
+  -- one: written later, it would overwrite it. Gone with this write; a materialiser holding it finds
   -- its ticket gone and writes nothing (intake-queue-store.ts writeClaimed). For the materialiser's
   -- own write the row is already gone. One index probe, so a direct replica beside a queued one is safe.
   qgone AS (DELETE FROM intake_queue WHERE organization_id = $18 AND submission_id = $19),

@@ -114,12 +114,13 @@ describe(`queued intake (${testDbKind()})`, () => {
     expect((await gw.db.intakeQueue.stats()).received).toBe(before);
   });
 
-  test('accepts made at the same moment share a statement, and each gets its own answer: a NUL in one fails that one only', async () => {
-    const spy = jest.spyOn(SqlIntakeQueue.prototype, 'acceptMany');
+  test('accepts made at the same moment share a statement, each with its own answer; a NUL in one fails that one only; one key in arrival order', async () => {
+    const queue = gw.db.intakeQueue as SqlIntakeQueue;
+    const spy = jest.spyOn(queue as unknown as { acceptGroup(v: unknown[], group: boolean): Promise<unknown> }, 'acceptGroup');
+    const fallbacks = queue.groupFallbacks;
     try {
       const bodies = Array.from({ length: 12 }, () => visit());
       const same = visit();
-      const nul = visit();
       const toQueue = (b: Json, hash: string) => ({ organizationId: b.organizationId as string, submissionId: b.submissionId as string, payload: b, payloadHash: hash, warnings: [] });
       const answers = await Promise.allSettled([
         ...bodies.map((b) => gw.db.intakeQueue.accept(toQueue(b, `hash-${b.submissionId as string}`))),
@@ -127,10 +128,12 @@ describe(`queued intake (${testDbKind()})`, () => {
         gw.db.intakeQueue.accept(toQueue(same, 'first')),
         gw.db.intakeQueue.accept(toQueue(same, 'first')),
         gw.db.intakeQueue.accept(toQueue(same, 'second')),
-        gw.db.intakeQueue.accept(toQueue({ ...nul, practitioner: { ihsNumber: 'N1', name: 'a\u0000b' } }, 'nul')),
+        gw.db.intakeQueue.accept(toQueue({ ...visit(), practitioner: { ihsNumber: 'N1', name: 'a\u0000b' } }, 'nul')),
       ]);
-      const groups = spy.mock.calls.map(([visits]) => visits.length);
-      expect(Math.max(...groups)).toBeGreaterThan(1);
+      // A group statement of several visits ran, and no group fell back to one statement per visit.
+      const groupSizes = spy.mock.calls.filter(([, group]) => group).map(([v]) => v.length);
+      expect(Math.max(...groupSizes)).toBeGreaterThan(5);
+      expect(queue.groupFallbacks).toBe(fallbacks);
       const value = (i: number) => (answers[i] as PromiseFulfilledResult<{ kind: string; status: string; id: string }>).value;
       for (let i = 0; i < bodies.length; i++) expect(value(i)).toMatchObject({ kind: 'created', status: 'received', submissionId: bodies[i]?.submissionId });
       expect(new Set(bodies.map((_, i) => value(i).id)).size).toBe(bodies.length);
@@ -141,7 +144,7 @@ describe(`queued intake (${testDbKind()})`, () => {
       expect((await gw.db.intakeQueue.get(value(14).id))?.payloadHash).toBe('second');
     } finally {
       spy.mockRestore();
-      // These were queued by hand with made-up hashes: written or refused by the next drain, they must not linger.
+      // These were queued by hand with made-up hashes: written by the next drain, they must not linger.
       await materialiser.drain();
     }
   });
@@ -212,15 +215,22 @@ describe(`queued intake (${testDbKind()})`, () => {
     const id = queued.body.id as string;
     // Another replica in direct mode gets the corrected visit and writes it at once.
     const newer = { ...body, end: '2024-07-29T09:45:00+07:00' };
+    // A materialiser had claimed the older payload and is about to write it.
+    const claimed = (await gw.db.intakeQueue.claim('slow-writer', 100, 60)).find((v) => v.id === id)!;
     const direct = await gw.db.submissions.write(await planOf(newer));
     expect(direct.saved.kind).toBe('created');
+    // The visit keeps the gateway id its 202 named: the vendor's Location still answers.
+    expect(direct.saved.submission.id).toBe(id);
     expect(await gw.db.intakeQueue.get(id)).toBeUndefined();
+    const [late] = await gw.db.intakeQueue.writeClaimed([{ visit: claimed, plan: await planOf(claimed.payload) }]);
+    expect(late).toBe('superseded');
     await materialiser.drain();
-    const stored = await gw.db.submissions.getSubmission(direct.saved.submission.id);
+    const stored = await gw.db.submissions.getSubmission(id);
     expect(stored?.version).toBe(1);
     const enc = stored?.resources.find((r) => r.resourceType === 'Encounter');
     expect(((await gw.db.resources.read('Encounter', enc!.id))?.resource as { period?: { end?: string } }).period?.end).toBe('2024-07-29T02:45:00+00:00');
-    expect(await gw.db.submissions.getSubmission(id)).toBeUndefined();
+    expect(await outboxRows(id)).toBe(1);
+    expect((await request(gw.url).get(`/ilp/v1/submissions/${id}`)).body.status).toBe('accepted');
   });
 
   test('NDJSON $import queues every accepted line; the materialiser writes them all', async () => {
@@ -268,6 +278,35 @@ test(`three months of one child uploaded at once: each is written after the one 
 
 if (testDbKind() === 'postgres') {
   // Two sessions at once exist only on PostgreSQL (PGlite is one session).
+  test("visits whose queue rows a materialiser's batch holds wait alone: the accepts grouped with them are answered meanwhile (postgres)", async () => {
+    const held = [visit(), visit()];
+    const ids = await Promise.all(held.map(async (h) => (await request(gw.url).post('/ilp/v1/encounters').send(h)).body.id as string));
+    const batch = new Client({ connectionString: (gw.db as TestDatabase).url });
+    await batch.connect();
+    try {
+      // As writeClaimed does: the queue rows deleted (fenced) inside a batch transaction not yet committed.
+      await batch.query('BEGIN');
+      expect((await batch.query('DELETE FROM intake_queue WHERE pk = ANY($1::uuid[])', [ids])).rowCount).toBe(2);
+      const toQueue = (b: Json, hash: string) => ({ organizationId: b.organizationId as string, submissionId: b.submissionId as string, payload: b, payloadHash: hash, warnings: [] });
+      let heldDone = 0;
+      // Two re-sends first: each takes one of the two flights. Had they waited there for the batch,
+      // nothing behind them would be answered until it commits.
+      const resent = held.map((h) => gw.db.intakeQueue.accept(toQueue({ ...h, end: '2024-07-29T09:50:00+07:00' }, 'changed')).finally(() => { heldDone += 1; }));
+      const others = [visit(), visit(), visit()];
+      const answered = await Promise.all(others.map((b) => gw.db.intakeQueue.accept(toQueue(b, `h-${b.submissionId as string}`))));
+      expect(answered.map((a) => a.kind)).toEqual(['created', 'created', 'created']);
+      expect(heldDone).toBe(0);
+      // The batch fails and rolls back: the held visits' accepts go on and replace the queued payloads.
+      await batch.query('ROLLBACK');
+      const after = await Promise.all(resent);
+      expect(after.map((a) => [a.id, a.kind])).toEqual(ids.map((id) => [id, 'updated']));
+      for (const id of ids) expect((await gw.db.intakeQueue.get(id))?.payloadHash).toBe('changed');
+    } finally {
+      await batch.end();
+      await materialiser.drain();
+    }
+  });
+
   test('an accept racing another accept of the same new visit answers with the row the other one queued (postgres)', async () => {
     const body = visit();
     const other = new Client({ connectionString: (gw.db as TestDatabase).url });

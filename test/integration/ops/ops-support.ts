@@ -24,6 +24,8 @@ export const NIK = '9271060312000001';
 export const CLIENTS: Record<string, { organizations: string[]; scopes: string[]; regions?: string[] }> = {
   'vendor-a': { organizations: [ORG_A], scopes: ['ilp/submission.write', 'ilp/submission.read', 'system/*.write', 'system/*.read'] },
   'vendor-b': { organizations: [ORG_B], scopes: ['ilp/submission.write', 'ilp/submission.read'] },
+  // A second SIMPUS of organisation A (a Puskesmas changing vendors): attribution is per client, not per organisation.
+  'vendor-a2': { organizations: [ORG_A], scopes: ['ilp/submission.write', 'ilp/submission.read'] },
   admin: { organizations: ['*'], scopes: ['admin'] },
   'admin-a': { organizations: [ORG_A], scopes: ['admin'] },
   'support-a': { organizations: [ORG_A], scopes: ['ops/read'] },

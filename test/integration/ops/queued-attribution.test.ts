@@ -46,15 +46,15 @@ describe(`queued intake attribution (${testDbKind()})`, () => {
     expect(await clientsOf(String(other.body.id))).toEqual([{ version: 1, client_id: 'vendor-b' }]);
     expect(await clientsOf(String(line?.id))).toEqual([{ version: 1, client_id: 'vendor-a' }]);
 
-    // A changed payload is a new version, attributed to its own sender.
-    const changed = await as('vendor-a', 'POST', '/ilp/v1/encounters', { ...first, practitioner: { ...(first.practitioner as Json), name: 'Bidan Pengganti' } });
+    // A changed payload is a new version, attributed to its own sender: here the organisation's other SIMPUS.
+    const changed = await as('vendor-a2', 'POST', '/ilp/v1/encounters', { ...first, practitioner: { ...(first.practitioner as Json), name: 'Bidan Pengganti' } });
     expect(changed.body).toMatchObject({ id: single.body.id, result: 'updated', status: 'received' });
     await b.flush();
     expect((await materialiser.drain()).written).toBe(1);
-    expect(await clientsOf(String(single.body.id))).toEqual([{ version: 1, client_id: 'vendor-a' }, { version: 2, client_id: 'vendor-a' }]);
+    expect(await clientsOf(String(single.body.id))).toEqual([{ version: 1, client_id: 'vendor-a' }, { version: 2, client_id: 'vendor-a2' }]);
 
     const perClient = await sql<{ client_id: string | null; n: number }>(b.db,
       'SELECT client_id, count(*)::int AS n FROM submission_version GROUP BY client_id ORDER BY client_id');
-    expect(perClient).toEqual([{ client_id: 'vendor-a', n: 3 }, { client_id: 'vendor-b', n: 1 }]);
+    expect(perClient).toEqual([{ client_id: 'vendor-a', n: 2 }, { client_id: 'vendor-a2', n: 1 }, { client_id: 'vendor-b', n: 1 }]);
   });
 });

@@ -72,3 +72,22 @@ test('flights and maxGroup must be positive integers', () => {
   expect(() => new GroupCalls(run, { flights: 0, maxGroup: 1 })).toThrow(RangeError);
   expect(() => new GroupCalls(run, { flights: 1, maxGroup: 1.5 })).toThrow(RangeError);
 });
+
+test('with keyOf, calls of one key never share a group nor run in two at once, and run in the order they were made', async () => {
+  const { groups, runGroup } = manual();
+  const g = new GroupCalls(runGroup, { flights: 2, maxGroup: 10, keyOf: (i: number) => String(i % 10) });
+  // 1 flies alone; 11 (key 1) waits for it although a flight is free, and 2 takes that flight.
+  const calls = [g.run(1), g.run(11), g.run(2), g.run(12), g.run(3)];
+  expect(groups.map((x) => x.items)).toEqual([[1], [2]]);
+  groups[1]?.finish();
+  await tick();
+  // Key 2 is free again, key 1 is not: 12 and 3 go, 11 still waits.
+  expect(groups.map((x) => x.items)).toEqual([[1], [2], [12, 3]]);
+  groups[0]?.finish();
+  await tick();
+  expect(groups.map((x) => x.items)).toEqual([[1], [2], [12, 3], [11]]);
+  groups[2]?.finish();
+  groups[3]?.finish();
+  await expect(Promise.all(calls)).resolves.toEqual(['r1', 'r11', 'r2', 'r12', 'r3']);
+  expect(g.inFlight).toBe(0);
+});
