@@ -150,11 +150,18 @@ async function postgres(admin) {
     try {
       await drive(gw.url, 3);
       await waitEmpty(count);
-      const pids = (await client.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database])).rows.map((r) => r.pid);
-      const [p0, pg0] = [await gw.probe(), procCpuMicros(pids)];
+      // PostgreSQL's CPU: the backends of this database (those seen before the burst and at its end) and the
+      // server's own processes (WAL writer, checkpointer: datname is null), from /proc. A lower bound: a backend
+      // that ended during the burst is not counted.
+      const pidsNow = async () => (await client.query(`SELECT pid FROM pg_stat_activity WHERE (datname = $1 OR datname IS NULL) AND pid <> pg_backend_pid()`, [database])).rows.map((r) => r.pid);
+      const pids0 = await pidsNow();
+      const p0 = await gw.probe();
+      const before = new Map(pids0.map((pid) => [pid, procCpuMicros([pid])]));
       out.burst = await burstAndDrain(gw.url, SECONDS, CONNECTIONS, count, 600, async () => {
-        const [p1, pg1] = [await gw.probe(), procCpuMicros(pids)];
-        return { gatewayMicros: p1.cpuMicros - p0.cpuMicros, postgresMicros: pg1 - pg0 };
+        const p1 = await gw.probe();
+        const pids1 = [...new Set([...pids0, ...(await pidsNow())])];
+        const postgresMicros = pids1.reduce((n, pid) => n + Math.max(0, procCpuMicros([pid]) - (before.get(pid) ?? 0)), 0);
+        return { gatewayMicros: p1.cpuMicros - p0.cpuMicros, postgresMicros };
       });
       const t0 = await count();
       out.import = await importFor(gw.url, SECONDS, SECONDS * 1500, nextBody);
