@@ -46,9 +46,12 @@ export function safeError(err: unknown, depth = 0): Record<string, unknown> {
   const e = err as Record<string, unknown>;
   const out: Record<string, unknown> = { type: err instanceof Error ? err.name : typeof e.type === 'string' ? e.type : 'object' };
   for (const k of SAFE_FIELDS) if (typeof e[k] === 'string' || typeof e[k] === 'number') out[k] = e[k];
-  if (err instanceof Error) out.stack = err.stack?.split('\n').slice(1, 8).join('\n');
-  else if (typeof e.stack === 'string') out.stack = e.stack;
-  if (e.cause !== undefined && depth < 3) out.cause = safeError(e.cause, depth + 1);
-  if (err instanceof AggregateError) out.errors = err.errors.slice(0, 5).map((x: unknown) => safeError(x, depth + 1));
+  // Only the frames: a message may span several lines, and any of them may quote a value.
+  if (typeof e.stack === 'string') out.stack = e.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 7).join('\n');
+  if (depth < 3) {
+    if (e.cause !== undefined) out.cause = safeError(e.cause, depth + 1);
+    const errors = err instanceof AggregateError ? err.errors : Array.isArray(e.errors) ? e.errors : undefined;
+    if (errors) out.errors = errors.slice(0, 5).map((x: unknown) => safeError(x, depth + 1));
+  }
   return out;
 }

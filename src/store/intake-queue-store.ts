@@ -143,19 +143,21 @@ export class SqlIntakeQueue implements IntakeQueue {
    * INSERT and commit, beside the gateway's process on the same two cores. Two groups may run at
    * once, so one slow flush does not hold every request.
    */
-  private readonly grouped = new GroupCalls<VisitToQueue, AcceptOutcome | Undecided>((visits) => this.acceptNow(visits), { flights: 2, maxGroup: 64, keyOf });
+  private readonly grouped = new GroupCalls<VisitToQueue, AcceptOutcome>(
+    async (visits) => (await this.acceptNow(visits)).map((o, i) => (o === UNDECIDED ? { later: () => this.acceptOne(visits[i] as VisitToQueue) } : o)),
+    { flights: 2, maxGroup: 64, keyOf },
+  );
 
   /** `pwsYear`: the PWS year membership kept in each visit's transaction, as SqlSubmissionStore does (pws-year.ts). */
   constructor(private readonly ds: DataSource, private readonly pwsYear?: PwsYearMembers) {}
 
   /**
    * In a group with the accepts of the same moment; a visit the group left undecided (its queue row
-   * is being written by a materialiser) is accepted alone after the group, outside it, so waiting
-   * for that batch holds this request only.
+   * is being written by a materialiser) is accepted alone after the group, outside its flight, so
+   * waiting for that batch holds this request only, and later calls of its key wait for it.
    */
-  async accept(visit: VisitToQueue): Promise<AcceptOutcome> {
-    const out = await this.grouped.run(visit);
-    return out === UNDECIDED ? this.acceptOne(visit) : out;
+  accept(visit: VisitToQueue): Promise<AcceptOutcome> {
+    return this.grouped.run(visit);
   }
 
   /** One visit in a statement of its own, which waits for a row lock held by a materialiser's batch. */
@@ -178,9 +180,10 @@ export class SqlIntakeQueue implements IntakeQueue {
    * - a visit that can never be stored (a NUL character) gets its error without reaching SQL;
    * - a visit whose queue row a materialiser is writing, and one the statement could not answer,
    *   are UNDECIDED: the caller accepts each alone;
-   * - an error a row can cause (SQLSTATE class 22, data, or 23, integrity) makes the group accepted
-   *   visit by visit, so that it fails alone; any other (the database unreachable, a timeout) fails
-   *   the group at once, as it would have failed each visit: nothing is retried 64 times over.
+   * - an error a row can cause (SQLSTATE class 22, data, or 23, integrity), or a race left after
+   *   the one retry, makes the group accepted visit by visit, so that it fails alone; any other (the
+   *   database unreachable, a timeout) fails the group at once, as it would have failed each visit:
+   *   nothing is retried 64 times over.
    * ON CONFLICT may touch a row once per statement, so a group holding one key twice (neither
    * GroupCalls nor importVisits builds one) is accepted visit by visit, in order.
    */
@@ -193,12 +196,15 @@ export class SqlIntakeQueue implements IntakeQueue {
         const found = await this.acceptGroup(ready.map((i) => visits[i] as VisitToQueue), true);
         found.forEach((o, j) => { out[ready[j] as number] = o ?? UNDECIDED; });
       } catch (err) {
-        if (!rowCaused(err)) throw err;
+        // A deadlock or serialization failure left after the group's one retry is no one visit's fault either.
+        if (!rowCaused(err) && !isRace(err)) throw err;
         this.groupFallbacks += 1;
       }
     }
+    // Visit by visit, still without waiting for a row lock inside the flight: a held row stays UNDECIDED.
     for (let i = 0; i < visits.length; i++) {
-      if (out[i] === undefined) out[i] = await this.acceptOne(visits[i] as VisitToQueue).catch((error: unknown) => ({ error }));
+      if (out[i] !== undefined) continue;
+      out[i] = await this.acceptGroup([visits[i] as VisitToQueue], true).then(([o]) => o ?? UNDECIDED, (error: unknown) => ({ error }));
     }
     return out as (AcceptOutcome | Undecided | { error: unknown })[];
   }

@@ -307,6 +307,32 @@ if (testDbKind() === 'postgres') {
     }
   });
 
+  test("a re-send made while the visit's queue row is held waits for the earlier send: the last payload sent is the one queued (postgres)", async () => {
+    const body = visit();
+    const id = (await request(gw.url).post('/ilp/v1/encounters').send(body)).body.id as string;
+    const batch = new Client({ connectionString: (gw.db as TestDatabase).url });
+    await batch.connect();
+    try {
+      await batch.query('BEGIN');
+      await batch.query('DELETE FROM intake_queue WHERE pk = $1', [id]);
+      const toQueue = (b: Json, hash: string) => ({ organizationId: b.organizationId as string, submissionId: b.submissionId as string, payload: b, payloadHash: hash, warnings: [] });
+      const order: string[] = [];
+      const a = gw.db.intakeQueue.accept(toQueue({ ...body, end: '2024-07-29T09:51:00+07:00' }, 'sent-first')).then((o) => { order.push('first'); return o; });
+      await new Promise((r) => setTimeout(r, 100));
+      const b = gw.db.intakeQueue.accept(toQueue({ ...body, end: '2024-07-29T09:52:00+07:00' }, 'sent-last')).then((o) => { order.push('last'); return o; });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(order).toEqual([]);
+      // The batch commits (its visit written elsewhere in a real one): both sends go on, in the order they were made.
+      await batch.query('COMMIT');
+      await Promise.all([a, b]);
+      expect(order).toEqual(['first', 'last']);
+      expect((await gw.db.intakeQueue.get(id))?.payloadHash).toBe('sent-last');
+    } finally {
+      await batch.end();
+      await materialiser.drain();
+    }
+  });
+
   test('an accept racing another accept of the same new visit answers with the row the other one queued (postgres)', async () => {
     const body = visit();
     const other = new Client({ connectionString: (gw.db as TestDatabase).url });

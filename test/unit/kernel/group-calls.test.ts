@@ -91,3 +91,24 @@ test('with keyOf, calls of one key never share a group nor run in two at once, a
   await expect(Promise.all(calls)).resolves.toEqual(['r1', 'r11', 'r2', 'r12', 'r3']);
   expect(g.inFlight).toBe(0);
 });
+
+test('a `later` step finishes its call outside the group: the flight is free at once, its key stays busy until the step settles', async () => {
+  const steps: { resolve(v: string): void }[] = [];
+  const groups: number[][] = [];
+  const g = new GroupCalls<number, string>(async (items) => {
+    groups.push([...items]);
+    return items.map((i) => (i === 1 ? { later: () => new Promise<string>((resolve) => { steps.push({ resolve }); }) } : `r${i}`));
+  }, { flights: 1, maxGroup: 10, keyOf: (i) => String(i % 10) });
+  const first = g.run(1);
+  await tick();
+  // The flight is free: another key goes at once; the same key (11) waits for the step.
+  const other = g.run(2);
+  const same = g.run(11);
+  await expect(other).resolves.toBe('r2');
+  await tick();
+  expect(groups).toEqual([[1], [2]]);
+  steps[0]?.resolve('r1 later');
+  await expect(first).resolves.toBe('r1 later');
+  await expect(same).resolves.toBe('r11');
+  expect(groups).toEqual([[1], [2], [11]]);
+});
