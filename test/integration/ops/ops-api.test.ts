@@ -138,7 +138,9 @@ describe(`operations API (${testDbKind()})`, () => {
 
   test('conformance days follow Indonesian time (tz), and an unknown zone is a 400', async () => {
     // 20:30 UTC the day before yesterday is already the next day in Jakarta (UTC+7) and in Jayapura (UTC+9).
-    const day = (offset: number): string => new Date(Date.now() - ((Date.now() % 86_400_000) + offset * 86_400_000)).toISOString().slice(0, 10);
+    // One reading of the clock for every day of the test: a CI run saw the expected day move under it.
+    const now = Date.now();
+    const day = (offset: number): string => new Date(now - ((now % 86_400_000) + offset * 86_400_000)).toISOString().slice(0, 10);
     await b.db.ops.recordAttempts([{ at: `${day(2)}T20:30:00.000Z`, clientId: 'vendor-b', organizationId: '99990001', endpoint: 'ilp', status: 422, issues: [] }]);
     const window = `organization=99990001&from=${day(3)}T00:00:00Z&to=${day(0)}T00:00:00Z`;
     const days = async (tz?: string) => {
