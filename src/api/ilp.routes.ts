@@ -1,7 +1,7 @@
 import { Response, Router } from 'express';
 import type { Catalogue } from '../catalog/types';
 import { buildOpenApi } from '../intake/openapi';
-import { fail, operationOutcome } from '../kernel';
+import { fail, operationOutcome, type Issue } from '../kernel';
 import type { Observation } from 'fhir/r4';
 import { resultsFromStored, type VisitResult } from '../mapping/results';
 import { IntakeDeps, prepareToQueue, prepareVisitWithHistory, submitVisit } from '../pipeline/submit-visit';
@@ -102,6 +102,17 @@ function statusView(s: SubmissionRecord, results: VisitResult[], queued?: Queued
   };
 }
 
+/** The 202 of `POST /encounters`, direct or queued: the same fields (OpenAPI), an unchanged visit without warnings. */
+function answerAccepted(res: Response, a: { id: string; status: string; kind: string; version: number; submissionId: string; organizationId: string }, results: VisitResult[], warnings: Issue[]): void {
+  res.status(202).location(location(a.id)).json({
+    id: a.id, status: a.status, result: a.kind, version: a.version,
+    submissionId: a.submissionId, organizationId: a.organizationId,
+    links: { self: location(a.id) },
+    results,
+    outcome: operationOutcome(a.kind === 'unchanged' ? [] : warnings),
+  });
+}
+
 /** INTAKE_MODE=queued: validated and mapped as the direct intake (prepareToQueue), then kept, not written. */
 async function acceptQueued(body: unknown, res: Response, deps: IlpRouteDeps, queued: QueuedIntake): Promise<void> {
   const { visit, prepared } = await prepareToQueue(body, deps.intake);
@@ -109,13 +120,7 @@ async function acceptQueued(body: unknown, res: Response, deps: IlpRouteDeps, qu
   queued.poke();
   deps.metrics.submissions.inc({ result: accepted.kind });
   noteAudit(res, { resources: [], update: accepted.kind === 'updated' });
-  res.status(202).location(location(accepted.id)).json({
-    id: accepted.id, status: accepted.status, result: accepted.kind, version: accepted.version,
-    submissionId: accepted.submissionId, organizationId: accepted.organizationId,
-    links: { self: location(accepted.id) },
-    results: prepared.results,
-    outcome: operationOutcome(accepted.kind === 'unchanged' ? [] : prepared.issues),
-  });
+  answerAccepted(res, accepted, prepared.results, prepared.issues);
 }
 
 export function ilpRouter(deps: IlpRouteDeps): Router {
@@ -134,13 +139,7 @@ export function ilpRouter(deps: IlpRouteDeps): Router {
     deps.metrics.submissions.inc({ result: saved.kind });
     const s = saved.submission;
     noteAudit(res, { resources: s.resources, update: saved.kind === 'updated' });
-    res.status(202).location(location(s.id)).json({
-      id: s.id, status: s.status, result: saved.kind, version: s.version,
-      submissionId: s.submissionId, organizationId: s.organizationId,
-      links: { self: location(s.id) },
-      results,
-      outcome: operationOutcome(saved.kind === 'unchanged' ? [] : warnings),
-    });
+    answerAccepted(res, { ...s, kind: saved.kind }, results, warnings);
   });
 
   // Bulk import (issue 12): the same pipeline and tenant rule per line; the access policy's

@@ -67,8 +67,7 @@ function queuedSink(deps: ImportRouteDeps, queued: QueuedIntake, clientId: strin
       return { write: { ...visit, clientId }, warnings: prepared.issues, locks: [] };
     },
     write: async (visits) => {
-      // A group that failed as a whole (the database unreachable) fails each of its lines, as a direct group does.
-      const outcomes = await queued.queue.acceptMany(visits).catch((error: unknown) => visits.map(() => ({ error })));
+      const outcomes = await queued.queue.acceptMany(visits);
       queued.poke();
       return outcomes.map((o) => ('error' in o ? o : { kind: o.kind, id: o.id, submissionId: o.submissionId }));
     },
@@ -121,7 +120,9 @@ export function importHandler(deps: ImportRouteDeps) {
       authorize: (body) => deps.authorize(res, body),
       plan: (body) => sink.plan(body),
       write: async (items) => {
-        const outcomes = await deps.writeSlots.run(() => sink.write(items), over.signal);
+        // A group that failed as a whole (the database unreachable) fails each of its lines; the other groups go on.
+        const whole = (error: unknown) => items.map(() => ({ error }));
+        const outcomes = await deps.writeSlots.run(() => sink.write(items).catch(whole), over.signal);
         for (const out of outcomes) if (!('error' in out)) deps.metrics.submissions.inc({ result: out.kind });
         return outcomes;
       },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
 import type { DataSource } from 'typeorm';
 import { UUID } from '../fhir/ids';
+import { OperationOutcomeError, issue, statusOf } from '../kernel';
 import { GroupCalls } from '../kernel/group-calls';
 import { containsNul } from '../write-plan/decide';
 import { nulCharacter } from '../write-plan/errors';
@@ -10,7 +11,7 @@ import type { WritePlan } from '../write-plan/plan';
 import { writePlan } from './plan-store';
 import type { SubmissionStatus, WriteOutcome } from './ports';
 import type { PwsYearMembers } from './pws-year';
-import { CLOCK, inTransaction, isRace, iso, json, one, withConnection } from './sql';
+import { CLOCK, inTransaction, isItemError, isRace, iso, json, one, withConnection } from './sql';
 import { groupCommit } from './submission-store';
 
 /**
@@ -104,18 +105,8 @@ function storable(v: VisitToQueue): boolean {
   return !containsNul(v.payload) && !containsNul(v.warnings);
 }
 
-function nulError(): unknown {
-  try {
-    return nulCharacter('payload');
-  } catch (err) {
-    return err;
-  }
-}
-
-/** SQLSTATE class 22 (data exception) or 23 (integrity constraint): something in a row, not the database. */
-function rowCaused(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+function nulError(): OperationOutcomeError {
+  return new OperationOutcomeError(statusOf('STORE-TEXT-NUL'), [issue('STORE-TEXT-NUL', {}, 'payload')]);
 }
 
 interface QueueRow {
@@ -180,10 +171,9 @@ export class SqlIntakeQueue implements IntakeQueue {
    * - a visit that can never be stored (a NUL character) gets its error without reaching SQL;
    * - a visit whose queue row a materialiser is writing, and one the statement could not answer,
    *   are UNDECIDED: the caller accepts each alone;
-   * - an error a row can cause (SQLSTATE class 22, data, or 23, integrity), or a race left after
-   *   the one retry, makes the group accepted visit by visit, so that it fails alone; any other (the
-   *   database unreachable, a timeout) fails the group at once, as it would have failed each visit:
-   *   nothing is retried 64 times over.
+   * - an error one visit can cause (sql.ts isItemError) makes the group accepted visit by visit, so
+   *   that it fails alone; any other (the database unreachable, a timeout) fails the group at once,
+   *   as it would have failed each visit: nothing is retried 64 times over.
    * ON CONFLICT may touch a row once per statement, so a group holding one key twice (neither
    * GroupCalls nor importVisits builds one) is accepted visit by visit, in order.
    */
@@ -196,8 +186,7 @@ export class SqlIntakeQueue implements IntakeQueue {
         const found = await this.acceptGroup(ready.map((i) => visits[i] as VisitToQueue), true);
         found.forEach((o, j) => { out[ready[j] as number] = o ?? UNDECIDED; });
       } catch (err) {
-        // A deadlock or serialization failure left after the group's one retry is no one visit's fault either.
-        if (!rowCaused(err) && !isRace(err)) throw err;
+        if (!isItemError(err)) throw err;
         this.groupFallbacks += 1;
       }
     }

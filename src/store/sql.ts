@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { fail } from '../kernel';
+import { OperationOutcomeError, fail } from '../kernel';
 
 /**
  * The store speaks SQL through TypeORM's QueryRunner: one runner is one connection (on PGlite,
@@ -56,6 +56,18 @@ const RACE_CODES = new Set(['23505', '40001', '40P01']);
 
 export function isRace(err: unknown): boolean {
   return typeof err === 'object' && err !== null && RACE_CODES.has(String((err as { code?: unknown }).code));
+}
+
+/**
+ * An error one item of a group can cause, so the group is worth trying again item by item: a
+ * decision refused (OperationOutcomeError: a foreign owner, a NUL, a conflict), a data exception
+ * (SQLSTATE class 22) or an integrity violation (23), or a race still there after a retry. Anything
+ * else (the database unreachable, a timeout) would fail every item alike: the group fails at once.
+ */
+export function isItemError(err: unknown): boolean {
+  if (err instanceof OperationOutcomeError || isRace(err)) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 /** The first row, or an error: for statements that always return exactly one row. */

@@ -4,7 +4,7 @@ import { writePlan } from './plan-store';
 import type { SaveOutcome, SaveSubmissionInput, SubmissionRecord, SubmissionStore, WriteOutcome } from './ports';
 import type { CountDelta, PwsYearMembers } from './pws-year';
 import { SUBMISSION_SELECT, toSubmissionRecord, type SubmissionRow } from './rows';
-import { inTransaction, inTransactionRetryingRace, withConnection, type Sql } from './sql';
+import { inTransaction, inTransactionRetryingRace, isItemError, withConnection, type Sql } from './sql';
 import { UUID } from '../fhir/ids';
 
 export class SqlSubmissionStore implements SubmissionStore {
@@ -72,8 +72,10 @@ export async function groupCommit<I, R>(
         await pwsYear?.applyCounts(sql, counts);
         return out;
       });
-    } catch {
-      // Written again below, item by item: each meets (and reports) its own error, if any.
+    } catch (err) {
+      // Written again below, item by item, when one item may be the cause: each meets (and reports)
+      // its own error. Not when the database itself failed: every item would wait for it again in turn.
+      if (!isItemError(err)) throw err;
       how.fellBack();
     }
   }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Client } from 'pg';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -116,4 +117,37 @@ export async function until(done: () => Promise<boolean>, timeoutMs: number, ste
     await sleep(stepMs);
   }
   return done();
+}
+
+/**
+ * Registers the hooks every process test needs: a fresh database before each test, and after it
+ * the processes it started (pushed to `procs`) killed and the database dropped. Read `db` inside a test.
+ */
+export function e2eWorld(): { readonly db: TestDatabase; readonly procs: Proc[] } {
+  let db: TestDatabase | undefined;
+  const procs: Proc[] = [];
+  beforeEach(async () => { db = await freshDatabase(); });
+  afterEach(async () => {
+    await Promise.all(procs.splice(0).map((p) => p.stop('SIGKILL')));
+    await db?.drop();
+    db = undefined;
+  });
+  return {
+    get db(): TestDatabase {
+      if (!db) throw new Error('e2eWorld().db is only there inside a test');
+      return db;
+    },
+    procs,
+  };
+}
+
+/** One query on a connection of its own to the test database (beside the gateways' pools). */
+export async function queryRows<T>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
 }

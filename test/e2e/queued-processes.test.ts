@@ -1,6 +1,5 @@
-import { Client } from 'pg';
 import type { TestDatabase } from '../support/database';
-import { freshDatabase, simStats, startGateway, startSim, until, type Proc } from './processes';
+import { e2eWorld, queryRows, simStats, startGateway, startSim, until } from './processes';
 import { drained, duplicates, encounterCreates, statuses, submitAll, visit } from './visits';
 
 /**
@@ -11,28 +10,17 @@ import { drained, duplicates, encounterCreates, statuses, submitAll, visit } fro
 jest.setTimeout(180_000);
 
 async function counts(db: TestDatabase): Promise<{ queued: number; written: number; versions: number; outbox: number }> {
-  const client = new Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ queued: number; written: number; versions: number; outbox: number }>(
-      `SELECT (SELECT count(*) FROM intake_queue)::int AS queued, (SELECT count(*) FROM submission)::int AS written,
-              (SELECT count(*) FROM submission_version)::int AS versions, (SELECT count(*) FROM outbox)::int AS outbox`);
-    return rows[0] ?? { queued: -1, written: -1, versions: -1, outbox: -1 };
-  } finally {
-    await client.end();
-  }
+  const [row] = await queryRows<{ queued: number; written: number; versions: number; outbox: number }>(db,
+    `SELECT (SELECT count(*) FROM intake_queue)::int AS queued, (SELECT count(*) FROM submission)::int AS written,
+            (SELECT count(*) FROM submission_version)::int AS versions, (SELECT count(*) FROM outbox)::int AS outbox`);
+  return row ?? { queued: -1, written: -1, versions: -1, outbox: -1 };
 }
 
 describe('e2e: queued intake across a crash', () => {
-  let db: TestDatabase;
-  const procs: Proc[] = [];
-  beforeEach(async () => { db = await freshDatabase(); });
-  afterEach(async () => {
-    await Promise.all(procs.splice(0).map((p) => p.stop('SIGKILL')));
-    await db.drop();
-  });
+  const world = e2eWorld();
 
   test('kill -9 while the materialiser writes, then a restart: every accepted visit written once and delivered once', async () => {
+    const { db, procs } = world;
     const sim = await startSim({ SIM_DUPLICATE_CHECK: '0', SIM_LATENCY_MS: '50' });
     procs.push(sim);
     // Small rounds and a short lease, so the crash lands between rounds' commits and the restart takes over soon.

@@ -1,5 +1,4 @@
-import type { TestDatabase } from '../support/database';
-import { freePort, freshDatabase, simStats, startGateway, startSim, type Proc } from './processes';
+import { e2eWorld, freePort, simStats, startGateway, startSim } from './processes';
 import { drained, duplicates, encounterCreates, statuses, submitAll, visit } from './visits';
 
 /**
@@ -13,15 +12,10 @@ jest.setTimeout(240_000);
 const N = Number(process.env.E2E_SUBMISSIONS ?? 500);
 
 describe('e2e: faults at the national platform', () => {
-  let db: TestDatabase;
-  const procs: Proc[] = [];
-  beforeEach(async () => { db = await freshDatabase(); });
-  afterEach(async () => {
-    await Promise.all(procs.splice(0).map((p) => p.stop('SIGKILL')));
-    await db.drop();
-  });
+  const world = e2eWorld();
 
   test(`${N} submissions with ~30 % injected 5xx and 429 (plus lost responses): all delivered, none twice`, async () => {
+    const { db, procs } = world;
     const sim = await startSim({
       SIM_DUPLICATE_CHECK: '0', SIM_FAULT_5XX: '0.15', SIM_FAULT_429: '0.18', SIM_RETRY_AFTER_SECONDS: '1', SIM_FAULT_DROP_AFTER_COMMIT: '0.03',
     });
@@ -45,6 +39,7 @@ describe('e2e: faults at the national platform', () => {
   });
 
   test('the platform is down for a while, then back: everything accepted meanwhile is delivered once', async () => {
+    const { db, procs } = world;
     const simPort = await freePort();
     const gw = await startGateway(db, simPort, { RELAY_BREAKER_THRESHOLD: '3' });
     procs.push(gw);

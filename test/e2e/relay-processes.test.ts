@@ -1,7 +1,6 @@
-import { Client } from 'pg';
 import { newNik } from '../support/bundles';
 import type { TestDatabase } from '../support/database';
-import { freshDatabase, simStats, startGateway, startSim, until, type Proc } from './processes';
+import { e2eWorld, queryRows, simStats, startGateway, startSim, until, type Proc } from './processes';
 import { drained, duplicates, encounterCreates, statuses, submit, submitAll, visit } from './visits';
 
 /** Gateway and simulator processes over PostgreSQL: crashes, several gateways, token expiry. */
@@ -15,26 +14,15 @@ async function delivered(gw: Proc): Promise<number> {
 
 /** Claimed rows whose transaction was posted (sent_at) and whose answer is not recorded yet. */
 async function sentNotAnswered(db: TestDatabase): Promise<number> {
-  const client = new Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE status = 'claimed' AND sent_at IS NOT NULL`);
-    return rows[0]?.n ?? 0;
-  } finally {
-    await client.end();
-  }
+  const [row] = await queryRows<{ n: number }>(db, `SELECT count(*)::int AS n FROM outbox WHERE status = 'claimed' AND sent_at IS NOT NULL`);
+  return row?.n ?? 0;
 }
 
 describe('e2e: gateway and simulator processes', () => {
-  let db: TestDatabase;
-  const procs: Proc[] = [];
-  beforeEach(async () => { db = await freshDatabase(); });
-  afterEach(async () => {
-    await Promise.all(procs.splice(0).map((p) => p.stop('SIGKILL')));
-    await db.drop();
-  });
+  const world = e2eWorld();
 
   test('happy path, and a patient not in the MPI created on the way; the status endpoint shows the national ids', async () => {
+    const { db, procs } = world;
     const sim = await startSim();
     procs.push(sim);
     const gw = await startGateway(db, sim.port, { RELAY_CREATE_PATIENTS: '1' });
@@ -58,6 +46,7 @@ describe('e2e: gateway and simulator processes', () => {
   });
 
   test('token expiry mid-run: short-lived tokens and a forced expiry; everything is delivered', async () => {
+    const { db, procs } = world;
     const sim = await startSim({ SIM_TOKEN_TTL_SECONDS: '2', SIM_LATENCY_MS: '20' });
     procs.push(sim);
     const gw = await startGateway(db, sim.port);
@@ -72,6 +61,7 @@ describe('e2e: gateway and simulator processes', () => {
   });
 
   test('kill -9 of the gateway during relay, then a restart: nothing lost, nothing sent twice', async () => {
+    const { db, procs } = world;
     const sim = await startSim({ SIM_DUPLICATE_CHECK: '0', SIM_LATENCY_MS: '300' });
     procs.push(sim);
     const a = await startGateway(db, sim.port, { RELAY_LEASE_SECONDS: '5', RELAY_CONCURRENCY: '8' });
@@ -93,6 +83,7 @@ describe('e2e: gateway and simulator processes', () => {
   });
 
   test('kill -9 with deliveries in flight, default lease: the heartbeat-kept short lease lets a restart deliver everything exactly once within 60 s', async () => {
+    const { db, procs } = world;
     const sim = await startSim({ SIM_DUPLICATE_CHECK: '0', SIM_LATENCY_MS: '400' });
     procs.push(sim);
     // No RELAY_LEASE_SECONDS: the default (30 s) is what is tested.
@@ -118,6 +109,7 @@ describe('e2e: gateway and simulator processes', () => {
   });
 
   test('two gateway processes draining one outbox: each visit is delivered by exactly one of them, once', async () => {
+    const { db, procs } = world;
     const sim = await startSim({ SIM_DUPLICATE_CHECK: '0', SIM_LATENCY_MS: '10' });
     procs.push(sim);
     const [a, b] = await Promise.all([startGateway(db, sim.port), startGateway(db, sim.port)]);
